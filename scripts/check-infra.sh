@@ -43,7 +43,7 @@ run() {
   out="$("$bicep" "$@" 2>&1 >/dev/null)" || rc=$?
   if [[ $rc -ne 0 ]] || grep -qE '(Warning|Error)' <<<"$out"; then
     echo "FAIL: bicep $*"
-    [[ -n "$out" ]] && sed 's/^/  /' <<<"$out"
+    [[ -n "$out" ]] && while IFS= read -r line; do echo "  $line"; done <<<"$out"
     failures=$((failures + 1))
   else
     echo "ok:   bicep $*"
