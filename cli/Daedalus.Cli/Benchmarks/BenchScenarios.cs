@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using Dapper;
+using Daedalus.Batching;
+using Daedalus.Ingest;
+using Daedalus.Pipeline;
+using Daedalus.Sources;
+using Daedalus.Sources.Sample;
+using Daedalus.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Daedalus.Cli.Benchmarks;
+
+/// <summary>
+/// The scenarios, each over the same sample customers (8 columns; email encrypted, phone hashed) into a fresh
+/// table of the same layout: raw COPY (baseline A), one Dapper INSERT per row (baseline B), the load stage
+/// alone, and end-to-end sync.
+/// </summary>
+public sealed class BenchScenarios
+{
+    private readonly IServiceProvider _services;
+    private readonly NpgsqlDataSource _dataSource;
+
+    public BenchScenarios(IServiceProvider services)
+    {
+        _services = services;
+        _dataSource = services.GetRequiredService<NpgsqlDataSource>();
+    }
+
+    public static readonly string[] Names = ["copy", "insert", "load", "sync"];
+
+    public Task<BenchResult> RunAsync(string scenario, long rows, CancellationToken cancellationToken) => scenario switch
+    {
+        "copy" => CopyAsync(rows, cancellationToken),
+        "insert" => InsertAsync(rows, cancellationToken),
+        "load" => LoadAsync(rows, cancellationToken),
+        "sync" => SyncAsync(rows, cancellationToken),
+        _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", Names)})", nameof(scenario)),
+    };
+
+    private static SampleSettings Settings(long rows) => SampleSettings.From(SampleSourceDefinition.Create("bench", rows));
+
+    private async Task ResetAsync(string schema, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync($"DROP SCHEMA IF EXISTS {SqlIdentifier.Quote(schema)} CASCADE; CREATE SCHEMA {SqlIdentifier.Quote(schema)};");
+        await connection.ExecuteAsync(
+            $"""
+            CREATE TABLE {SqlIdentifier.Quote(schema)}.customers (id bigint PRIMARY KEY, name text, email text, phone text, country text, status text,
+                signup_date date, updated_at timestamptz, _daedalus_batch_id text NOT NULL, _daedalus_loaded_at timestamptz NOT NULL DEFAULT now(), _daedalus_deleted_at timestamptz)
+            """);
+        await connection.ExecuteAsync("CHECKPOINT");
+    }
+
+    private async Task<BenchResult> CopyAsync(long rows, CancellationToken cancellationToken)
+    {
+        await ResetAsync("bench_copy", cancellationToken);
+        var settings = Settings(rows);
+        var watch = Stopwatch.StartNew();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY bench_copy.customers (id, name, email, phone, country, status, signup_date, updated_at, _daedalus_batch_id) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            for (long id = 1; id <= rows; id++)
+            {
+                var v = SampleData.Customer(settings, 0, id);
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync((long)v[0]!, NpgsqlDbType.Bigint, cancellationToken);
+                for (var i = 1; i <= 5; i++)
+                {
+                    await importer.WriteAsync((string)v[i]!, NpgsqlDbType.Text, cancellationToken);
+                }
+
+                await importer.WriteAsync((DateOnly)v[6]!, NpgsqlDbType.Date, cancellationToken);
+                await importer.WriteAsync((DateTimeOffset)v[7]!, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync("copy", NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        return new BenchResult("A: raw COPY", rows, watch.Elapsed.TotalSeconds, PeakMemory.Read());
+    }
+
+    private async Task<BenchResult> InsertAsync(long rows, CancellationToken cancellationToken)
+    {
+        await ResetAsync("bench_insert", cancellationToken);
+        var settings = Settings(rows);
+        var watch = Stopwatch.StartNew();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        for (long id = 1; id <= rows; id++)
+        {
+            var v = SampleData.Customer(settings, 0, id);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO bench_insert.customers (id, name, email, phone, country, status, signup_date, updated_at, _daedalus_batch_id) VALUES (@id, @name, @email, @phone, @country, @status, @signup, @updated, 'insert')",
+                new { id = v[0], name = v[1], email = v[2], phone = v[3], country = v[4], status = v[5], signup = v[6], updated = ((DateTimeOffset)v[7]!).UtcDateTime },
+                cancellationToken: cancellationToken));
+        }
+
+        return new BenchResult("B: Dapper INSERT per row", rows, watch.Elapsed.TotalSeconds, PeakMemory.Read());
+    }
+
+    /// <summary>Only the load (COPY to staging + merge + ledger in one transaction) is timed; batches are prepared untimed.</summary>
+    private async Task<BenchResult> LoadAsync(long rows, CancellationToken cancellationToken)
+    {
+        await ResetAsync("bench_load", cancellationToken);
+        var source = SampleSourceDefinition.Create("bench_load", rows, "bench_load");
+        source.Streams.RemoveAll(s => s.Name != "customers");
+        source.Metrics.Clear();
+        var plugin = new SampleSourcePlugin();
+        var context = new SourceContext(source, null!, null!, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var schema = await plugin.DescribeAsync(context, source.Streams[0], cancellationToken);
+        var preparer = _services.GetRequiredService<BatchPreparer>();
+        var loader = _services.GetRequiredService<BatchLoader>();
+        var runId = Guid.CreateVersion7();
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync("DELETE FROM daedalus.batches WHERE source = 'bench_load'");
+        }
+
+        var loadTime = TimeSpan.Zero;
+        var maxRows = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SyncOptions>>().Value.MaxBatchRows;
+        var pages = plugin.ReadAsync(context, new StreamReadRequest(source.Streams[0], schema, null), cancellationToken);
+        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, runId, null, false, maxRows, TimeProvider.System, cancellationToken))
+        {
+            var prepared = await preparer.PrepareAsync(batch, source, advanceCursor: false, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            await loader.LoadAsync(prepared, cancellationToken);
+            loadTime += Stopwatch.GetElapsedTime(started);
+        }
+
+        return new BenchResult("load stage (staging COPY + merge + ledger)", rows, loadTime.TotalSeconds, PeakMemory.Read());
+    }
+
+    private async Task<BenchResult> SyncAsync(long rows, CancellationToken cancellationToken)
+    {
+        var source = SampleSourceDefinition.Create("bench_sync", rows, "bench_sync");
+        source.Streams.RemoveAll(s => s.Name != "customers");
+        source.Metrics.Clear();
+        await ResetAsync("bench_sync", cancellationToken);
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync("DELETE FROM daedalus.batches WHERE source = 'bench_sync'; DELETE FROM daedalus.cursors WHERE source = 'bench_sync'");
+        }
+
+        await _services.GetRequiredService<SourceCatalog>().UpsertAsync(source, "bench", cancellationToken);
+        var watch = Stopwatch.StartNew();
+        var summaries = await _services.GetRequiredService<SyncRunner>().RunAsync([source.Name], _services.GetRequiredService<InProcessSink>(), "bench", null, cancellationToken);
+        watch.Stop();
+        var failed = summaries.FirstOrDefault(s => s.Status != RunStore.Succeeded);
+        if (failed is not null)
+        {
+            throw new InvalidOperationException($"bench sync did not succeed: {failed.Error}");
+        }
+
+        return new BenchResult("end-to-end sync (pull, QA, protect, load)", summaries.Sum(s => s.RowsRead), watch.Elapsed.TotalSeconds, PeakMemory.Read());
+    }
+}

@@ -1,0 +1,12 @@
+namespace Daedalus.Cli.Commands;
+
+/// <summary>Exit codes scripts can rely on.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int InvalidInput = 2;
+    public const int Partial = 3;
+    public const int NotFound = 4;
+    public const int Unavailable = 5;
+}

@@ -1,0 +1,127 @@
+using System.Collections;
+using System.Text.RegularExpressions;
+
+namespace Daedalus.Configuration;
+
+/// <summary>
+/// Loads <c>daedalus.yaml</c>, overlays <c>environments/{env}.yaml</c> beside it, then applies
+/// <c>DAEDALUS_CONFIG__path__to__field</c> environment variables, and validates the result.
+/// Every error is reported at once, each with its file, line and field path.
+/// </summary>
+public sealed partial class ConfigLoader
+{
+    public const string EnvironmentPrefix = "DAEDALUS_CONFIG__";
+
+    private readonly SourceDefinitionValidator _validator;
+
+    public ConfigLoader(SourceDefinitionValidator validator)
+    {
+        _validator = validator;
+    }
+
+    public IReadOnlyList<SourceDefinition> Load(string path, string? environment = null, IDictionary? environmentVariables = null)
+    {
+        var errors = new List<ConfigError>();
+        if (!File.Exists(path))
+        {
+            throw new ConfigException([new ConfigError("", "file not found", path)]);
+        }
+
+        var root = ConfigFileReader.Parse(File.ReadAllText(path), path, errors);
+        if (!string.IsNullOrWhiteSpace(environment))
+        {
+            var overlayPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "environments", $"{environment}.yaml");
+            if (!File.Exists(overlayPath))
+            {
+                errors.Add(new ConfigError("", $"environment '{environment}' has no overlay file", overlayPath));
+            }
+            else
+            {
+                root = ConfigNode.Merge(root, ConfigFileReader.Parse(File.ReadAllText(overlayPath), overlayPath, errors));
+            }
+        }
+
+        root = ApplyEnvironment(root, environmentVariables ?? Environment.GetEnvironmentVariables(), errors);
+
+        var sources = new SourceConfigReader(errors).Read(root);
+        foreach (var source in sources)
+        {
+            foreach (var error in _validator.Validate(source, $"sources.{source.Name}"))
+            {
+                var node = Locate(root, error.Path);
+                errors.Add(error with { File = node.Origin, Line = node.Line });
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
+
+        return sources;
+    }
+
+    private static ConfigNode ApplyEnvironment(ConfigNode root, IDictionary variables, List<ConfigError> errors)
+    {
+        foreach (DictionaryEntry entry in variables)
+        {
+            var name = (string)entry.Key;
+            if (!name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var segments = name[EnvironmentPrefix.Length..].Split("__", StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Length == 0)
+            {
+                continue;
+            }
+
+            // The value is YAML so lists and mappings can be overridden too ("[a, b]").
+            var origin = $"environment variable {name}";
+            var value = ConfigFileReader.Parse((string?)entry.Value ?? "", origin, errors);
+            var overlay = value;
+            for (var i = segments.Length - 1; i >= 0; i--)
+            {
+                var map = ConfigNode.MapNode(origin, null);
+                map.Map![segments[i]] = overlay;
+                overlay = map;
+            }
+
+            root = ConfigNode.Merge(root, overlay);
+        }
+
+        return root;
+    }
+
+    /// <summary>The deepest node along a field path, so an error points at the closest line that exists.</summary>
+    private static ConfigNode Locate(ConfigNode root, string path)
+    {
+        var node = root;
+        foreach (Match part in PathPart().Matches(path))
+        {
+            ConfigNode? next = null;
+            if (part.Groups["key"].Success && node.Map is not null)
+            {
+                node.Map.TryGetValue(part.Groups["key"].Value, out next);
+            }
+            else if (part.Groups["index"].Success && node.List is not null)
+            {
+                var index = int.Parse(part.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                next = index < node.List.Count ? node.List[index] : null;
+            }
+
+            if (next is null)
+            {
+                break;
+            }
+
+            node = next;
+        }
+
+        return node;
+    }
+
+    [GeneratedRegex(@"(?<key>[^.\[\]]+)|\[(?<index>\d+)\]")]
+    private static partial Regex PathPart();
+}

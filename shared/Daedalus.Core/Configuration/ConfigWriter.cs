@@ -1,0 +1,110 @@
+using Daedalus.Sources;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Daedalus.Configuration;
+
+/// <summary>Writes source definitions back as <c>daedalus.yaml</c> (for <c>sources export</c>), in the shape the loader reads.</summary>
+public static class ConfigWriter
+{
+    public static string Write(IEnumerable<SourceDefinition> sources)
+    {
+        var document = new Dictionary<string, object>
+        {
+            ["version"] = 1,
+            ["sources"] = sources.ToDictionary(s => s.Name, Source),
+        };
+        return new SerializerBuilder()
+            .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull | DefaultValuesHandling.OmitEmptyCollections)
+            .Build()
+            .Serialize(document);
+    }
+
+    private static Dictionary<string, object?> Source(SourceDefinition s)
+    {
+        var map = new Dictionary<string, object?>
+        {
+            ["plugin"] = s.Plugin,
+            ["enabled"] = s.Enabled,
+            ["schedule"] = s.Schedule,
+        };
+        if (s.Window is not null)
+        {
+            map["window"] = new Dictionary<string, string> { ["start"] = s.Window.Start, ["end"] = s.Window.End };
+        }
+
+        if (s.Settings.Count > 0)
+        {
+            map["settings"] = s.Settings;
+        }
+
+        if (s.Secrets.Count > 0)
+        {
+            map["secrets"] = s.Secrets;
+        }
+
+        map["streams"] = s.Streams.ToDictionary(st => st.Name, Stream);
+        if (s.Metrics.Count > 0)
+        {
+            map["metrics"] = s.Metrics.Select(m => new Dictionary<string, object?>
+            {
+                ["name"] = m.Name,
+                ["stream"] = m.Stream,
+                ["time"] = m.Time,
+                ["value"] = m.Value,
+                ["aggregate"] = m.Aggregate,
+                ["bucket"] = m.Bucket,
+                ["labels"] = m.Labels.Count > 0 ? m.Labels : null,
+            }.Where(kv => kv.Value is not null).ToDictionary()).ToList();
+        }
+
+        return map;
+    }
+
+    private static Dictionary<string, object?> Stream(StreamDefinition st)
+    {
+        var map = new Dictionary<string, object?> { ["mode"] = st.Mode == SyncMode.Full ? "full" : "incremental" };
+        if (st.PrimaryKey.Count > 0)
+        {
+            map["primaryKey"] = st.PrimaryKey;
+        }
+
+        if (st.Cursor is not null)
+        {
+            map["cursor"] = st.Cursor;
+        }
+
+        map["target"] = new Dictionary<string, string> { ["schema"] = st.Target.Schema, ["table"] = st.Target.Table };
+        if (st.Rename.Count > 0)
+        {
+            map["rename"] = st.Rename;
+        }
+
+        if (st.Qa.Count > 0)
+        {
+            map["qa"] = st.Qa.Select(q => new Dictionary<string, object?>
+            {
+                ["column"] = q.Column,
+                ["rule"] = q.Rule,
+                ["pattern"] = q.Pattern,
+                ["min"] = q.Min,
+                ["max"] = q.Max,
+                ["values"] = q.Values.Count > 0 ? q.Values : null,
+                ["length"] = q.Length,
+            }.Where(kv => kv.Value is not null).ToDictionary()).ToList();
+        }
+
+        if (st.Protect.Count > 0)
+        {
+            map["protect"] = st.Protect.ToDictionary(p => p.Key, p => p.Value == ProtectionMode.Encrypt ? "encrypt" : "hash");
+        }
+
+        if (st.Settings.Count > 0)
+        {
+            map["settings"] = st.Settings;
+        }
+
+        return map;
+    }
+}

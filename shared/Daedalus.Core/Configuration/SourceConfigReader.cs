@@ -1,0 +1,358 @@
+using System.Globalization;
+using Daedalus.Sources;
+
+namespace Daedalus.Configuration;
+
+/// <summary>Maps the merged node tree onto <see cref="SourceDefinition"/>s, collecting every shape error.</summary>
+public sealed class SourceConfigReader
+{
+    private static readonly string[] RootFields = ["version", "sources"];
+    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "settings", "secrets", "streams", "metrics"];
+    private static readonly string[] StreamFields = ["mode", "primaryKey", "cursor", "target", "rename", "qa", "protect", "settings"];
+    private static readonly string[] QaFields = ["column", "rule", "pattern", "min", "max", "values", "length"];
+    private static readonly string[] MetricFields = ["name", "stream", "time", "value", "aggregate", "bucket", "labels"];
+
+    private readonly List<ConfigError> _errors;
+
+    public SourceConfigReader(List<ConfigError> errors)
+    {
+        _errors = errors;
+    }
+
+    public List<SourceDefinition> Read(ConfigNode root)
+    {
+        var sources = new List<SourceDefinition>();
+        if (root.Map is null)
+        {
+            Error(root, "", "the document must be a mapping with a 'sources' key");
+            return sources;
+        }
+
+        CheckFields(root, "", RootFields);
+        if (root.Map.TryGetValue("version", out var version) && version.Scalar != "1")
+        {
+            Error(version, "version", $"unsupported version '{version.Scalar}' (supported: 1)");
+        }
+
+        if (!root.Map.TryGetValue("sources", out var sourcesNode) || sourcesNode.Map is null)
+        {
+            Error(root, "sources", "required mapping of source name → source");
+            return sources;
+        }
+
+        foreach (var (name, node) in sourcesNode.Map)
+        {
+            var source = ReadSource(name, node, $"sources.{name}");
+            if (source is not null)
+            {
+                sources.Add(source);
+            }
+        }
+
+        return sources;
+    }
+
+    private SourceDefinition? ReadSource(string name, ConfigNode node, string path)
+    {
+        if (!Expect(node, path, isMap: true))
+        {
+            return null;
+        }
+
+        CheckFields(node, path, SourceFields);
+        var source = new SourceDefinition
+        {
+            Name = name,
+            Plugin = String(node, "plugin", path) ?? "",
+            Enabled = Bool(node, "enabled", path) ?? true,
+            Schedule = String(node, "schedule", path) ?? "0 */15 * * * *",
+            Settings = StringMap(node, "settings", path),
+            Secrets = StringMap(node, "secrets", path),
+        };
+        if (source.Plugin.Length == 0)
+        {
+            Error(node, $"{path}.plugin", "required");
+        }
+
+        if (node.Map!.TryGetValue("window", out var window) && Expect(window, $"{path}.window", isMap: true))
+        {
+            source.Window = new ActiveWindow
+            {
+                Start = String(window, "start", $"{path}.window") ?? "00:00",
+                End = String(window, "end", $"{path}.window") ?? "23:59",
+            };
+        }
+
+        if (node.Map.TryGetValue("streams", out var streams) && Expect(streams, $"{path}.streams", isMap: true))
+        {
+            foreach (var (streamName, streamNode) in streams.Map!)
+            {
+                var stream = ReadStream(streamName, streamNode, $"{path}.streams.{streamName}");
+                if (stream is not null)
+                {
+                    source.Streams.Add(stream);
+                }
+            }
+        }
+
+        if (node.Map.TryGetValue("metrics", out var metrics) && Expect(metrics, $"{path}.metrics", isMap: false))
+        {
+            for (var i = 0; i < metrics.List!.Count; i++)
+            {
+                var metricPath = $"{path}.metrics[{i}]";
+                var metricNode = metrics.List[i];
+                if (!Expect(metricNode, metricPath, isMap: true))
+                {
+                    continue;
+                }
+
+                CheckFields(metricNode, metricPath, MetricFields);
+                source.Metrics.Add(new MetricRuleDefinition
+                {
+                    Name = String(metricNode, "name", metricPath) ?? "",
+                    Stream = String(metricNode, "stream", metricPath) ?? "",
+                    Time = String(metricNode, "time", metricPath) ?? "",
+                    Value = String(metricNode, "value", metricPath),
+                    Aggregate = String(metricNode, "aggregate", metricPath) ?? "sum",
+                    Bucket = String(metricNode, "bucket", metricPath) ?? "1d",
+                    Labels = StringList(metricNode, "labels", metricPath),
+                });
+            }
+        }
+
+        return source;
+    }
+
+    private StreamDefinition? ReadStream(string name, ConfigNode node, string path)
+    {
+        if (node.IsNull)
+        {
+            return new StreamDefinition { Name = name };
+        }
+
+        if (!Expect(node, path, isMap: true))
+        {
+            return null;
+        }
+
+        CheckFields(node, path, StreamFields);
+        var stream = new StreamDefinition
+        {
+            Name = name,
+            PrimaryKey = StringList(node, "primaryKey", path),
+            Cursor = String(node, "cursor", path),
+            Rename = StringMap(node, "rename", path),
+            Settings = StringMap(node, "settings", path),
+        };
+        var mode = String(node, "mode", path);
+        if (mode is not null)
+        {
+            if (Enum.TryParse<SyncMode>(mode, ignoreCase: true, out var parsed) && !int.TryParse(mode, out _))
+            {
+                stream.Mode = parsed;
+            }
+            else
+            {
+                Error(node.Map!["mode"], $"{path}.mode", $"'{mode}' is not a sync mode (full, incremental)");
+            }
+        }
+
+        if (node.Map!.TryGetValue("target", out var target) && Expect(target, $"{path}.target", isMap: true))
+        {
+            CheckFields(target, $"{path}.target", ["schema", "table"]);
+            stream.Target = new TargetTable
+            {
+                Schema = String(target, "schema", $"{path}.target") ?? "public",
+                Table = String(target, "table", $"{path}.target") ?? name,
+            };
+        }
+        else
+        {
+            stream.Target = new TargetTable { Table = name };
+        }
+
+        foreach (var (column, modeText) in StringMap(node, "protect", path))
+        {
+            if (Enum.TryParse<ProtectionMode>(modeText, ignoreCase: true, out var protection) && !int.TryParse(modeText, out _))
+            {
+                stream.Protect[column] = protection;
+            }
+            else
+            {
+                Error(node.Map["protect"].Map![column], $"{path}.protect.{column}", $"'{modeText}' is not a protection mode (encrypt, hash)");
+            }
+        }
+
+        if (node.Map.TryGetValue("qa", out var qa) && Expect(qa, $"{path}.qa", isMap: false))
+        {
+            for (var i = 0; i < qa.List!.Count; i++)
+            {
+                var rulePath = $"{path}.qa[{i}]";
+                var ruleNode = qa.List[i];
+                if (!Expect(ruleNode, rulePath, isMap: true))
+                {
+                    continue;
+                }
+
+                CheckFields(ruleNode, rulePath, QaFields);
+                stream.Qa.Add(new QaRuleDefinition
+                {
+                    Column = String(ruleNode, "column", rulePath) ?? "",
+                    Rule = String(ruleNode, "rule", rulePath) ?? "",
+                    Pattern = String(ruleNode, "pattern", rulePath),
+                    Min = Decimal(ruleNode, "min", rulePath),
+                    Max = Decimal(ruleNode, "max", rulePath),
+                    Values = StringList(ruleNode, "values", rulePath),
+                    Length = (int?)Decimal(ruleNode, "length", rulePath),
+                });
+            }
+        }
+
+        return stream;
+    }
+
+    private void CheckFields(ConfigNode node, string path, string[] allowed)
+    {
+        foreach (var key in node.Map!.Keys)
+        {
+            if (!allowed.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                Error(node.Map[key], Join(path, key), $"unknown field (expected one of: {string.Join(", ", allowed)})");
+            }
+        }
+    }
+
+    private bool Expect(ConfigNode node, string path, bool isMap)
+    {
+        if (isMap ? node.Map is not null : node.List is not null)
+        {
+            return true;
+        }
+
+        Error(node, path, $"expected a {(isMap ? "mapping" : "list")}, found a {node.Kind}");
+        return false;
+    }
+
+    private string? String(ConfigNode parent, string key, string path)
+    {
+        if (!parent.Map!.TryGetValue(key, out var node) || node.IsNull)
+        {
+            return null;
+        }
+
+        if (node.Scalar is null)
+        {
+            Error(node, Join(path, key), $"expected a value, found a {node.Kind}");
+            return null;
+        }
+
+        return node.Scalar;
+    }
+
+    private bool? Bool(ConfigNode parent, string key, string path)
+    {
+        var text = String(parent, key, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        Error(parent.Map![key], Join(path, key), $"'{text}' is not true or false");
+        return null;
+    }
+
+    private decimal? Decimal(ConfigNode parent, string key, string path)
+    {
+        var text = String(parent, key, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        Error(parent.Map![key], Join(path, key), $"'{text}' is not a number");
+        return null;
+    }
+
+    private List<string> StringList(ConfigNode parent, string key, string path)
+    {
+        if (!parent.Map!.TryGetValue(key, out var node) || node.IsNull)
+        {
+            return [];
+        }
+
+        if (node.Scalar is not null)
+        {
+            return [node.Scalar];
+        }
+
+        if (node.List is null)
+        {
+            Error(node, Join(path, key), "expected a list of values");
+            return [];
+        }
+
+        var values = new List<string>();
+        for (var i = 0; i < node.List.Count; i++)
+        {
+            if (node.List[i].Scalar is { } scalar)
+            {
+                values.Add(scalar);
+            }
+            else
+            {
+                Error(node.List[i], $"{Join(path, key)}[{i}]", "expected a value");
+            }
+        }
+
+        return values;
+    }
+
+    private Dictionary<string, string> StringMap(ConfigNode parent, string key, string path)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (!parent.Map!.TryGetValue(key, out var node) || node.IsNull)
+        {
+            return result;
+        }
+
+        if (node.Map is null)
+        {
+            Error(node, Join(path, key), $"expected a mapping, found a {node.Kind}");
+            return result;
+        }
+
+        foreach (var (name, value) in node.Map)
+        {
+            if (value.Scalar is not null)
+            {
+                result[name] = value.Scalar;
+            }
+            else if (value.List is not null && value.List.All(v => v.Scalar is not null))
+            {
+                // Lists of plain values (e.g. board ids) travel as comma-separated text.
+                result[name] = string.Join(",", value.List.Select(v => v.Scalar));
+            }
+            else
+            {
+                Error(value, $"{Join(path, key)}.{name}", "expected a value");
+            }
+        }
+
+        return result;
+    }
+
+    private void Error(ConfigNode node, string path, string message) =>
+        _errors.Add(new ConfigError(path, message, node.Origin, node.Line));
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+}

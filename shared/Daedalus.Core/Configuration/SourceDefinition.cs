@@ -1,0 +1,28 @@
+namespace Daedalus.Configuration;
+
+/// <summary>One configured source: which plugin, when it runs, its settings, secret names and streams.</summary>
+public sealed class SourceDefinition
+{
+    public string Name { get; set; } = "";
+
+    public string Plugin { get; set; } = "";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>6-field NCRONTAB (seconds first), UTC.</summary>
+    public string Schedule { get; set; } = "0 */15 * * * *";
+
+    public ActiveWindow? Window { get; set; }
+
+    public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Logical secret name → key in the secret store. Values are references, never secrets.</summary>
+    public Dictionary<string, string> Secrets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public List<StreamDefinition> Streams { get; set; } = [];
+
+    public List<MetricRuleDefinition> Metrics { get; set; } = [];
+
+    public StreamDefinition? FindStream(string name) =>
+        Streams.Find(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,29 @@
+using Daedalus.Sources;
+
+namespace Daedalus.Configuration;
+
+public sealed class StreamDefinition
+{
+    public string Name { get; set; } = "";
+
+    public SyncMode Mode { get; set; } = SyncMode.Incremental;
+
+    /// <summary>Overrides the plugin's primary key when set.</summary>
+    public List<string> PrimaryKey { get; set; } = [];
+
+    /// <summary>Overrides the plugin's cursor field when set.</summary>
+    public string? Cursor { get; set; }
+
+    public TargetTable Target { get; set; } = new();
+
+    /// <summary>Source column → target column.</summary>
+    public Dictionary<string, string> Rename { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public List<QaRuleDefinition> Qa { get; set; } = [];
+
+    /// <summary>Source column → how it is protected before it is stored.</summary>
+    public Dictionary<string, ProtectionMode> Protect { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Plugin-specific stream settings (a board id, a table, a query...).</summary>
+    public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}

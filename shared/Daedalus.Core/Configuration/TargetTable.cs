@@ -1,0 +1,8 @@
+namespace Daedalus.Configuration;
+
+public sealed class TargetTable
+{
+    public string Schema { get; set; } = "public";
+
+    public string Table { get; set; } = "";
+}

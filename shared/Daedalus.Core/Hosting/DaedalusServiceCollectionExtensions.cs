@@ -1,0 +1,67 @@
+using Dapper;
+using Daedalus.Configuration;
+using Daedalus.Ingest;
+using Daedalus.Pipeline;
+using Daedalus.Security;
+using Daedalus.Sources;
+using Daedalus.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Daedalus.Hosting;
+
+/// <summary>Registers the shared core both hosts (Functions and the CLI/self-host) run on.</summary>
+public static class DaedalusServiceCollectionExtensions
+{
+    public static IServiceCollection AddDaedalusCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection("Daedalus:Database"))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Daedalus:Database:ConnectionString is required (hosts resolve the embedded cluster before building services)")
+            .ValidateOnStart();
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection("Daedalus:Sync")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection("Daedalus:Security"))
+            .Validate(o => o.SecretProvider is "local" or "keyvault", "Daedalus:Security:SecretProvider must be local or keyvault")
+            .Validate(o => o.KeyProvider is "local" or "keyvault", "Daedalus:Security:KeyProvider must be local or keyvault")
+            .Validate(o => (o.SecretProvider != "keyvault" && o.KeyProvider != "keyvault") || Uri.TryCreate(o.KeyVaultUri, UriKind.Absolute, out _), "Daedalus:Security:KeyVaultUri is required for keyvault providers")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+            return builder.Build();
+        });
+        services.AddHttpClient();
+        services.AddSourcePlugins();
+
+        services.AddSingleton<ISecretStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityOptions>>().Value;
+            return sp.GetServices<SecretStoreFactory>().FirstOrDefault(f => f.Provider == options.SecretProvider)?.Create(sp)
+                ?? new LocalSecretStore(options.SecretFile);
+        });
+        services.AddSingleton<IKeyProvider>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityOptions>>().Value;
+            return sp.GetServices<KeyProviderFactory>().FirstOrDefault(f => f.Provider == options.KeyProvider)?.Create(sp)
+                ?? new LocalKeyFileProvider(options.KeyFile);
+        });
+        services.AddSingleton<ColumnProtector>();
+
+        services.AddSingleton<SourceDefinitionValidator>();
+        services.AddSingleton<ConfigLoader>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<SourceCatalog>();
+        services.AddSingleton<CursorStore>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<TargetTableManager>();
+        services.AddSingleton<BatchLoader>();
+        services.AddSingleton<BatchPreparer>();
+        services.AddSingleton<InProcessSink>();
+        services.AddSingleton<SyncRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Daedalus.Batching;
+using Daedalus.Configuration;
+using Daedalus.Security;
+using Daedalus.Sources;
+
+namespace Daedalus.Ingest;
+
+/// <summary>
+/// Validate → transform → protect, in memory, for one batch. Rows failing a QA rule are set aside for
+/// quarantine (never dropped); the rest are renamed and their protected columns encrypted or hashed.
+/// </summary>
+public sealed class BatchPreparer
+{
+    private readonly ColumnProtector _protector;
+
+    public BatchPreparer(ColumnProtector protector)
+    {
+        _protector = protector;
+    }
+
+    public async ValueTask<PreparedBatch> PrepareAsync(Batch batch, SourceDefinition source, bool advanceCursor, CancellationToken cancellationToken)
+    {
+        var stream = source.FindStream(batch.Stream)
+            ?? throw new ConfigException([new ConfigError($"sources.{source.Name}.streams", $"stream '{batch.Stream}' is not configured")]);
+        var schema = batch.Schema;
+        var rules = stream.Qa.Select(r => QaRule.Bind(r, schema)).ToList();
+
+        // Column plan: target name, target type and how the value is protected.
+        var columns = new ColumnSchema[schema.Columns.Count];
+        var protection = new ProtectionMode?[schema.Columns.Count];
+        foreach (var (column, mode) in stream.Protect)
+        {
+            if (schema.IndexOf(column) < 0)
+            {
+                throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}.protect.{column}", $"stream {stream.Name} has no column '{column}'")]);
+            }
+        }
+
+        for (var i = 0; i < schema.Columns.Count; i++)
+        {
+            var column = schema.Columns[i];
+            var name = stream.Rename.TryGetValue(column.Name, out var renamed) ? renamed : column.Name;
+            protection[i] = stream.Protect.TryGetValue(column.Name, out var mode) ? mode : null;
+            columns[i] = new ColumnSchema(name, protection[i] is null ? column.Type : ColumnType.Text);
+        }
+
+        string Target(string sourceName) => stream.Rename.TryGetValue(sourceName, out var renamed) ? renamed : sourceName;
+        var primaryKey = (stream.PrimaryKey.Count > 0 ? stream.PrimaryKey : schema.PrimaryKey).ToList();
+        var cursorField = stream.Cursor ?? schema.CursorField;
+        foreach (var key in primaryKey.Append(cursorField).OfType<string>())
+        {
+            var index = schema.IndexOf(key);
+            if (index < 0)
+            {
+                throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}", $"key or cursor column '{key}' is not a column of the stream")]);
+            }
+
+            if (protection[index] == ProtectionMode.Encrypt)
+            {
+                throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}.protect.{key}", "a primary key or cursor column cannot be encrypted (ciphertext is random); use hash")]);
+            }
+        }
+
+        if (primaryKey.Count == 0)
+        {
+            throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}.primaryKey", "the stream has no primary key")]);
+        }
+
+        var keyIndexes = primaryKey.Select(schema.IndexOf).ToArray();
+        var anyProtected = protection.Any(p => p is not null);
+        using var bound = anyProtected ? await _protector.BindAsync(cancellationToken) : null;
+
+        var rows = new List<SourceRecord>(batch.Records.Count);
+        var quarantined = new List<QuarantinedRow>();
+        var seen = new HashSet<object>();
+        var duplicates = false;
+        foreach (var record in batch.Records)
+        {
+            if (!record.IsDeleted)
+            {
+                string? failure = null;
+                QaRule? failed = null;
+                foreach (var rule in rules)
+                {
+                    failure = rule.Check(record.Values);
+                    if (failure is not null)
+                    {
+                        failed = rule;
+                        break;
+                    }
+                }
+
+                if (failed is not null)
+                {
+                    quarantined.Add(new QuarantinedRow(failed.Description, failure!, ToJson(schema, Protect(record.Values, protection, bound))));
+                    continue;
+                }
+            }
+
+            var values = anyProtected ? Protect(record.Values, protection, bound) : record.Values;
+            if (!duplicates)
+            {
+                duplicates = !seen.Add(KeyOf(values, keyIndexes));
+            }
+
+            rows.Add(new SourceRecord(values, record.IsDeleted));
+        }
+
+        return new PreparedBatch(
+            batch,
+            stream.Target,
+            columns,
+            primaryKey.Select(Target).ToList(),
+            cursorField is null ? null : Target(cursorField),
+            rows,
+            quarantined,
+            duplicates,
+            source.Metrics.Where(m => string.Equals(m.Stream, stream.Name, StringComparison.OrdinalIgnoreCase)).ToList(),
+            advanceCursor);
+    }
+
+    private static object KeyOf(object?[] values, int[] keyIndexes)
+    {
+        if (keyIndexes.Length == 1)
+        {
+            return values[keyIndexes[0]] ?? DBNull.Value;
+        }
+
+        var builder = new StringBuilder();
+        foreach (var index in keyIndexes)
+        {
+            builder.Append(Convert.ToString(values[index], CultureInfo.InvariantCulture)).Append('\u001f');
+        }
+
+        return builder.ToString();
+    }
+
+    private static object?[] Protect(object?[] values, ProtectionMode?[] protection, ColumnProtector.BoundProtector? bound)
+    {
+        if (bound is null)
+        {
+            return values;
+        }
+
+        var result = (object?[])values.Clone();
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (protection[i] is { } mode && result[i] is { } value)
+            {
+                var plain = value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                result[i] = mode == ProtectionMode.Encrypt ? bound.Encrypt(plain) : bound.Hash(plain);
+            }
+        }
+
+        return result;
+    }
+
+    private static string ToJson(StreamSchema schema, object?[] values)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            for (var i = 0; i < schema.Columns.Count; i++)
+            {
+                writer.WritePropertyName(schema.Columns[i].Name);
+                BatchEnvelope.WriteValue(writer, schema.Columns[i].Type, values[i]);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

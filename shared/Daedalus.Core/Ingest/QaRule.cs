@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Daedalus.Configuration;
+using Daedalus.Sources;
+
+namespace Daedalus.Ingest;
+
+/// <summary>A QA rule bound to a column position, ready to run per row.</summary>
+public sealed class QaRule
+{
+    private readonly QaRuleDefinition _definition;
+    private readonly int _index;
+    private readonly Regex? _pattern;
+    private readonly HashSet<string>? _values;
+
+    private QaRule(QaRuleDefinition definition, int index)
+    {
+        _definition = definition;
+        _index = index;
+        if (definition.Rule == "matches")
+        {
+            _pattern = new Regex(definition.Pattern!, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
+
+        if (definition.Rule == "one_of")
+        {
+            _values = new HashSet<string>(definition.Values, StringComparer.Ordinal);
+        }
+
+        Description = definition.Describe();
+    }
+
+    public string Description { get; }
+
+    public static QaRule Bind(QaRuleDefinition definition, StreamSchema schema)
+    {
+        var index = schema.IndexOf(definition.Column);
+        return index < 0
+            ? throw new ConfigException([new ConfigError($"streams.{schema.Name}.qa", $"rule '{definition.Describe()}' names column '{definition.Column}', which stream {schema.Name} does not have")])
+            : new QaRule(definition, index);
+    }
+
+    /// <summary>Null when the row passes; otherwise why it failed.</summary>
+    public string? Check(object?[] values)
+    {
+        var value = values[_index];
+        switch (_definition.Rule)
+        {
+            case "not_null":
+                return value is null || value is string { Length: 0 } ? $"{_definition.Column} is empty" : null;
+            case "matches":
+                if (value is null)
+                {
+                    return null;
+                }
+
+                var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                return _pattern!.IsMatch(text) ? null : $"{_definition.Column} does not match /{_definition.Pattern}/";
+            case "one_of":
+                return value is null || _values!.Contains(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "") ? null : $"{_definition.Column} is not one of [{string.Join(", ", _definition.Values)}]";
+            case "max_length":
+                return value is string s && s.Length > _definition.Length ? $"{_definition.Column} is {s.Length} characters long (max {_definition.Length})" : null;
+            case "range":
+                if (value is null)
+                {
+                    return null;
+                }
+
+                decimal number;
+                try
+                {
+                    number = Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+                }
+                catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+                {
+                    return $"{_definition.Column} is not a number";
+                }
+
+                return (_definition.Min is { } min && number < min) || (_definition.Max is { } max && number > max)
+                    ? $"{_definition.Column} = {number.ToString(CultureInfo.InvariantCulture)} is outside [{_definition.Min?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}, {_definition.Max?.ToString(CultureInfo.InvariantCulture) ?? "+inf"}]"
+                    : null;
+            default:
+                return null;
+        }
+    }
+}

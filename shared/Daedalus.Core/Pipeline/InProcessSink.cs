@@ -1,0 +1,26 @@
+using Daedalus.Batching;
+using Daedalus.Configuration;
+using Daedalus.Ingest;
+using Daedalus.Storage;
+
+namespace Daedalus.Pipeline;
+
+/// <summary>Validate → transform → protect → load in this process; the cursor advances inside the load transaction.</summary>
+public sealed class InProcessSink : IBatchSink
+{
+    private readonly BatchPreparer _preparer;
+    private readonly BatchLoader _loader;
+
+    public InProcessSink(BatchPreparer preparer, BatchLoader loader)
+    {
+        _preparer = preparer;
+        _loader = loader;
+    }
+
+    public async Task<BatchOutcome> AcceptAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken)
+    {
+        var prepared = await _preparer.PrepareAsync(batch, source, advanceCursor: true, cancellationToken);
+        var result = await _loader.LoadAsync(prepared, cancellationToken);
+        return new BatchOutcome(result.Loaded, result.Quarantined, result.Deleted, result.Stale, result.AlreadyLoaded);
+    }
+}

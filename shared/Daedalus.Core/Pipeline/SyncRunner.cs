@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Dapper;
+using Daedalus.Batching;
+using Daedalus.Configuration;
+using Daedalus.Metrics;
+using Daedalus.Security;
+using Daedalus.Sources;
+using Daedalus.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Daedalus.Pipeline;
+
+/// <summary>
+/// Pulls sources: for each stream, read pages from the stored cursor, batch them and hand each batch to a
+/// sink. Reading runs ahead of the sink through a small bounded channel, so the source and the database
+/// work at the same time while memory stays bounded. One puller per source, across processes, by an
+/// advisory lock.
+/// </summary>
+public sealed class SyncRunner
+{
+    private readonly SourceCatalog _catalog;
+    private readonly SourcePluginRegistry _plugins;
+    private readonly CursorStore _cursors;
+    private readonly RunStore _runs;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ISecretStore _secrets;
+    private readonly IHttpClientFactory _http;
+    private readonly TimeProvider _clock;
+    private readonly SyncOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger<SyncRunner> _logger;
+
+    public SyncRunner(
+        SourceCatalog catalog,
+        SourcePluginRegistry plugins,
+        CursorStore cursors,
+        RunStore runs,
+        NpgsqlDataSource dataSource,
+        ISecretStore secrets,
+        IHttpClientFactory http,
+        TimeProvider clock,
+        IOptions<SyncOptions> options,
+        ILoggerFactory loggers)
+    {
+        _catalog = catalog;
+        _plugins = plugins;
+        _cursors = cursors;
+        _runs = runs;
+        _dataSource = dataSource;
+        _secrets = secrets;
+        _http = http;
+        _clock = clock;
+        _options = options.Value;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<SyncRunner>();
+    }
+
+    /// <summary>Pulls the named sources (all enabled ones when none are named) into the sink.</summary>
+    public async Task<IReadOnlyList<StreamSummary>> RunAsync(IReadOnlyCollection<string> names, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var all = await _catalog.ListAsync(cancellationToken);
+        var unknown = names.Where(n => !all.Any(s => s.Name == n)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ConfigException(unknown.Select(n => new ConfigError($"sources.{n}", "no such source (apply the config first: daedalus sources apply)")).ToList());
+        }
+
+        var selected = names.Count > 0 ? all.Where(s => names.Contains(s.Name)).ToList() : all.Where(s => s.Enabled).ToList();
+        var summaries = new List<StreamSummary>();
+        foreach (var source in selected)
+        {
+            summaries.AddRange(await RunSourceAsync(source, Guid.CreateVersion7(), sink, trigger, progress, cancellationToken));
+        }
+
+        return summaries;
+    }
+
+    /// <summary>One run of one source under its pull lock. Returns nothing when another puller holds the lock.</summary>
+    public async Task<IReadOnlyList<StreamSummary>> RunSourceAsync(SourceDefinition source, Guid runId, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        await using var lockConnection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var lockKey = "daedalus.pull." + source.Name;
+        if (!await lockConnection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext(@lockKey))", new { lockKey }, cancellationToken: cancellationToken)))
+        {
+            _logger.LogInformation("Source {Source} is being pulled elsewhere; skipping", source.Name);
+            return [];
+        }
+
+        try
+        {
+            await _runs.StartAsync(runId, source.Name, trigger, _clock.GetUtcNow(), cancellationToken);
+            var plugin = _plugins.Get(source.Plugin);
+            var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name));
+            var summaries = new List<StreamSummary>();
+            foreach (var stream in source.Streams)
+            {
+                summaries.Add(await RunStreamAsync(source, stream, plugin, context, runId, sink, progress, cancellationToken));
+            }
+
+            var status = summaries.Any(s => s.Status == RunStore.Failed) ? RunStore.Failed
+                : summaries.Any(s => s.Status == RunStore.Partial) ? RunStore.Partial
+                : RunStore.Succeeded;
+            var error = string.Join("; ", summaries.Where(s => s.Error is not null).Select(s => $"{s.Stream}: {s.Error}"));
+            await _runs.FinishAsync(runId, status, error.Length == 0 ? null : error, _clock.GetUtcNow(), CancellationToken.None);
+            return summaries;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await _runs.FinishAsync(runId, RunStore.Failed, ex.Message, _clock.GetUtcNow(), CancellationToken.None);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await _runs.FinishAsync(runId, RunStore.Failed, "cancelled", _clock.GetUtcNow(), CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            await lockConnection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    private async Task<StreamSummary> RunStreamAsync(SourceDefinition source, StreamDefinition stream, ISourcePlugin plugin, SourceContext context, Guid runId, IBatchSink sink, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        long read = 0, loaded = 0, quarantined = 0, deleted = 0, stale = 0;
+        var batches = 0;
+        string status = RunStore.Succeeded;
+        string? error = null;
+        var cursor = stream.Mode == SyncMode.Incremental ? await _cursors.GetAsync(source.Name, stream.Name, cancellationToken) : null;
+        var lastCursor = cursor;
+        try
+        {
+            var schema = await plugin.DescribeAsync(context, stream, cancellationToken);
+            var pages = plugin.ReadAsync(context, new StreamReadRequest(stream, schema, cursor), cancellationToken);
+            var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(_options.Prefetch) { SingleReader = true, SingleWriter = true });
+            using var producerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var producer = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, runId, cursor, stream.Mode == SyncMode.Full, _options.MaxBatchRows, _clock, producerCancellation.Token))
+                        {
+                            await channel.Writer.WriteAsync(batch, producerCancellation.Token);
+                        }
+
+                        channel.Writer.Complete();
+                    }
+                    catch (Exception ex)
+                    {
+                        channel.Writer.Complete(ex);
+                    }
+                },
+                CancellationToken.None);
+
+            try
+            {
+                await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+                {
+                    var outcome = await sink.AcceptAsync(batch, source, cancellationToken);
+                    read += batch.Records.Count;
+                    loaded += outcome.Loaded;
+                    quarantined += outcome.Quarantined;
+                    deleted += outcome.Deleted;
+                    stale += outcome.Stale;
+                    batches++;
+                    lastCursor = batch.CursorTo ?? lastCursor;
+                    progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, false));
+                }
+            }
+            finally
+            {
+                await producerCancellation.CancelAsync();
+                await producer;
+            }
+        }
+        catch (SourceRateLimitedException ex)
+        {
+            // Not a failure: the cursor of the last stored batch is kept and the next tick resumes from it.
+            status = RunStore.Partial;
+            error = $"rate limited, resuming next run: {ex.Message}";
+            _logger.LogWarning("Source {Source} stream {Stream} stopped early: {Reason}", source.Name, stream.Name, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            status = RunStore.Failed;
+            error = ex.Message;
+            _logger.LogError(ex, "Source {Source} stream {Stream} failed after {Batches} batches", source.Name, stream.Name, batches);
+        }
+
+        var duration = Stopwatch.GetElapsedTime(started);
+        progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, true));
+        await _runs.RecordStreamAsync(runId, stream.Name, read, batches, cursor, lastCursor, duration, CancellationToken.None);
+        await using (var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None))
+        {
+            await MetricRecorder.RecordPipelineAsync(
+                connection,
+                source.Name,
+                stream.Name,
+                _clock.GetUtcNow(),
+                new Dictionary<string, double>
+                {
+                    ["daedalus_rows_read"] = read,
+                    ["daedalus_rows_loaded"] = loaded,
+                    ["daedalus_rows_quarantined"] = quarantined,
+                    ["daedalus_run_duration_seconds"] = duration.TotalSeconds,
+                    ["daedalus_run_failures"] = status == RunStore.Failed ? 1 : 0,
+                },
+                CancellationToken.None);
+        }
+
+        return new StreamSummary(runId, source.Name, stream.Name, status, read, loaded, quarantined, deleted, stale, batches, duration, error);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Daedalus.Security;
+
+/// <summary>
+/// Encrypts (AES-256-GCM) or hashes (HMAC-SHA256) column values. Output is text tagged with the key id:
+/// <c>enc:v1:{keyId}:{base64(nonce|ciphertext|tag)}</c> and <c>hmac:v1:{keyId}:{hex}</c>.
+/// Encryption and hashing use keys derived from the master key so one key never serves two purposes.
+/// </summary>
+public sealed class ColumnProtector
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private static readonly byte[] EncryptionLabel = "daedalus-column-encryption"u8.ToArray();
+    private static readonly byte[] HashLabel = "daedalus-column-hash"u8.ToArray();
+
+    private readonly IKeyProvider _keys;
+    private readonly Dictionary<string, (byte[] Encryption, byte[] Hash)> _derived = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public ColumnProtector(IKeyProvider keys)
+    {
+        _keys = keys;
+    }
+
+    /// <summary>A protector bound to the active key for one batch; cheap to use per value.</summary>
+    public async ValueTask<BoundProtector> BindAsync(CancellationToken cancellationToken)
+    {
+        var key = await _keys.GetActiveKeyAsync(cancellationToken);
+        var (encryption, hash) = Derive(key);
+        return new BoundProtector(key.Id, encryption, hash);
+    }
+
+    public async ValueTask<string> DecryptAsync(string protectedValue, CancellationToken cancellationToken)
+    {
+        var parts = protectedValue.Split(':', 4);
+        if (parts.Length != 4 || parts[0] != "enc" || parts[1] != "v1")
+        {
+            throw new FormatException("not an enc:v1 value");
+        }
+
+        var key = await _keys.GetKeyAsync(parts[2], cancellationToken)
+            ?? throw new CryptographicException($"key '{parts[2]}' is not available");
+        var (encryption, _) = Derive(key);
+        var payload = Convert.FromBase64String(parts[3]);
+        var plain = new byte[payload.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(encryption, TagSize);
+        aes.Decrypt(payload.AsSpan(0, NonceSize), payload.AsSpan(NonceSize, plain.Length), payload.AsSpan(NonceSize + plain.Length), plain, Encoding.UTF8.GetBytes(parts[2]));
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    private (byte[] Encryption, byte[] Hash) Derive(ProtectionKey key)
+    {
+        lock (_lock)
+        {
+            if (!_derived.TryGetValue(key.Id, out var pair))
+            {
+                pair = (HKDF.Expand(HashAlgorithmName.SHA256, key.Material, 32, EncryptionLabel), HKDF.Expand(HashAlgorithmName.SHA256, key.Material, 32, HashLabel));
+                _derived[key.Id] = pair;
+            }
+
+            return pair;
+        }
+    }
+
+    public sealed class BoundProtector : IDisposable
+    {
+        private readonly string _keyId;
+        private readonly byte[] _keyIdBytes;
+        private readonly AesGcm _aes;
+        private readonly HMACSHA256 _hmac;
+
+        internal BoundProtector(string keyId, byte[] encryptionKey, byte[] hashKey)
+        {
+            _keyId = keyId;
+            _keyIdBytes = Encoding.UTF8.GetBytes(keyId);
+            _aes = new AesGcm(encryptionKey, TagSize);
+            _hmac = new HMACSHA256(hashKey);
+        }
+
+        public string Encrypt(string plain)
+        {
+            var plainBytes = Encoding.UTF8.GetBytes(plain);
+            var payload = new byte[NonceSize + plainBytes.Length + TagSize];
+            var nonce = payload.AsSpan(0, NonceSize);
+            RandomNumberGenerator.Fill(nonce);
+            // The key id is authenticated data: a value cannot be re-tagged to another key.
+            _aes.Encrypt(nonce, plainBytes, payload.AsSpan(NonceSize, plainBytes.Length), payload.AsSpan(NonceSize + plainBytes.Length), _keyIdBytes);
+            return $"enc:v1:{_keyId}:{Convert.ToBase64String(payload)}";
+        }
+
+        public string Hash(string plain)
+        {
+            var max = Encoding.UTF8.GetMaxByteCount(plain.Length);
+            var buffer = ArrayPool<byte>.Shared.Rent(max);
+            try
+            {
+                var length = Encoding.UTF8.GetBytes(plain, buffer);
+                Span<byte> mac = stackalloc byte[32];
+                _hmac.TryComputeHash(buffer.AsSpan(0, length), mac, out _);
+                return $"hmac:v1:{_keyId}:{Convert.ToHexStringLower(mac)}";
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        public void Dispose()
+        {
+            _aes.Dispose();
+            _hmac.Dispose();
+        }
+    }
+}

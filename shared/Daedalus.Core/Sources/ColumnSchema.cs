@@ -1,0 +1,3 @@
+namespace Daedalus.Sources;
+
+public sealed record ColumnSchema(string Name, ColumnType Type);

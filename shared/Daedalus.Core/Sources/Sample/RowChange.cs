@@ -1,0 +1,8 @@
+namespace Daedalus.Sources.Sample;
+
+public enum RowChange
+{
+    None,
+    Update,
+    Delete,
+}

@@ -1,0 +1,33 @@
+using Daedalus.Configuration;
+using Daedalus.Security;
+using Microsoft.Extensions.Logging;
+
+namespace Daedalus.Sources;
+
+/// <summary>Everything a plugin may use: its config, secrets by name, an HTTP client with resilience, a clock.</summary>
+public sealed record SourceContext(
+    SourceDefinition Source,
+    ISecretStore Secrets,
+    HttpClient Http,
+    TimeProvider Clock,
+    ILogger Logger)
+{
+    public string Setting(string name, string? fallback = null) =>
+        Source.Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value)
+            ? value
+            : fallback ?? throw new SourceException($"source '{Source.Name}': setting '{name}' is required");
+
+    public async ValueTask<string> SecretAsync(string name, CancellationToken cancellationToken)
+    {
+        // Config maps a logical secret name to the store's key; default to the logical name.
+        var key = Source.Secrets.TryGetValue(name, out var reference) ? reference : $"{Source.Name}-{name}";
+        return await Secrets.GetAsync(key, cancellationToken)
+            ?? throw new SourceException($"source '{Source.Name}': secret '{key}' is not in the secret store");
+    }
+
+    public ValueTask SetSecretAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        var key = Source.Secrets.TryGetValue(name, out var reference) ? reference : $"{Source.Name}-{name}";
+        return Secrets.SetAsync(key, value, cancellationToken);
+    }
+}

@@ -1,0 +1,15 @@
+using Daedalus.Sources.Sample;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Daedalus.Sources;
+
+/// <summary>The one place plugins are registered: one line per plugin folder.</summary>
+public static class SourcePluginServiceCollectionExtensions
+{
+    public static IServiceCollection AddSourcePlugins(this IServiceCollection services)
+    {
+        services.AddSingleton<ISourcePlugin, SampleSourcePlugin>();
+        services.AddSingleton<SourcePluginRegistry>();
+        return services;
+    }
+}

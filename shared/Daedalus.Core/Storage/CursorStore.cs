@@ -1,0 +1,56 @@
+using Dapper;
+using Npgsql;
+
+namespace Daedalus.Storage;
+
+/// <summary>Where each (source, stream) resumes.</summary>
+public sealed class CursorStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    public CursorStore(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+    }
+
+    public async Task<string?> GetAsync(string source, string stream, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT value FROM daedalus.cursors WHERE source = @source AND stream = @stream", new { source, stream }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Advance after a batch was durably enqueued (queue path).</summary>
+    public async Task AdvanceAsync(string source, string stream, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await AdvanceAsync(connection, null, source, stream, value, cancellationToken);
+    }
+
+    /// <summary>Advance inside a load transaction (in-process path).</summary>
+    public static Task AdvanceAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string source, string stream, string value, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO daedalus.cursors (source, stream, value, updated_at) VALUES (@source, @stream, @value, now())
+            ON CONFLICT (source, stream) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+            """,
+            new { source, stream, value },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>Forget the cursor so the next pull is a full resync; audited.</summary>
+    public async Task<bool> ResetAsync(string source, string stream, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var previous = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "DELETE FROM daedalus.cursors WHERE source = @source AND stream = @stream RETURNING value", new { source, stream }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO daedalus.audit_log (actor, action, target, detail) VALUES (@actor, 'cursor.reset', @target, jsonb_build_object('previous', @previous::text))",
+            new { actor, target = $"{source}/{stream}", previous },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return previous is not null;
+    }
+}

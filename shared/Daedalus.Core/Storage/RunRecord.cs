@@ -1,0 +1,15 @@
+namespace Daedalus.Storage;
+
+public sealed record RunRecord(
+    Guid Id,
+    string Source,
+    string Trigger,
+    string Status,
+    DateTime StartedAt,
+    DateTime? FinishedAt,
+    long RowsRead,
+    long RowsLoaded,
+    long RowsQuarantined,
+    long RowsDeleted,
+    int Batches,
+    string? Error);

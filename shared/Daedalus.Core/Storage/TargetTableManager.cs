@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Daedalus.Sources;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Daedalus.Storage;
+
+/// <summary>
+/// Keeps target tables in step with stream schemas: creates them, adds new source columns, widens types
+/// where no value can be lost and refuses every other change with a clear error.
+/// </summary>
+public sealed class TargetTableManager
+{
+    public const string BatchColumn = "_daedalus_batch_id";
+    public const string LoadedAtColumn = "_daedalus_loaded_at";
+    public const string DeletedAtColumn = "_daedalus_deleted_at";
+
+    // Layouts already checked by this process: skips the catalog query on every batch.
+    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+    private readonly ILogger<TargetTableManager> _logger;
+
+    public TargetTableManager(ILogger<TargetTableManager> logger)
+    {
+        _logger = logger;
+    }
+
+    public async Task EnsureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string table, IReadOnlyList<ColumnSchema> columns, IReadOnlyList<string> primaryKey, CancellationToken cancellationToken)
+    {
+        var signature = $"{schema}.{table}({string.Join(",", columns.Select(c => $"{c.Name}:{c.Type}"))})pk({string.Join(",", primaryKey)})";
+        if (_known.ContainsKey(signature))
+        {
+            return;
+        }
+
+        var qualified = SqlIdentifier.Qualified(schema, table);
+        // Serialises DDL on one table across instances; released at commit.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext(@name))", new { name = "daedalus.ddl." + schema + "." + table }, transaction, cancellationToken: cancellationToken));
+        var existing = (await connection.QueryAsync<(string Name, string Type)>(new CommandDefinition(
+            """
+            SELECT a.attname, format_type(a.atttypid, NULL)
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = @schema AND c.relname = @table AND a.attnum > 0 AND NOT a.attisdropped
+            """,
+            new { schema, table },
+            transaction,
+            cancellationToken: cancellationToken))).ToDictionary(r => r.Name, r => r.Type, StringComparer.Ordinal);
+
+        if (existing.Count == 0)
+        {
+            var definitions = columns.Select(c => $"{SqlIdentifier.Quote(c.Name)} {PostgresTypes.SqlType(c.Type)}")
+                .Append($"{BatchColumn} text NOT NULL")
+                .Append($"{LoadedAtColumn} timestamptz NOT NULL DEFAULT now()")
+                .Append($"{DeletedAtColumn} timestamptz")
+                .Append($"PRIMARY KEY ({string.Join(", ", primaryKey.Select(SqlIdentifier.Quote))})");
+            await connection.ExecuteAsync(new CommandDefinition($"CREATE SCHEMA IF NOT EXISTS {SqlIdentifier.Quote(schema)}", transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition($"CREATE TABLE {qualified} ({string.Join(", ", definitions)})", transaction: transaction, cancellationToken: cancellationToken));
+            _logger.LogInformation("Created table {Table} with {Columns} columns", $"{schema}.{table}", columns.Count);
+        }
+        else
+        {
+            var problems = new List<string>();
+            var changes = new List<string>();
+            foreach (var column in columns)
+            {
+                var wanted = PostgresTypes.SqlType(column.Type);
+                if (!existing.TryGetValue(column.Name, out var current))
+                {
+                    changes.Add($"ADD COLUMN {SqlIdentifier.Quote(column.Name)} {wanted}");
+                }
+                else if (current != wanted)
+                {
+                    if (PostgresTypes.IsLossless(current, column.Type))
+                    {
+                        changes.Add($"ALTER COLUMN {SqlIdentifier.Quote(column.Name)} TYPE {wanted} USING {SqlIdentifier.Quote(column.Name)}::{wanted}");
+                    }
+                    else
+                    {
+                        problems.Add($"column {column.Name} is {current} in {schema}.{table} but the source now sends {wanted}; converting would lose data");
+                    }
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new SchemaChangeException($"refused schema change for {schema}.{table}: {string.Join("; ", problems)}. Migrate the column by hand (or point the stream at a new table) and run again.");
+            }
+
+            if (changes.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition($"ALTER TABLE {qualified} {string.Join(", ", changes)}", transaction: transaction, cancellationToken: cancellationToken));
+                _logger.LogInformation("Altered table {Table}: {Changes}", $"{schema}.{table}", string.Join(", ", changes));
+            }
+        }
+
+        // The loader calls Forget() when its transaction rolls back, so a rolled-back CREATE is not remembered.
+        _known[signature] = true;
+    }
+
+    /// <summary>Forget cached layouts (after a rollback, or when tables are dropped by hand).</summary>
+    public void Forget() => _known.Clear();
+}
