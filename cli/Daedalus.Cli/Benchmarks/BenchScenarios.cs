@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using Dapper;
 using Daedalus.Batching;
 using Daedalus.Ingest;
 using Daedalus.Pipeline;
 using Daedalus.Sources;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Daedalus.Sources.Sample;
 using Daedalus.Pipeline;
+using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Microsoft.Extensions.DependencyInjection;
 

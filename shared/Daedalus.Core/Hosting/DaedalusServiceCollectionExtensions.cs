@@ -1,10 +1,10 @@
-using Dapper;
 using Daedalus.Configuration;
 using Daedalus.Ingest;
 using Daedalus.Pipeline;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
+using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
-using Dapper;
 using Daedalus.Configuration;
 using Daedalus.Ingest;
 using Daedalus.Sources;
 using Daedalus.Storage;
+using Dapper;
 using Npgsql;
 
 namespace Daedalus.Metrics;

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Dapper;
 using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Metrics;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

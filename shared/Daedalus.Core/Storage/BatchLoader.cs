@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Dapper;
 using Daedalus.Ingest;
 using Daedalus.Metrics;
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dapper;
 using Daedalus.Configuration;
+using Dapper;
 using Npgsql;
 
 namespace Daedalus.Storage;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Dapper;
 using Daedalus.Sources;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

@@ -1,0 +1,61 @@
+using Daedalus.Storage;
+using Npgsql;
+
+namespace Daedalus.Tests.Infrastructure;
+
+/// <summary>
+/// One real PostgreSQL cluster for the whole test run (started from the distro binaries in a temp
+/// directory, on a free loopback port); each test class gets its own fresh database on it.
+/// </summary>
+public static class PostgresServer
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _adminConnectionString;
+
+    public static async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var admin = await AdminAsync();
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(60, prefix.Length + 33)].ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(name)}", connection);
+        await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    private static async Task<string> AdminAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_adminConnectionString is not null)
+            {
+                return _adminConnectionString;
+            }
+
+            var directory = Path.Combine(Path.GetTempPath(), "daedalus-tests", $"pg-{Environment.ProcessId}");
+            var server = new EmbeddedPostgres(directory);
+            var connectionString = await server.StartAsync(CancellationToken.None);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                server.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            };
+            _adminConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
+            return _adminConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+}
