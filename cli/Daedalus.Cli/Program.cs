@@ -6,6 +6,8 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
     CommonOptions.Verbose,
     CommonOptions.Json,
     SyncCommand.Create(),
+    ServeCommand.Create(),
+    BatchesCommand.Create(),
     SourcesCommand.Create(),
     DbCommand.Create(),
     BenchCommand.Create(),
