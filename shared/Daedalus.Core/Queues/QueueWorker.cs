@@ -23,6 +23,7 @@ public sealed class QueueWorker : BackgroundService
     private readonly ILogger<QueueWorker> _logger;
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _abort = new();
+    private readonly SemaphoreSlim _slots;
 
     public QueueWorker(AzureBatchQueue queue, BatchMessageHandler handler, IOptions<QueueOptions> options, ILogger<QueueWorker> logger)
     {
@@ -30,6 +31,7 @@ public sealed class QueueWorker : BackgroundService
         _handler = handler;
         _options = options.Value;
         _logger = logger;
+        _slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -51,12 +53,13 @@ public sealed class QueueWorker : BackgroundService
     public override void Dispose()
     {
         _abort.Dispose();
+        _slots.Dispose();
         base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
+        var slots = _slots;
         var idle = MinPollingInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
