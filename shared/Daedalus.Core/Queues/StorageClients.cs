@@ -1,7 +1,7 @@
 using Azure.Identity;
-using Daedalus.Hosting;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Daedalus.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace Daedalus.Queues;
