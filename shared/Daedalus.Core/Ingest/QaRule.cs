@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Daedalus.Configuration;
@@ -8,6 +9,9 @@ namespace Daedalus.Ingest;
 /// <summary>A QA rule bound to a column position, ready to run per row.</summary>
 public sealed class QaRule
 {
+    // Compiling a regex costs milliseconds; rules are bound per batch, so share compiled patterns.
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
+
     private readonly QaRuleDefinition _definition;
     private readonly int _index;
     private readonly Regex? _pattern;
@@ -19,7 +23,7 @@ public sealed class QaRule
         _index = index;
         if (definition.Rule == "matches")
         {
-            _pattern = new Regex(definition.Pattern!, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            _pattern = Patterns.GetOrAdd(definition.Pattern!, p => new Regex(p, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)));
         }
 
         if (definition.Rule == "one_of")

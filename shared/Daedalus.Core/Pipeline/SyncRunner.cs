@@ -136,7 +136,7 @@ public sealed class SyncRunner
         {
             var schema = await plugin.DescribeAsync(context, stream, cancellationToken);
             var pages = plugin.ReadAsync(context, new StreamReadRequest(stream, schema, cursor), cancellationToken);
-            var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(_options.Prefetch) { SingleReader = true, SingleWriter = true });
+            var channel = Channel.CreateBounded<StagedBatch>(new BoundedChannelOptions(_options.Prefetch) { SingleReader = true, SingleWriter = true });
             using var producerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var producer = Task.Run(
                 async () =>
@@ -145,7 +145,7 @@ public sealed class SyncRunner
                     {
                         await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, runId, cursor, stream.Mode == SyncMode.Full, _options.MaxBatchRows, _clock, producerCancellation.Token))
                         {
-                            await channel.Writer.WriteAsync(batch, producerCancellation.Token);
+                            await channel.Writer.WriteAsync(await sink.StageAsync(batch, source, producerCancellation.Token), producerCancellation.Token);
                         }
 
                         channel.Writer.Complete();
@@ -159,9 +159,10 @@ public sealed class SyncRunner
 
             try
             {
-                await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+                await foreach (var staged in channel.Reader.ReadAllAsync(cancellationToken))
                 {
-                    var outcome = await sink.AcceptAsync(batch, source, cancellationToken);
+                    var batch = staged.Batch;
+                    var outcome = await sink.AcceptAsync(staged, cancellationToken);
                     read += batch.Records.Count;
                     loaded += outcome.Loaded;
                     quarantined += outcome.Quarantined;
