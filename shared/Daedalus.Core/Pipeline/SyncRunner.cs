@@ -78,7 +78,10 @@ public sealed class SyncRunner
         return summaries;
     }
 
-    /// <summary>One run of one source under its pull lock. Returns nothing when another puller holds the lock.</summary>
+    /// <summary>Status of a pull that did not start because another process is pulling the same source.</summary>
+    public const string Skipped = "skipped";
+
+    /// <summary>One run of one source under its pull lock; a single "skipped" summary when another puller holds the lock.</summary>
     public async Task<IReadOnlyList<StreamSummary>> RunSourceAsync(SourceDefinition source, Guid runId, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         await using var lockConnection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -86,7 +89,7 @@ public sealed class SyncRunner
         if (!await lockConnection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext(@lockKey))", new { lockKey }, cancellationToken: cancellationToken)))
         {
             _logger.LogInformation("Source {Source} is being pulled elsewhere; skipping", source.Name);
-            return [];
+            return [new StreamSummary(runId, source.Name, "*", Skipped, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, "another puller holds this source's lock")];
         }
 
         try

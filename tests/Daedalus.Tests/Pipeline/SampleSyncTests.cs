@@ -140,6 +140,21 @@ public sealed class SampleSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_source_pulled_elsewhere_is_skipped_not_pulled_twice()
+    {
+        await using var holder = new NpgsqlConnection(_core.ConnectionString);
+        await holder.OpenAsync();
+        await holder.ExecuteAsync("SELECT pg_advisory_lock(hashtext('daedalus.pull.sample'))");
+
+        var summaries = await SyncAsync();
+
+        Assert.Equal(SyncRunner.Skipped, Assert.Single(summaries).Status);
+        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM daedalus.runs"));
+        await holder.ExecuteAsync("SELECT pg_advisory_unlock(hashtext('daedalus.pull.sample'))");
+        Assert.All(await SyncAsync(), s => Assert.Equal("succeeded", s.Status));
+    }
+
+    [Fact]
     public async Task Metric_rules_and_pipeline_metrics_produce_points_that_follow_updates()
     {
         await SyncAsync();
