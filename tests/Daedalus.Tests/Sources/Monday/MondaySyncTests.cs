@@ -344,7 +344,13 @@ public sealed class MondaySyncTests : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT CASE WHEN to_regclass('monday.projects') IS NULL THEN 0 ELSE (SELECT count(*) FROM monday.projects) END", connection);
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('monday.projects') IS NOT NULL", connection);
+        if (!(bool)(await exists.ExecuteScalarAsync())!)
+        {
+            return 0;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM monday.projects", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
