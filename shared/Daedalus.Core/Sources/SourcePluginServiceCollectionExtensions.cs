@@ -1,3 +1,4 @@
+using Daedalus.Sources.Monday;
 using Daedalus.Sources.Sample;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,6 +10,7 @@ public static class SourcePluginServiceCollectionExtensions
     public static IServiceCollection AddSourcePlugins(this IServiceCollection services)
     {
         services.AddSingleton<ISourcePlugin, SampleSourcePlugin>();
+        services.AddMondaySource();
         services.AddSingleton<SourcePluginRegistry>();
         return services;
     }
