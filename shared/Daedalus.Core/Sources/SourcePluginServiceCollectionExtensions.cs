@@ -1,4 +1,5 @@
 using Daedalus.Sources.Sample;
+using Daedalus.Sources.Snowflake;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Daedalus.Sources;
@@ -9,6 +10,7 @@ public static class SourcePluginServiceCollectionExtensions
     public static IServiceCollection AddSourcePlugins(this IServiceCollection services)
     {
         services.AddSingleton<ISourcePlugin, SampleSourcePlugin>();
+        services.AddSnowflakeSource();
         services.AddSingleton<SourcePluginRegistry>();
         return services;
     }
