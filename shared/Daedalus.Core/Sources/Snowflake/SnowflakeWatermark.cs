@@ -15,7 +15,7 @@ public sealed record SnowflakeWatermark(string Type, string Cell)
     public static SnowflakeWatermark Parse(string cursor)
     {
         var colon = cursor.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
+        if (colon <= 0 || !Supported.Contains(cursor[..colon]))
         {
             throw new SourceException($"stored cursor '{cursor}' is not a Snowflake watermark (type:value); reset the stream's cursor");
         }
