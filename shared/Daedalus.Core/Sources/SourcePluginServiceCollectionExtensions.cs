@@ -1,5 +1,6 @@
 using Daedalus.Sources.Monday;
 using Daedalus.Sources.Sample;
+using Daedalus.Sources.Snowflake;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Daedalus.Sources;
@@ -11,6 +12,7 @@ public static class SourcePluginServiceCollectionExtensions
     {
         services.AddSingleton<ISourcePlugin, SampleSourcePlugin>();
         services.AddMondaySource();
+        services.AddSnowflakeSource();
         services.AddSingleton<SourcePluginRegistry>();
         return services;
     }

@@ -2,13 +2,16 @@ using System.Collections;
 using Daedalus.Configuration;
 using Daedalus.Sources;
 using Daedalus.Sources.Sample;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Daedalus.Tests.Configuration;
 
 public sealed class ConfigLoaderTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("daedalus-config").FullName;
-    private readonly ConfigLoader _loader = new(new SourceDefinitionValidator(new SourcePluginRegistry([new SampleSourcePlugin()])));
+    // Every registered plugin, as the hosts register them.
+    private readonly ConfigLoader _loader = new(new SourceDefinitionValidator(
+        new ServiceCollection().AddLogging().AddSourcePlugins().BuildServiceProvider().GetRequiredService<SourcePluginRegistry>()));
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
