@@ -17,8 +17,13 @@ public sealed class QueueSink : IBatchSink
         _cursors = cursors;
     }
 
-    public async Task<BatchOutcome> AcceptAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken)
+    /// <summary>Nothing to prepare ahead: ingest prepares on the queue's side.</summary>
+    public ValueTask<StagedBatch> StageAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new StagedBatch(batch, source, null));
+
+    public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)
     {
+        var batch = staged.Batch;
         await _queue.EnqueueAsync(batch, cancellationToken);
         if (batch.CursorTo is not null)
         {
