@@ -81,7 +81,8 @@ public sealed class QueueWorker : BackgroundService
                 if (messages.Length == 0)
                 {
                     await Task.Delay(idle, stoppingToken);
-                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.MaxPollingInterval.Ticks));
+                    // Back off gently: a producer between two batches should not find the worker asleep for seconds.
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks + MinPollingInterval.Ticks, _options.MaxPollingInterval.Ticks));
                     continue;
                 }
 
