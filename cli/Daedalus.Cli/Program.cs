@@ -5,8 +5,14 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
 {
     CommonOptions.Verbose,
     CommonOptions.Json,
+    CommonOptions.ApiUrl,
+    CommonOptions.ApiKey,
     SyncCommand.Create(),
     SourcesCommand.Create(),
+    RunsCommand.Create(),
+    StatusCommand.Create(),
+    BatchesCommand.Create(),
+    KeysCommand.Create(),
     DbCommand.Create(),
     BenchCommand.Create(),
 };

@@ -17,7 +17,6 @@ public static class DaedalusJson
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             AllowDuplicateProperties = false,
             RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
             MaxDepth = 32,
         };
         options.MakeReadOnly(populateMissingResolver: true);
