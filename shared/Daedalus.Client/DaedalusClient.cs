@@ -101,9 +101,9 @@ public sealed class DaedalusClient
             query.Append("&aggregate=").Append(Uri.EscapeDataString(aggregate));
         }
 
-        foreach (var (key, value) in labels ?? new Dictionary<string, string>())
+        if (labels is { Count: > 0 })
         {
-            query.Append("&label=").Append(Uri.EscapeDataString($"{key}={value}"));
+            query.Append("&labels=").Append(Uri.EscapeDataString(string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"))));
         }
 
         return SendAsync<SeriesPoints>(HttpMethod.Get, query.ToString(), null, cancellationToken);
