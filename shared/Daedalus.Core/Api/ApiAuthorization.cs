@@ -46,8 +46,8 @@ public static class ApiAuthorization
             return ApiProblems.Forbidden();
         }
 
-        var id = key.Split('_') is { Length: 3 } parts ? parts[1] : "session";
-        context.Items[ActorItem] = $"api:key:{id}";
+        // Only the CLI's process-local session key has no dk_ form.
+        context.Items[ActorItem] = key.Split('_') is { Length: 3 } parts ? $"api:key:{parts[1]}" : "cli";
         return null;
     }
 
