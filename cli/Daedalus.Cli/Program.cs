@@ -15,5 +15,6 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
     KeysCommand.Create(),
     DbCommand.Create(),
     BenchCommand.Create(),
+    ApiBenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
