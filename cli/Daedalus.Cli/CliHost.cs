@@ -26,6 +26,13 @@ public static class CliHost
         using var bootstrapLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
         var database = configuration.GetSection("Daedalus:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = await DatabaseConnection.ResolveAsync(database, bootstrapLogging.CreateLogger("Daedalus.Database"), cancellationToken);
+        if (string.IsNullOrWhiteSpace(database.ConnectionString))
+        {
+            // Say where the data is: stderr, so --json output on stdout stays clean.
+            var port = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Port;
+            await Console.Error.WriteLineAsync($"daedalus: embedded PostgreSQL in {Path.GetFullPath(database.DataDirectory)} on 127.0.0.1:{port} (set Daedalus__Database__ConnectionString to use another)");
+        }
+
         var resolved = new ConfigurationBuilder()
             .AddConfiguration(configuration)
             .AddInMemoryCollection([new("Daedalus:Database:ConnectionString", connectionString)])

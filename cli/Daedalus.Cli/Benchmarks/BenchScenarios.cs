@@ -28,12 +28,14 @@ public sealed class BenchScenarios
         _dataSource = services.GetRequiredService<NpgsqlDataSource>();
     }
 
-    public static readonly string[] Names = ["copy", "insert", "load", "sync"];
+    public static readonly string[] Names = ["copy", "insert", "pull", "prepare", "load", "sync"];
 
     public Task<BenchResult> RunAsync(string scenario, long rows, CancellationToken cancellationToken) => scenario switch
     {
         "copy" => CopyAsync(rows, cancellationToken),
         "insert" => InsertAsync(rows, cancellationToken),
+        "pull" => PullAsync(rows, prepare: false, cancellationToken),
+        "prepare" => PullAsync(rows, prepare: true, cancellationToken),
         "load" => LoadAsync(rows, cancellationToken),
         "sync" => SyncAsync(rows, cancellationToken),
         _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", Names)})", nameof(scenario)),
@@ -50,7 +52,7 @@ public sealed class BenchScenarios
             CREATE TABLE {SqlIdentifier.Quote(schema)}.customers (id bigint PRIMARY KEY, name text, email text, phone text, country text, status text,
                 signup_date date, updated_at timestamptz, _daedalus_batch_id text NOT NULL, _daedalus_loaded_at timestamptz NOT NULL DEFAULT now(), _daedalus_deleted_at timestamptz)
             """);
-        await connection.ExecuteAsync("CHECKPOINT");
+        await connection.ExecuteAsync(new CommandDefinition("CHECKPOINT", commandType: System.Data.CommandType.Text, cancellationToken: cancellationToken));
     }
 
     private async Task<BenchResult> CopyAsync(long rows, CancellationToken cancellationToken)
@@ -131,6 +133,26 @@ public sealed class BenchScenarios
         }
 
         return new BenchResult("load stage (staging COPY + merge + ledger)", rows, loadTime.TotalSeconds, PeakMemory.Read());
+    }
+
+    /// <summary>No database: the sample source's pages batched (pull), optionally with QA + protect (prepare).</summary>
+    private async Task<BenchResult> PullAsync(long rows, bool prepare, CancellationToken cancellationToken)
+    {
+        var source = SampleSourceDefinition.Create("bench_pull", rows, "bench_pull");
+        source.Streams.RemoveAll(s => s.Name != "customers");
+        var plugin = new SampleSourcePlugin();
+        var context = new SourceContext(source, null!, null!, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var schema = await plugin.DescribeAsync(context, source.Streams[0], cancellationToken);
+        var preparer = _services.GetRequiredService<BatchPreparer>();
+        var watch = Stopwatch.StartNew();
+        long count = 0;
+        var pages = plugin.ReadAsync(context, new StreamReadRequest(source.Streams[0], schema, null), cancellationToken);
+        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, Guid.CreateVersion7(), null, false, 10_000, TimeProvider.System, cancellationToken))
+        {
+            count += prepare ? (await preparer.PrepareAsync(batch, source, false, cancellationToken)).Rows.Count : batch.Records.Count;
+        }
+
+        return new BenchResult(prepare ? "pull + QA + protect (no database)" : "pull only (no database)", count, watch.Elapsed.TotalSeconds, PeakMemory.Read());
     }
 
     private async Task<BenchResult> SyncAsync(long rows, CancellationToken cancellationToken)

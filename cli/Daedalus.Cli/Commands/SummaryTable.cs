@@ -20,7 +20,7 @@ public static class SummaryTable
             table.AddRow(
                 Markup.Escape(s.Source),
                 Markup.Escape(s.Stream),
-                s.Status switch { "succeeded" => "[green]succeeded[/]", "partial" => "[yellow]partial[/]", _ => "[red]" + Markup.Escape(s.Status) + "[/]" },
+                s.Status switch { "succeeded" => "[green]succeeded[/]", "partial" => "[yellow]partial[/]", "skipped" => "[grey]skipped[/]", _ => "[red]" + Markup.Escape(s.Status) + "[/]" },
                 $"{s.RowsRead:N0}",
                 $"{s.RowsLoaded:N0}",
                 $"{s.Quarantined:N0}",

@@ -71,14 +71,72 @@ public sealed class BatchPreparer
 
         var keyIndexes = primaryKey.Select(schema.IndexOf).ToArray();
         var anyProtected = protection.Any(p => p is not null);
-        using var bound = anyProtected ? await _protector.BindAsync(cancellationToken) : null;
+        var records = batch.Records;
 
-        var rows = new List<SourceRecord>(batch.Records.Count);
-        var quarantined = new List<QuarantinedRow>();
-        var seen = new HashSet<object>();
-        var duplicates = false;
-        foreach (var record in batch.Records)
+        // QA and protection are CPU-bound per row: split big batches across cores, each part with its own
+        // protector (AES-GCM and HMAC instances are not thread-safe), then join the parts in order.
+        var parts = records.Count >= 4_000 && (anyProtected || rules.Count > 0) ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        var results = new (List<SourceRecord> Rows, List<QuarantinedRow> Quarantined)[parts];
+        var size = (records.Count + parts - 1) / parts;
+        var protectors = new ColumnProtector.BoundProtector?[parts];
+        try
         {
+            for (var p = 0; p < parts; p++)
+            {
+                protectors[p] = anyProtected ? await _protector.BindAsync(cancellationToken) : null;
+            }
+
+            Parallel.For(0, parts, new ParallelOptions { CancellationToken = cancellationToken }, p =>
+                results[p] = PreparePart(records, p * size, Math.Min(records.Count, (p + 1) * size), schema, rules, protection, protectors[p]));
+        }
+        finally
+        {
+            foreach (var protector in protectors)
+            {
+                protector?.Dispose();
+            }
+        }
+
+        var rows = parts == 1 ? results[0].Rows : results.SelectMany(r => r.Rows).ToList();
+        var quarantined = parts == 1 ? results[0].Quarantined : results.SelectMany(r => r.Quarantined).ToList();
+        var seen = new HashSet<object>(rows.Count);
+        var duplicates = false;
+        foreach (var row in rows)
+        {
+            if (!seen.Add(KeyOf(row.Values, keyIndexes)))
+            {
+                duplicates = true;
+                break;
+            }
+        }
+
+        return new PreparedBatch(
+            batch,
+            stream.Target,
+            columns,
+            primaryKey.Select(Target).ToList(),
+            cursorField is null ? null : Target(cursorField),
+            rows,
+            quarantined,
+            duplicates,
+            source.Metrics.Where(m => string.Equals(m.Stream, stream.Name, StringComparison.OrdinalIgnoreCase)).ToList(),
+            advanceCursor);
+    }
+
+    private static (List<SourceRecord> Rows, List<QuarantinedRow> Quarantined) PreparePart(
+        IReadOnlyList<SourceRecord> records,
+        int start,
+        int end,
+        StreamSchema schema,
+        List<QaRule> rules,
+        ProtectionMode?[] protection,
+        ColumnProtector.BoundProtector? protector)
+    {
+        var rows = new List<SourceRecord>(Math.Max(0, end - start));
+        var quarantined = new List<QuarantinedRow>();
+        for (var i = start; i < end; i++)
+        {
+            var record = records[i];
             if (!record.IsDeleted)
             {
                 string? failure = null;
@@ -95,31 +153,15 @@ public sealed class BatchPreparer
 
                 if (failed is not null)
                 {
-                    quarantined.Add(new QuarantinedRow(failed.Description, failure!, ToJson(schema, Protect(record.Values, protection, bound))));
+                    quarantined.Add(new QuarantinedRow(failed.Description, failure!, ToJson(schema, Protect(record.Values, protection, protector))));
                     continue;
                 }
             }
 
-            var values = anyProtected ? Protect(record.Values, protection, bound) : record.Values;
-            if (!duplicates)
-            {
-                duplicates = !seen.Add(KeyOf(values, keyIndexes));
-            }
-
-            rows.Add(new SourceRecord(values, record.IsDeleted));
+            rows.Add(new SourceRecord(Protect(record.Values, protection, protector), record.IsDeleted));
         }
 
-        return new PreparedBatch(
-            batch,
-            stream.Target,
-            columns,
-            primaryKey.Select(Target).ToList(),
-            cursorField is null ? null : Target(cursorField),
-            rows,
-            quarantined,
-            duplicates,
-            source.Metrics.Where(m => string.Equals(m.Stream, stream.Name, StringComparison.OrdinalIgnoreCase)).ToList(),
-            advanceCursor);
+        return (rows, quarantined);
     }
 
     private static object KeyOf(object?[] values, int[] keyIndexes)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Daedalus.Configuration;
@@ -8,6 +9,9 @@ namespace Daedalus.Ingest;
 /// <summary>A QA rule bound to a column position, ready to run per row.</summary>
 public sealed class QaRule
 {
+    // Compiling a regex costs milliseconds; rules are bound per batch, so share compiled patterns.
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
+
     private readonly QaRuleDefinition _definition;
     private readonly int _index;
     private readonly Regex? _pattern;
@@ -19,7 +23,7 @@ public sealed class QaRule
         _index = index;
         if (definition.Rule == "matches")
         {
-            _pattern = new Regex(definition.Pattern!, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            _pattern = Patterns.GetOrAdd(definition.Pattern!, Compile);
         }
 
         if (definition.Rule == "one_of")
@@ -31,6 +35,14 @@ public sealed class QaRule
     }
 
     public string Description { get; }
+
+    /// <summary>
+    /// The compiled backtracking engine: several times faster per row than the linear-time one for the simple
+    /// patterns QA rules use. Patterns come from the operator's config, and a pathological one cannot stall a
+    /// batch: a match that runs past the timeout quarantines that row with the reason.
+    /// </summary>
+    private static Regex Compile(string pattern) =>
+        new(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
 
     public static QaRule Bind(QaRuleDefinition definition, StreamSchema schema)
     {
@@ -55,7 +67,14 @@ public sealed class QaRule
                 }
 
                 var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-                return _pattern!.IsMatch(text) ? null : $"{_definition.Column} does not match /{_definition.Pattern}/";
+                try
+                {
+                    return _pattern!.IsMatch(text) ? null : $"{_definition.Column} does not match /{_definition.Pattern}/";
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    return $"{_definition.Column} could not be checked against /{_definition.Pattern}/ in time";
+                }
             case "one_of":
                 return value is null || _values!.Contains(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "") ? null : $"{_definition.Column} is not one of [{string.Join(", ", _definition.Values)}]";
             case "max_length":

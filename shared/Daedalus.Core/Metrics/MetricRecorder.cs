@@ -14,8 +14,20 @@ namespace Daedalus.Metrics;
 /// </summary>
 public static class MetricRecorder
 {
+    private const string Matched = "daedalus_matched";
+
     public static async Task RecordBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
     {
+        // One join finds the stored versions of this batch's keys (none on a first load), whatever the number of rules.
+        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
+        var join = string.Join(" AND ", prepared.PrimaryKey.Select(k => $"t.{SqlIdentifier.Quote(k)} = s.{SqlIdentifier.Quote(k)}"));
+        var cursor = prepared.CursorColumn is null ? null : SqlIdentifier.Quote(prepared.CursorColumn);
+        var applies = cursor is null ? "TRUE" : $"(t.{cursor} IS NULL OR s.{cursor} >= t.{cursor})";
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"CREATE TEMP TABLE {Matched} ON COMMIT DROP AS SELECT t.*, {applies} AS _applies FROM {BatchLoader.StagingSource(prepared)} JOIN {target} t ON {join}",
+            transaction: transaction,
+            cancellationToken: cancellationToken));
+
         foreach (var rule in prepared.Metrics)
         {
             var sql = BuildBatchSql(rule, prepared);
@@ -82,20 +94,17 @@ public static class MetricRecorder
             ? $"({alias}.{SqlIdentifier.Quote(time.Name)}::timestamp AT TIME ZONE 'UTC')"
             : $"{alias}.{SqlIdentifier.Quote(time.Name)}";
 
-        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
-        var join = string.Join(" AND ", prepared.PrimaryKey.Select(k => $"t.{SqlIdentifier.Quote(k)} = s.{SqlIdentifier.Quote(k)}"));
-        var cursor = prepared.CursorColumn is null ? null : SqlIdentifier.Quote(prepared.CursorColumn);
-        var applies = cursor is null ? "TRUE" : $"(t.{cursor} IS NULL OR s.{cursor} >= t.{cursor})";
         var staging = BatchLoader.StagingSource(prepared);
+        var keyMatch = string.Join(" AND ", prepared.PrimaryKey.Select(k => $"m.{SqlIdentifier.Quote(k)} = s.{SqlIdentifier.Quote(k)}"));
         return $"""
             WITH c AS (
                 SELECT {TimeOf("s")} AS at, {string.Format(System.Globalization.CultureInfo.InvariantCulture, valueExpression, "s")} AS v, {LabelsOf("s")} AS labels, 1 AS sign
-                FROM {staging} LEFT JOIN {target} t ON {join}
-                WHERE NOT s._deleted AND {applies}
+                FROM {staging}
+                WHERE NOT s._deleted AND NOT EXISTS (SELECT 1 FROM {Matched} m WHERE {keyMatch} AND NOT m._applies)
                 UNION ALL
                 SELECT {TimeOf("t")}, {string.Format(System.Globalization.CultureInfo.InvariantCulture, valueExpression, "t")}, {LabelsOf("t")}, -1
-                FROM {staging} JOIN {target} t ON {join}
-                WHERE t.{TargetTableManager.DeletedAtColumn} IS NULL AND {applies}
+                FROM {Matched} t
+                WHERE t.{TargetTableManager.DeletedAtColumn} IS NULL AND t._applies
             ),
             g AS (
                 SELECT date_bin(@bucket, at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS ts, labels,

@@ -5,7 +5,7 @@ using Daedalus.Storage;
 
 namespace Daedalus.Pipeline;
 
-/// <summary>Validate → transform → protect → load in this process; the cursor advances inside the load transaction.</summary>
+/// <summary>Validate → transform → protect (staged ahead) → load in this process; the cursor advances inside the load transaction.</summary>
 public sealed class InProcessSink : IBatchSink
 {
     private readonly BatchPreparer _preparer;
@@ -17,9 +17,12 @@ public sealed class InProcessSink : IBatchSink
         _loader = loader;
     }
 
-    public async Task<BatchOutcome> AcceptAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken)
+    public async ValueTask<StagedBatch> StageAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken) =>
+        new(batch, source, await _preparer.PrepareAsync(batch, source, advanceCursor: true, cancellationToken));
+
+    public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)
     {
-        var prepared = await _preparer.PrepareAsync(batch, source, advanceCursor: true, cancellationToken);
+        var prepared = staged.Prepared ?? await _preparer.PrepareAsync(staged.Batch, staged.Source, advanceCursor: true, cancellationToken);
         var result = await _loader.LoadAsync(prepared, cancellationToken);
         return new BatchOutcome(result.Loaded, result.Quarantined, result.Deleted, result.Stale, result.AlreadyLoaded);
     }

@@ -78,7 +78,10 @@ public sealed class SyncRunner
         return summaries;
     }
 
-    /// <summary>One run of one source under its pull lock. Returns nothing when another puller holds the lock.</summary>
+    /// <summary>Status of a pull that did not start because another process is pulling the same source.</summary>
+    public const string Skipped = "skipped";
+
+    /// <summary>One run of one source under its pull lock; a single "skipped" summary when another puller holds the lock.</summary>
     public async Task<IReadOnlyList<StreamSummary>> RunSourceAsync(SourceDefinition source, Guid runId, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         await using var lockConnection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -86,7 +89,7 @@ public sealed class SyncRunner
         if (!await lockConnection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext(@lockKey))", new { lockKey }, cancellationToken: cancellationToken)))
         {
             _logger.LogInformation("Source {Source} is being pulled elsewhere; skipping", source.Name);
-            return [];
+            return [new StreamSummary(runId, source.Name, "*", Skipped, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, "another puller holds this source's lock")];
         }
 
         try
@@ -136,7 +139,7 @@ public sealed class SyncRunner
         {
             var schema = await plugin.DescribeAsync(context, stream, cancellationToken);
             var pages = plugin.ReadAsync(context, new StreamReadRequest(stream, schema, cursor), cancellationToken);
-            var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(_options.Prefetch) { SingleReader = true, SingleWriter = true });
+            var channel = Channel.CreateBounded<StagedBatch>(new BoundedChannelOptions(_options.Prefetch) { SingleReader = true, SingleWriter = true });
             using var producerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var producer = Task.Run(
                 async () =>
@@ -145,7 +148,7 @@ public sealed class SyncRunner
                     {
                         await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, runId, cursor, stream.Mode == SyncMode.Full, _options.MaxBatchRows, _clock, producerCancellation.Token))
                         {
-                            await channel.Writer.WriteAsync(batch, producerCancellation.Token);
+                            await channel.Writer.WriteAsync(await sink.StageAsync(batch, source, producerCancellation.Token), producerCancellation.Token);
                         }
 
                         channel.Writer.Complete();
@@ -159,9 +162,10 @@ public sealed class SyncRunner
 
             try
             {
-                await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+                await foreach (var staged in channel.Reader.ReadAllAsync(cancellationToken))
                 {
-                    var outcome = await sink.AcceptAsync(batch, source, cancellationToken);
+                    var batch = staged.Batch;
+                    var outcome = await sink.AcceptAsync(staged, cancellationToken);
                     read += batch.Records.Count;
                     loaded += outcome.Loaded;
                     quarantined += outcome.Quarantined;

@@ -67,45 +67,81 @@ public sealed class ColumnProtector
 
     public sealed class BoundProtector : IDisposable
     {
-        private readonly string _keyId;
         private readonly byte[] _keyIdBytes;
+        private readonly string _encryptPrefix;
+        private readonly string _hashPrefix;
         private readonly AesGcm _aes;
         private readonly HMACSHA256 _hmac;
+        private readonly byte[] _noncePrefix = RandomNumberGenerator.GetBytes(8);
+        private uint _counter;
 
         internal BoundProtector(string keyId, byte[] encryptionKey, byte[] hashKey)
         {
-            _keyId = keyId;
             _keyIdBytes = Encoding.UTF8.GetBytes(keyId);
+            _encryptPrefix = $"enc:v1:{keyId}:";
+            _hashPrefix = $"hmac:v1:{keyId}:";
             _aes = new AesGcm(encryptionKey, TagSize);
             _hmac = new HMACSHA256(hashKey);
         }
 
         public string Encrypt(string plain)
         {
-            var plainBytes = Encoding.UTF8.GetBytes(plain);
-            var payload = new byte[NonceSize + plainBytes.Length + TagSize];
-            var nonce = payload.AsSpan(0, NonceSize);
-            RandomNumberGenerator.Fill(nonce);
-            // The key id is authenticated data: a value cannot be re-tagged to another key.
-            _aes.Encrypt(nonce, plainBytes, payload.AsSpan(NonceSize, plainBytes.Length), payload.AsSpan(NonceSize + plainBytes.Length), _keyIdBytes);
-            return $"enc:v1:{_keyId}:{Convert.ToBase64String(payload)}";
+            // Hot path (once per protected value): stack buffers and a single string allocation.
+            var plainLength = Encoding.UTF8.GetByteCount(plain);
+            var payloadLength = NonceSize + plainLength + TagSize;
+            var rented = payloadLength * 2 > 2048 ? ArrayPool<byte>.Shared.Rent(payloadLength + plainLength) : null;
+            var bytes = rented is null ? stackalloc byte[payloadLength + plainLength] : rented.AsSpan(0, payloadLength + plainLength);
+            try
+            {
+                var payload = bytes[..payloadLength];
+                var plainBytes = bytes[payloadLength..];
+                Encoding.UTF8.GetBytes(plain, plainBytes);
+                var nonce = payload[..NonceSize];
+                // 64 random bits per protector instance + a 32-bit counter: unique nonces without a syscall per value.
+                _noncePrefix.CopyTo(nonce);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(nonce[8..], checked(++_counter));
+                // The key id is authenticated data: a value cannot be re-tagged to another key.
+                _aes.Encrypt(nonce, plainBytes, payload.Slice(NonceSize, plainLength), payload[(NonceSize + plainLength)..], _keyIdBytes);
+                return Tagged(_encryptPrefix, payload, hex: false);
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
         }
 
         public string Hash(string plain)
         {
             var max = Encoding.UTF8.GetMaxByteCount(plain.Length);
-            var buffer = ArrayPool<byte>.Shared.Rent(max);
+            var rented = max > 1024 ? ArrayPool<byte>.Shared.Rent(max) : null;
+            var buffer = rented is null ? stackalloc byte[max] : rented.AsSpan(0, max);
             try
             {
                 var length = Encoding.UTF8.GetBytes(plain, buffer);
                 Span<byte> mac = stackalloc byte[32];
-                _hmac.TryComputeHash(buffer.AsSpan(0, length), mac, out _);
-                return $"hmac:v1:{_keyId}:{Convert.ToHexStringLower(mac)}";
+                _hmac.TryComputeHash(buffer[..length], mac, out _);
+                return Tagged(_hashPrefix, mac, hex: true);
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
             }
+        }
+
+        private static string Tagged(string prefix, ReadOnlySpan<byte> data, bool hex)
+        {
+            var length = prefix.Length + (hex ? data.Length * 2 : ((data.Length + 2) / 3) * 4);
+            var chars = length <= 1024 ? stackalloc char[length] : new char[length];
+            prefix.CopyTo(chars);
+            var written = 0;
+            _ = hex ? Convert.TryToHexStringLower(data, chars[prefix.Length..], out written) : Convert.TryToBase64Chars(data, chars[prefix.Length..], out written);
+            return new string(chars[..(prefix.Length + written)]);
         }
 
         public void Dispose()

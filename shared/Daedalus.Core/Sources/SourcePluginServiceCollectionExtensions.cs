@@ -1,4 +1,6 @@
+using Daedalus.Sources.Monday;
 using Daedalus.Sources.Sample;
+using Daedalus.Sources.Snowflake;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Daedalus.Sources;
@@ -9,6 +11,8 @@ public static class SourcePluginServiceCollectionExtensions
     public static IServiceCollection AddSourcePlugins(this IServiceCollection services)
     {
         services.AddSingleton<ISourcePlugin, SampleSourcePlugin>();
+        services.AddMondaySource();
+        services.AddSnowflakeSource();
         services.AddSingleton<SourcePluginRegistry>();
         return services;
     }

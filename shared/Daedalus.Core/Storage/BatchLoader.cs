@@ -128,14 +128,7 @@ public sealed class BatchLoader
             var values = row.Values;
             for (var i = 0; i < types.Length; i++)
             {
-                if (values[i] is null)
-                {
-                    await importer.WriteNullAsync(cancellationToken);
-                }
-                else
-                {
-                    await importer.WriteAsync(values[i], types[i], cancellationToken);
-                }
+                await WriteValueAsync(importer, values[i], types[i], cancellationToken);
             }
 
             await importer.WriteAsync(row.IsDeleted, NpgsqlDbType.Boolean, cancellationToken);
@@ -143,6 +136,21 @@ public sealed class BatchLoader
 
         await importer.CompleteAsync(cancellationToken);
     }
+
+    /// <summary>Typed writes: the generic path caches its converter per type, the object path resolves one per value.</summary>
+    private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object? value, NpgsqlDbType type, CancellationToken cancellationToken) => value switch
+    {
+        null => importer.WriteNullAsync(cancellationToken),
+        string text => importer.WriteAsync(text, type, cancellationToken),
+        long number => importer.WriteAsync(number, type, cancellationToken),
+        decimal number => importer.WriteAsync(number, type, cancellationToken),
+        double number => importer.WriteAsync(number, type, cancellationToken),
+        bool flag => importer.WriteAsync(flag, type, cancellationToken),
+        DateOnly date => importer.WriteAsync(date, type, cancellationToken),
+        TimeOnly time => importer.WriteAsync(time, type, cancellationToken),
+        DateTimeOffset instant => importer.WriteAsync(instant.ToUniversalTime(), type, cancellationToken),
+        _ => importer.WriteAsync(value, type, cancellationToken),
+    };
 
     private static async Task<int> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
     {

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Daedalus.Sources.Monday;
+
+/// <summary>
+/// Sends queries to monday for one pull: pins the API version, authenticates, watches the complexity budget
+/// and waits out rate limits within <see cref="MondaySettings.MaxWait"/>; past that it ends the pull early
+/// (<see cref="SourceRateLimitedException"/>) so the cursor is kept and the next tick resumes.
+/// </summary>
+public sealed class MondayApiClient
+{
+    private const int MaxAttempts = 5;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly SourceContext _context;
+    private readonly MondaySettings _settings;
+    private readonly string _token;
+    private DateTimeOffset? _budgetRefillsAt;
+
+    public MondayApiClient(SourceContext context, MondaySettings settings, string token)
+    {
+        _context = context;
+        _settings = settings;
+        _token = token;
+    }
+
+    public int Requests { get; private set; }
+
+    public async Task<IReadOnlyList<MondayColumn>> BoardColumnsAsync(string boardId, CancellationToken cancellationToken)
+    {
+        var data = await QueryAsync(MondayQueries.BoardColumns, new Dictionary<string, object?> { ["board"] = new[] { boardId } }, cancellationToken);
+        var board = FirstBoard(data, boardId);
+        return board.TryGetProperty("columns", out var columns) && columns.ValueKind == JsonValueKind.Array
+            ? columns.Deserialize<List<MondayColumn>>(Json) ?? []
+            : throw new SourceException($"monday board {boardId}: the response has no columns");
+    }
+
+    /// <summary>The first page of a pass, oldest change first; from <paramref name="since"/> when set (day-level filter).</summary>
+    public async Task<MondayItemsPage> FirstPageAsync(string boardId, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        var parameters = new Dictionary<string, object?>
+        {
+            ["order_by"] = new[] { new Dictionary<string, object?> { ["column_id"] = "__last_updated__", ["direction"] = "asc" } },
+        };
+        if (since is { } from && _settings.DayFilter)
+        {
+            // The rule is day-level and in the token user's timezone: start a day early, re-filter client-side.
+            var day = from.UtcDateTime.Date.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            parameters["rules"] = new[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["column_id"] = "__last_updated__",
+                    ["compare_attribute"] = "UPDATED_AT",
+                    ["operator"] = "greater_than_or_equals",
+                    ["compare_value"] = new[] { "EXACT", day },
+                },
+            };
+        }
+
+        var data = await QueryAsync(
+            MondayQueries.FirstPage,
+            new Dictionary<string, object?> { ["board"] = new[] { boardId }, ["limit"] = _settings.PageSize, ["params"] = parameters },
+            cancellationToken);
+        var board = FirstBoard(data, boardId);
+        return board.TryGetProperty("items_page", out var page) && page.ValueKind == JsonValueKind.Object
+            ? ReadPage(page, boardId)
+            : throw new SourceException($"monday board {boardId}: the response has no items_page");
+    }
+
+    public async Task<MondayItemsPage> NextPageAsync(string boardId, string cursor, CancellationToken cancellationToken)
+    {
+        var data = await QueryAsync(MondayQueries.NextPage, new Dictionary<string, object?> { ["cursor"] = cursor, ["limit"] = _settings.PageSize }, cancellationToken);
+        return data.TryGetProperty("next_items_page", out var page) && page.ValueKind == JsonValueKind.Object
+            ? ReadPage(page, boardId)
+            : throw new SourceException($"monday board {boardId}: the response has no next_items_page");
+    }
+
+    private static MondayItemsPage ReadPage(JsonElement page, string boardId)
+    {
+        try
+        {
+            return page.Deserialize<MondayItemsPage>(Json) ?? throw new SourceException($"monday board {boardId}: empty items page");
+        }
+        catch (JsonException ex)
+        {
+            throw new SourceException($"monday board {boardId}: an items page does not have the expected shape ({ex.Message})", ex);
+        }
+    }
+
+    private static JsonElement FirstBoard(JsonElement data, string boardId)
+    {
+        if (data.TryGetProperty("boards", out var boards) && boards.ValueKind == JsonValueKind.Array && boards.GetArrayLength() > 0)
+        {
+            return boards[0];
+        }
+
+        throw new SourceException($"monday board {boardId} was not found, or the token's user cannot see it");
+    }
+
+    private async Task<JsonElement> QueryAsync(string query, Dictionary<string, object?> variables, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await WaitForBudgetAsync(cancellationToken);
+            var (status, retryAfter, body) = await SendAsync(query, variables, cancellationToken);
+            var now = _context.Clock.GetUtcNow();
+            var failure = MondayErrorClassifier.Classify(status, retryAfter, body, now, out var data);
+            if (failure is null)
+            {
+                WatchBudget(data, now);
+                return data;
+            }
+
+            switch (failure.Kind)
+            {
+                case MondayFailureKind.RateLimited or MondayFailureKind.Locked:
+                    // Without a hint from monday, back off exponentially (2, 4, 8... seconds).
+                    var wait = failure.RetryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, attempt));
+                    if (wait > _settings.MaxWait || attempt >= MaxAttempts)
+                    {
+                        throw new SourceRateLimitedException($"{failure.Message}; monday asks to wait {wait.TotalSeconds:0}s (bounded wait {_settings.MaxWait.TotalSeconds:0}s, attempt {attempt})", wait);
+                    }
+
+                    _context.Logger.LogWarning("monday {Kind}: waiting {Seconds}s before attempt {Attempt}", failure.Kind, wait.TotalSeconds, attempt + 1);
+                    await Task.Delay(wait, _context.Clock, cancellationToken);
+                    continue;
+                case MondayFailureKind.DailyLimit:
+                    throw new SourceRateLimitedException(failure.Message, failure.RetryAfter);
+                case MondayFailureKind.CursorExpired:
+                    throw new MondayCursorExpiredException(failure.Message);
+                case MondayFailureKind.Unauthorized:
+                    throw new SourceException($"{failure.Message}. Check the token in the secret store and the user's access to the board.");
+                default:
+                    throw new SourceException(failure.Message);
+            }
+        }
+    }
+
+    private async Task<(int Status, TimeSpan? RetryAfter, string Body)> SendAsync(string query, Dictionary<string, object?> variables, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _settings.ApiUrl)
+        {
+            Content = JsonContent.Create(new MondayGraphQlRequest(query, variables), options: new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", _token);
+        request.Headers.TryAddWithoutValidation("API-Version", _settings.ApiVersion);
+        Requests++;
+        try
+        {
+            using var response = await _context.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var retryAfter = response.Headers.RetryAfter switch
+            {
+                { Delta: { } delta } => delta,
+                { Date: { } date } => date - _context.Clock.GetUtcNow() is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
+                _ => (TimeSpan?)null,
+            };
+            return ((int)response.StatusCode, retryAfter, body);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SourceException($"monday API at {_settings.ApiUrl} could not be reached: {ex.Message}", ex);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new SourceException($"monday API calls are failing repeatedly; the circuit is open for now ({ex.Message})", ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new SourceException($"monday API at {_settings.ApiUrl} did not answer in time", ex);
+        }
+    }
+
+    private void WatchBudget(JsonElement data, DateTimeOffset now)
+    {
+        if (!data.TryGetProperty("complexity", out var element) || element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        var complexity = element.Deserialize<MondayComplexity>(Json);
+        if (complexity?.After is { } after && after < _settings.MinComplexityBudget)
+        {
+            _budgetRefillsAt = now + TimeSpan.FromSeconds(Math.Max(0, complexity.ResetInXSeconds ?? 60));
+            _context.Logger.LogInformation("monday complexity budget low ({After} left); next call after {Reset}s", after, complexity.ResetInXSeconds);
+        }
+    }
+
+    private async Task WaitForBudgetAsync(CancellationToken cancellationToken)
+    {
+        if (_budgetRefillsAt is not { } refill)
+        {
+            return;
+        }
+
+        _budgetRefillsAt = null;
+        var wait = refill - _context.Clock.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        if (wait > _settings.MaxWait)
+        {
+            throw new SourceRateLimitedException($"monday complexity budget is low and refills in {wait.TotalSeconds:0}s (bounded wait {_settings.MaxWait.TotalSeconds:0}s)", wait);
+        }
+
+        await Task.Delay(wait, _context.Clock, cancellationToken);
+    }
+}

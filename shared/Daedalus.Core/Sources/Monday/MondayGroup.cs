@@ -1,0 +1,3 @@
+namespace Daedalus.Sources.Monday;
+
+public sealed record MondayGroup(string Id);

@@ -1,0 +1,4 @@
+namespace Daedalus.Sources.Monday;
+
+/// <summary>An item as the items queries return it; <c>state</c> is active, archived or deleted.</summary>
+public sealed record MondayItem(string Id, string? Name, string? State, DateTimeOffset? UpdatedAt, MondayGroup? Group, IReadOnlyList<MondayColumnValue>? ColumnValues);

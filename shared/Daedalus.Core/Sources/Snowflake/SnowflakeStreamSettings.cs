@@ -1,0 +1,115 @@
+using System.Text.RegularExpressions;
+using Daedalus.Configuration;
+
+namespace Daedalus.Sources.Snowflake;
+
+/// <summary>
+/// One stream's <c>settings:</c>: a <c>table</c> or a <c>query</c> (a SELECT, wrapped as a subquery), an optional
+/// <c>watermark</c> column (required for incremental streams) and an optional soft-delete flag column. Builds the
+/// statements the plugin runs; cursor values only ever travel as bindings.
+/// </summary>
+public sealed partial record SnowflakeStreamSettings(string Relation, string? Watermark, string? WatermarkColumn, string? DeletedColumn)
+{
+    public static SnowflakeStreamSettings From(StreamDefinition stream, List<string>? errors = null)
+    {
+        var path = $"streams.{stream.Name}";
+        void Error(string message)
+        {
+            if (errors is null)
+            {
+                throw new SourceException($"{path}: {message}");
+            }
+
+            errors.Add($"{path}.{message}");
+        }
+
+        string? Text(string name) =>
+            stream.Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        var table = Text("table");
+        var query = Text("query");
+        var from = "";
+        if ((table is null) == (query is null))
+        {
+            Error("settings: set exactly one of table or query");
+        }
+        else if (table is not null)
+        {
+            if (SnowflakeIdentifier.TryQuote(table, 3, out var quoted))
+            {
+                from = quoted;
+            }
+            else
+            {
+                Error($"settings.table: '{table}' is not a table name ([database.][schema.]table; {SnowflakeIdentifier.Rule})");
+            }
+        }
+        else
+        {
+            var text = query!.TrimEnd().TrimEnd(';').Trim();
+            if (!SelectStart().IsMatch(text))
+            {
+                Error("settings.query: must be a single SELECT (or WITH ... SELECT) statement");
+            }
+            else if (text.Contains(';', StringComparison.Ordinal))
+            {
+                Error("settings.query: must be a single statement (no ';')");
+            }
+            else
+            {
+                // Newlines keep a trailing -- comment in the user's query from swallowing the closing parenthesis.
+                from = $"(\n{text}\n) AS \"DAEDALUS_QUERY\"";
+            }
+        }
+
+        string? Column(string name)
+        {
+            var value = Text(name);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (SnowflakeIdentifier.TryQuote(value, 1, out var quoted))
+            {
+                return quoted;
+            }
+
+            Error($"settings.{name}: '{value}' is not a column name ({SnowflakeIdentifier.Rule})");
+            return null;
+        }
+
+        var watermark = Column("watermark");
+        var deleted = Column("deletedColumn");
+        if (stream.Mode == Sources.SyncMode.Incremental && watermark is null && Text("watermark") is null)
+        {
+            Error("settings.watermark is required for incremental streams (the column that grows when a row changes)");
+        }
+
+        if (stream.PrimaryKey.Count == 0)
+        {
+            Error("primaryKey is required for Snowflake streams (column names as loaded, lower case)");
+        }
+
+        return new SnowflakeStreamSettings(from, watermark, watermark?[1..^1], deleted?[1..^1]);
+    }
+
+    /// <summary>Reads no rows; its rowType is the stream's schema.</summary>
+    public string DescribeStatement() => $"SELECT * FROM {Relation} WHERE 1 = 0";
+
+    /// <summary>Everything, or everything at or after the bound watermark (inclusive: rows sharing the last value are re-read, merge dedupes).</summary>
+    public string ReadStatement(bool fromWatermark)
+    {
+        if (Watermark is null)
+        {
+            return $"SELECT * FROM {Relation}";
+        }
+
+        return fromWatermark
+            ? $"SELECT * FROM {Relation} WHERE {Watermark} >= ? ORDER BY {Watermark}"
+            : $"SELECT * FROM {Relation} ORDER BY {Watermark}";
+    }
+
+    [GeneratedRegex(@"^(SELECT|WITH)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SelectStart();
+}
