@@ -1,64 +1,63 @@
 using System.CommandLine;
-using System.Text.Json;
-using Daedalus.Queues;
-using Daedalus.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
 
-/// <summary><c>daedalus batches poison|replay</c>: inspect and replay batches that failed too often.</summary>
+/// <summary><c>daedalus batches poison|replay</c>: the poison queue, through the API.</summary>
 public static class BatchesCommand
 {
     public static Command Create()
     {
-        var max = new Option<int>("--max") { Description = "How many to list (the queue service peeks at most 32)", DefaultValueFactory = _ => 32 };
-        var poison = new Command("poison", "List messages in the poison queue with their errors") { max };
-        poison.SetAction(async (parse, cancellationToken) =>
+        var limit = new Option<int>("--limit", "-n") { Description = "At most this many messages (1-32)", DefaultValueFactory = _ => 32 };
+        var poison = new Command("poison", "List batches that failed too often") { limit };
+        poison.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken, migrate: false);
-            var messages = await provider.GetRequiredService<IBatchQueue>().ListPoisonAsync(parse.GetValue(max), cancellationToken);
-            if (parse.GetValue(CommonOptions.Json))
+            var messages = await session.Client.ListPoisonAsync(parse.GetValue(limit), cancellationToken);
+            if (json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(messages, SourceCatalog.Json));
+                ApiCommand.WriteJson(messages);
                 return ExitCodes.Ok;
             }
 
-            if (messages.Count == 0)
-            {
-                Console.WriteLine("The poison queue is empty.");
-                return ExitCodes.Ok;
-            }
-
-            var table = new Table().AddColumns("message", "batch", "source/stream", "deliveries", "error");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("message", "batch", "source", "stream", "dequeues", "inserted", "error");
             foreach (var m in messages)
             {
-                table.AddRow(Markup.Escape(m.MessageId), Markup.Escape(m.BatchId ?? "?"), Markup.Escape($"{m.Source ?? "?"}/{m.Stream ?? "?"}"), m.DequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(m.Error));
+                table.AddRow(
+                    Markup.Escape(m.MessageId), Markup.Escape(m.BatchId ?? "-"), Markup.Escape(m.Source ?? "-"), Markup.Escape(m.Stream ?? "-"),
+                    m.DequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    m.InsertedAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    Markup.Escape(m.Error));
             }
 
             AnsiConsole.Write(table);
             return ExitCodes.Ok;
-        });
+        }, cancellationToken));
 
-        var id = new Argument<string?>("message-id") { Description = "Replay only this message (default: all)", Arity = ArgumentArity.ZeroOrOne };
-        var replay = new Command("replay", "Move poison messages back onto the batch queue (after fixing the cause)") { id };
-        replay.SetAction(async (parse, cancellationToken) =>
+        var messageId = new Argument<string?>("message") { Description = "Message id to replay (see batches poison)", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Replay every poison message" };
+        var replay = new Command("replay", "Move poison batches back to the batch queue") { messageId, all };
+        replay.Validators.Add(result =>
         {
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken, migrate: false);
-            var messageId = parse.GetValue(id);
-            var count = await provider.GetRequiredService<IBatchQueue>().ReplayPoisonAsync(messageId, cancellationToken);
-            if (parse.GetValue(CommonOptions.Json))
+            if ((result.GetValue(messageId) is null) == !result.GetValue(all))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { replayed = count }));
+                result.AddError("name one message id, or pass --all");
+            }
+        });
+        replay.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var result = await session.Client.ReplayPoisonAsync(parse.GetValue(messageId), cancellationToken);
+            if (json)
+            {
+                ApiCommand.WriteJson(result);
             }
             else
             {
-                Console.WriteLine($"Replayed {count} message(s).");
+                Console.WriteLine($"replayed {result.Replayed} batch(es)");
             }
 
-            return messageId is not null && count == 0 ? ExitCodes.NotFound : ExitCodes.Ok;
-        });
+            return ExitCodes.Ok;
+        }, cancellationToken));
 
-        return new Command("batches", "Batches on the queue: poison list and replay") { poison, replay };
+        return new Command("batches", "Batches in the queue") { poison, replay };
     }
 }

@@ -1,5 +1,4 @@
 using Azure.Security.KeyVault.Secrets;
-using Daedalus.Api;
 using Daedalus.Configuration;
 using Daedalus.Ingest;
 using Daedalus.Pipeline;
@@ -77,11 +76,16 @@ public static class DaedalusServiceCollectionExtensions
         services.AddOptions<QueueOptions>().Bind(configuration.GetSection("Daedalus:Queue")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => StorageClients.FromConfiguration(configuration, sp.GetRequiredService<IOptions<QueueOptions>>().Value.Connection));
         services.AddSingleton<AzureBatchQueue>();
-        services.AddSingleton<IBatchQueue>(sp => sp.GetRequiredService<AzureBatchQueue>());
+        // IBatchQueue only where storage is configured: the API reports the queue as absent otherwise.
+        // The hosts that need the queue (serve, Functions) resolve AzureBatchQueue and fail with the setting to fix.
+        if (StorageClients.IsConfigured(configuration, configuration["Daedalus:Queue:Connection"] ?? "AzureWebJobsStorage"))
+        {
+            services.AddSingleton<IBatchQueue>(sp => sp.GetRequiredService<AzureBatchQueue>());
+        }
+
         services.AddSingleton<BatchMessageHandler>();
-        services.AddSingleton<QueueSink>();
+        services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>()));
         services.AddSingleton<Scheduler>();
-        services.AddSingleton<StatusEndpoint>();
         return services;
     }
 

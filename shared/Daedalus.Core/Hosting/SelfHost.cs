@@ -3,7 +3,6 @@ using Daedalus.Queues;
 using Daedalus.Scheduling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,7 +20,7 @@ public static class SelfHost
     /// <param name="configuration">Fully resolved settings (database connection included).</param>
     public static WebApplication Build(IConfiguration configuration, string urls, Action<ILoggingBuilder>? logging = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SelfHost).Assembly.GetName().Name });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(urls);
@@ -35,14 +34,15 @@ public static class SelfHost
             logging(builder.Logging);
         }
 
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         builder.Services.AddDaedalusCore(builder.Configuration);
+        builder.Services.AddDaedalusApi(builder.Configuration);
         builder.Services.AddHostedService<QueueWorker>();
         builder.Services.AddHostedService<ScheduleLoop>();
         var app = builder.Build();
-        MapRoutes(app);
+        app.UseDaedalusProblemDetails();
+        // The API route table; the Functions app exposes the same routes through HttpTriggers.
+        app.MapDaedalusApi();
         return app;
     }
-
-    /// <summary>Every HTTP route of the self-host; the Functions app exposes the same through HttpTriggers.</summary>
-    public static void MapRoutes(IEndpointRouteBuilder endpoints) => StatusEndpoint.Map(endpoints);
 }

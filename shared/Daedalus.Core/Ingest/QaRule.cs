@@ -37,20 +37,12 @@ public sealed class QaRule
     public string Description { get; }
 
     /// <summary>
-    /// Linear-time matching where the pattern allows it (no timeouts to trip on a busy machine); patterns with
-    /// backreferences or lookarounds fall back to the backtracking engine with a timeout.
+    /// The compiled backtracking engine: several times faster per row than the linear-time one for the simple
+    /// patterns QA rules use. Patterns come from the operator's config, and a pathological one cannot stall a
+    /// batch: a match that runs past the timeout quarantines that row with the reason.
     /// </summary>
-    private static Regex Compile(string pattern)
-    {
-        try
-        {
-            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
-        }
-        catch (NotSupportedException)
-        {
-            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        }
-    }
+    private static Regex Compile(string pattern) =>
+        new(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
 
     public static QaRule Bind(QaRuleDefinition definition, StreamSchema schema)
     {

@@ -24,6 +24,13 @@ public sealed class StorageClients
 
     public BlobServiceClient Blobs { get; }
 
+    /// <summary>Whether the setting names any storage at all (a connection string or an identity-based account).</summary>
+    public static bool IsConfigured(IConfiguration configuration, string settingName)
+    {
+        var section = configuration.GetSection(settingName);
+        return !string.IsNullOrWhiteSpace(section.Value) || !string.IsNullOrWhiteSpace(section["accountName"]) || !string.IsNullOrWhiteSpace(section["queueServiceUri"]);
+    }
+
     public static StorageClients FromConfiguration(IConfiguration configuration, string settingName)
     {
         // Messages are base64-encoded by hand (see QueueWireFormat), so the SDK sends text as is.

@@ -22,13 +22,13 @@ public sealed class Scheduler
     private readonly SourceCatalog _catalog;
     private readonly SyncRunner _runner;
     private readonly QueueSink _sink;
-    private readonly IBatchQueue _queue;
+    private readonly AzureBatchQueue _queue;
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
     private readonly ILogger<Scheduler> _logger;
     private readonly string _queueName;
 
-    public Scheduler(SourceCatalog catalog, SyncRunner runner, QueueSink sink, IBatchQueue queue, NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<QueueOptions> queueOptions, ILogger<Scheduler> logger)
+    public Scheduler(SourceCatalog catalog, SyncRunner runner, QueueSink sink, AzureBatchQueue queue, NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<QueueOptions> queueOptions, ILogger<Scheduler> logger)
     {
         _catalog = catalog;
         _runner = runner;

@@ -51,6 +51,9 @@ public sealed class QueuePathTests : IAsyncLifetime
         return await connection.ExecuteScalarAsync<T>(sql, args) ?? throw new InvalidOperationException("null: " + sql);
     }
 
+    private static string? Check(JsonDocument status, string name) =>
+        status.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name).GetProperty("status").GetString();
+
     private async Task<int> BlobCountAsync(string prefix)
     {
         var count = 0;
@@ -171,9 +174,9 @@ public sealed class QueuePathTests : IAsyncLifetime
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, body);
             using var json = JsonDocument.Parse(body);
-            foreach (var dependency in new[] { "postgres", "queue", "keys" })
+            foreach (var dependency in new[] { "postgresql", "queue", "keys" })
             {
-                Assert.Equal("ok", json.RootElement.GetProperty("checks").GetProperty(dependency).GetProperty("status").GetString());
+                Assert.Equal("healthy", Check(json, dependency));
             }
         }
 
@@ -187,8 +190,8 @@ public sealed class QueuePathTests : IAsyncLifetime
             using var response = await client.GetAsync(new Uri("/api/v1/status", UriKind.Relative));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            Assert.Equal("unavailable", json.RootElement.GetProperty("checks").GetProperty("queue").GetProperty("status").GetString());
-            Assert.Equal("ok", json.RootElement.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
+            Assert.Equal("unhealthy", Check(json, "queue"));
+            Assert.Equal("healthy", Check(json, "postgresql"));
         }
     }
 }
