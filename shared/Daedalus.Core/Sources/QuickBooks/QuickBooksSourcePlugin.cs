@@ -67,9 +67,8 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
         var incremental = request.Stream.Mode == SyncMode.Incremental;
         var start = incremental ? QuickBooksCursor.Parse(request.Cursor) : null;
 
-        // A full read has no watermark, so it asks CDC for every delete it can still see (30 days).
         var watermark = start?.Watermark;
-        var deletesSince = start?.DeletesSince ?? watermark ?? (incremental ? null : context.Clock.GetUtcNow() - ChangeLookBack);
+        var deletesSince = start?.DeletesSince ?? watermark;
         var since = watermark;
         var atWatermark = 0;
         var position = 1;
@@ -97,7 +96,7 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
             since = watermark;
             context.Logger.LogDebug("QuickBooks {Entity}: {Rows} rows from position {Position}", entity.Name, objects.Count, position - objects.Count);
             var more = objects.Count >= settings.PageSize;
-            if (more || deletesSince is not null)
+            if (more || deletesSince is not null || !incremental)
             {
                 yield return new SourcePage(records, new QuickBooksCursor(watermark, deletesSince, position, QuickBooksCursor.QueryPhase).ToJson());
             }
@@ -112,18 +111,19 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
             }
         }
 
-        if (deletesSince is not { } changedSince)
+        // A full read has no watermark, so it asks CDC for every delete it can still see (30 days).
+        if ((incremental ? deletesSince : context.Clock.GetUtcNow() - ChangeLookBack) is not { } changedSince)
         {
             yield break;
         }
 
-        if (changedSince < context.Clock.GetUtcNow() - ChangeLookBack)
+        if (changedSince < context.Clock.GetUtcNow() - TimeSpan.FromDays(30))
         {
             context.Logger.LogWarning(
                 "QuickBooks {Entity}: the last completed pass began at {Since:o}, more than 30 days ago; CDC cannot look back that far, so deletes before {Limit:o} cannot be detected",
                 entity!.Name,
                 changedSince,
-                context.Clock.GetUtcNow() - ChangeLookBack);
+                context.Clock.GetUtcNow() - TimeSpan.FromDays(30));
             yield return new SourcePage([], new QuickBooksCursor(watermark).ToJson());
             yield break;
         }
