@@ -20,7 +20,8 @@ public static class CliHost
             .AddInMemoryCollection(overrides ?? [])
             .Build();
 
-    public static async Task<ServiceProvider> StartAsync(bool verbose, CancellationToken cancellationToken, bool migrate = true, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    /// <summary>Settings with the database resolved (the configured connection, or the embedded cluster started now).</summary>
+    public static async Task<IConfiguration> ResolveAsync(bool verbose, CancellationToken cancellationToken, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
     {
         var configuration = Configuration(overrides);
         using var bootstrapLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
@@ -33,10 +34,16 @@ public static class CliHost
             await Console.Error.WriteLineAsync($"daedalus: embedded PostgreSQL in {Path.GetFullPath(database.DataDirectory)} on 127.0.0.1:{port} (set Daedalus__Database__ConnectionString to use another)");
         }
 
-        var resolved = new ConfigurationBuilder()
+        return new ConfigurationBuilder()
             .AddConfiguration(configuration)
             .AddInMemoryCollection([new("Daedalus:Database:ConnectionString", connectionString)])
             .Build();
+    }
+
+    public static async Task<ServiceProvider> StartAsync(bool verbose, CancellationToken cancellationToken, bool migrate = true, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        var resolved = await ResolveAsync(verbose, cancellationToken, overrides);
+        var database = resolved.GetSection("Daedalus:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(resolved);

@@ -5,9 +5,17 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
 {
     CommonOptions.Verbose,
     CommonOptions.Json,
+    CommonOptions.ApiUrl,
+    CommonOptions.ApiKey,
     SyncCommand.Create(),
+    ServeCommand.Create(),
     SourcesCommand.Create(),
+    RunsCommand.Create(),
+    StatusCommand.Create(),
+    BatchesCommand.Create(),
+    KeysCommand.Create(),
     DbCommand.Create(),
     BenchCommand.Create(),
+    ApiBenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -17,7 +17,7 @@ namespace Daedalus.Cli.Benchmarks;
 /// table of the same layout: raw COPY (baseline A), one Dapper INSERT per row (baseline B), the load stage
 /// alone, and end-to-end sync.
 /// </summary>
-public sealed class BenchScenarios
+public sealed partial class BenchScenarios
 {
     private readonly IServiceProvider _services;
     private readonly NpgsqlDataSource _dataSource;
@@ -28,7 +28,7 @@ public sealed class BenchScenarios
         _dataSource = services.GetRequiredService<NpgsqlDataSource>();
     }
 
-    public static readonly string[] Names = ["copy", "insert", "pull", "prepare", "load", "sync"];
+    public static readonly string[] Names = ["copy", "insert", "pull", "prepare", "load", "sync", "queue"];
 
     public Task<BenchResult> RunAsync(string scenario, long rows, CancellationToken cancellationToken) => scenario switch
     {
@@ -38,6 +38,7 @@ public sealed class BenchScenarios
         "prepare" => PullAsync(rows, prepare: true, cancellationToken),
         "load" => LoadAsync(rows, cancellationToken),
         "sync" => SyncAsync(rows, cancellationToken),
+        "queue" => QueueAsync(rows, cancellationToken),
         _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", Names)})", nameof(scenario)),
     };
 

@@ -44,6 +44,18 @@ public static class BenchCommand
                 ("load", parse.GetValue(rows)),
                 ("sync", parse.GetValue(rows)),
             };
+            // The queue path needs storage: the configured AzureWebJobsStorage, or Azurite from tools/azurite.
+            using var azurite = await BenchAzurite.StartAsync(CliHost.Configuration()["AzureWebJobsStorage"], cancellationToken);
+            if (azurite.ConnectionString is { } storage)
+            {
+                Environment.SetEnvironmentVariable("AzureWebJobsStorage", storage);
+                plan.Add(("queue", parse.GetValue(rows)));
+            }
+            else
+            {
+                Console.Error.WriteLine("bench: queue path SKIPPED (no AzureWebJobsStorage and no tools/azurite/node_modules; run `npm ci` in tools/azurite)");
+            }
+
             if (parse.GetValue(memoryRows) > 0)
             {
                 plan.Add(("sync", parse.GetValue(memoryRows)));

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using Daedalus.Metrics;
 using Daedalus.Pipeline;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Daedalus.Cli.Commands;
 
@@ -21,7 +23,7 @@ public static class DbCommand
         });
 
         var customers = new Option<long>("--customers") { Description = "Customers to generate (invoices: 2 per customer)", DefaultValueFactory = _ => 20_000 };
-        var seed = new Command("seed", "Fill the database with realistic test data: the sample source, synced twice (initial load plus one generation of updates and deletes)") { customers };
+        var seed = new Command("seed", "Fill the database with realistic test data: the sample source, synced twice (initial load plus one generation of updates and deletes), and an hour of queue depth readings") { customers };
         seed.SetAction(async (parse, cancellationToken) =>
         {
             await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
@@ -32,6 +34,14 @@ public static class DbCommand
             var first = await runner.RunAsync([source.Name], sink, "seed", null, cancellationToken);
             var second = await runner.RunAsync([source.Name], sink, "seed", null, cancellationToken);
             SummaryTable.Write([.. first, .. second]);
+
+            // The queue panels of the pipeline dashboard need readings a scheduler would otherwise write.
+            await using (var connection = await provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken))
+            {
+                await QueueDepthHistory.WriteAsync(connection, "daedalus-batches", provider.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            }
+
+            Console.WriteLine("Wrote an hour of queue depth history (daedalus_queue_depth).");
             return first.Concat(second).Any(s => s.Status == RunStore.Failed) ? ExitCodes.Failed : ExitCodes.Ok;
         });
 

@@ -9,4 +9,6 @@ public static class ExitCodes
     public const int Partial = 3;
     public const int NotFound = 4;
     public const int Unavailable = 5;
+    public const int Denied = 6;
+    public const int Conflict = 7;
 }

@@ -1,29 +1,91 @@
 using System.CommandLine;
-using System.Text.Json;
+using Daedalus.Api;
+using Daedalus.Client;
 using Daedalus.Configuration;
-using Daedalus.Storage;
+using Daedalus.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
 
-/// <summary><c>daedalus sources apply|export|list</c>: YAML in and out of the database, which is the runtime truth.</summary>
+/// <summary>
+/// <c>daedalus sources list|show|apply|export|enable|disable|reset|delete</c>, through the API. <c>apply</c>
+/// validates the YAML locally first so errors point at file:line, then PUTs each source.
+/// </summary>
 public static class SourcesCommand
 {
     public static Command Create()
     {
+        var name = new Argument<string>("name") { Description = "Source name" };
+        return new Command("sources", "Configured sources: the database is the runtime truth, YAML goes in with apply and out with export")
+        {
+            List(),
+            Show(name),
+            Apply(),
+            Export(),
+            SetEnabled(name, true),
+            SetEnabled(name, false),
+            Reset(name),
+            Delete(name),
+        };
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List sources");
+        command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var sources = await session.Client.ListSourcesAsync(cancellationToken);
+            if (json)
+            {
+                ApiCommand.WriteJson(sources);
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "plugin", "enabled", "schedule", "streams");
+            foreach (var s in sources)
+            {
+                table.AddRow(Markup.Escape(s.Name ?? ""), Markup.Escape(s.Plugin), s.Enabled == false ? "no" : "yes", Markup.Escape(s.Schedule ?? ""), Markup.Escape(string.Join(", ", s.Streams.Keys)));
+            }
+
+            AnsiConsole.Write(table);
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Show(Argument<string> name)
+    {
+        var command = new Command("show", "Show one source as YAML (or JSON with --json)") { name };
+        command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var source = await session.Client.GetSourceAsync(parse.GetValue(name)!, cancellationToken);
+            if (json)
+            {
+                ApiCommand.WriteJson(source);
+            }
+            else
+            {
+                Console.Write(ConfigWriter.Write([ToDefinition(source)]));
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Apply()
+    {
         var file = new Argument<string>("file") { Description = "The config file", DefaultValueFactory = _ => "config/daedalus.yaml" };
         var environment = new Option<string?>("--environment", "-e") { Description = "Overlay config/environments/<name>.yaml (default: DAEDALUS_ENVIRONMENT)" };
-        var apply = new Command("apply", "Validate a config file and apply its sources to the database") { file, environment };
-        apply.SetAction(async (parse, cancellationToken) =>
+        var command = new Command("apply", "Validate a config file and create or replace each of its sources") { file, environment };
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
             IReadOnlyList<SourceDefinition> sources;
             try
             {
-                sources = provider.GetRequiredService<ConfigLoader>().Load(
-                    parse.GetValue(file)!,
-                    parse.GetValue(environment) ?? Environment.GetEnvironmentVariable("DAEDALUS_ENVIRONMENT"));
+                sources = LocalValidator().Load(parse.GetValue(file)!, parse.GetValue(environment) ?? Environment.GetEnvironmentVariable("DAEDALUS_ENVIRONMENT"));
             }
             catch (ConfigException ex)
             {
@@ -31,22 +93,41 @@ public static class SourcesCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var catalog = provider.GetRequiredService<SourceCatalog>();
-            foreach (var source in sources)
+            return await ApiCommand.RunAsync(parse, async (session, json) =>
             {
-                var created = await catalog.UpsertAsync(source, "cli:sources apply", cancellationToken);
-                Console.WriteLine($"{(created ? "created" : "updated")} {source.Name} ({source.Plugin}, {(source.Enabled ? "enabled" : "disabled")}, {source.Streams.Count} streams)");
-            }
+                var results = new List<object>();
+                foreach (var source in sources)
+                {
+                    var (_, created) = await session.Client.ReplaceSourceAsync(source.Name, SourceSpecMapper.ToSpec(source), cancellationToken);
+                    if (json)
+                    {
+                        results.Add(new { source.Name, created });
+                    }
+                    else
+                    {
+                        Console.WriteLine($"{(created ? "created" : "updated")} {source.Name} ({source.Plugin}, {(source.Enabled ? "enabled" : "disabled")}, {source.Streams.Count} streams)");
+                    }
+                }
 
-            return ExitCodes.Ok;
+                if (json)
+                {
+                    ApiCommand.WriteJson(results);
+                }
+
+                return ExitCodes.Ok;
+            }, cancellationToken);
         });
+        return command;
+    }
 
+    private static Command Export()
+    {
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of standard output" };
-        var export = new Command("export", "Write the database's sources as daedalus.yaml") { output };
-        export.SetAction(async (parse, cancellationToken) =>
+        var command = new Command("export", "Write the sources as daedalus.yaml (secret references only, never values)") { output };
+        command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, _) =>
         {
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
-            var yaml = ConfigWriter.Write(await provider.GetRequiredService<SourceCatalog>().ListAsync(cancellationToken));
+            var sources = await session.Client.ListSourcesAsync(cancellationToken);
+            var yaml = ConfigWriter.Write(sources.Select(ToDefinition));
             if (parse.GetValue(output) is { } path)
             {
                 await File.WriteAllTextAsync(path, yaml, cancellationToken);
@@ -57,29 +138,90 @@ public static class SourcesCommand
             }
 
             return ExitCodes.Ok;
-        });
+        }, cancellationToken));
+        return command;
+    }
 
-        var list = new Command("list", "List configured sources");
-        list.SetAction(async (parse, cancellationToken) =>
+    private static Command SetEnabled(Argument<string> name, bool enabled)
+    {
+        var command = new Command(enabled ? "enable" : "disable", enabled ? "Resume scheduled pulls of a source" : "Stop scheduled pulls of a source (manual triggers still work)") { name };
+        command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
-            var sources = await provider.GetRequiredService<SourceCatalog>().ListAsync(cancellationToken);
-            if (parse.GetValue(CommonOptions.Json))
+            var source = await session.Client.PatchSourceAsync(parse.GetValue(name)!, new SourcePatch { Enabled = enabled }, cancellationToken);
+            if (json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(sources, SourceCatalog.Json));
-                return ExitCodes.Ok;
+                ApiCommand.WriteJson(source);
+            }
+            else
+            {
+                Console.WriteLine($"{source.Name}: {(enabled ? "enabled" : "disabled")}");
             }
 
-            var table = new Table().AddColumns("name", "plugin", "enabled", "schedule", "streams");
-            foreach (var s in sources)
-            {
-                table.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Plugin), s.Enabled ? "yes" : "no", Markup.Escape(s.Schedule), Markup.Escape(string.Join(", ", s.Streams.Select(st => st.Name))));
-            }
-
-            AnsiConsole.Write(table);
             return ExitCodes.Ok;
-        });
+        }, cancellationToken));
+        return command;
+    }
 
-        return new Command("sources", "Configured sources") { apply, export, list };
+    private static Command Reset(Argument<string> name)
+    {
+        var stream = new Argument<string>("stream") { Description = "Stream whose cursor to forget" };
+        var command = new Command("reset", "Forget a stream's cursor: its next pull is a full resync (audited)") { name, stream };
+        command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var reset = await session.Client.ResetStreamAsync(parse.GetValue(name)!, parse.GetValue(stream)!, cancellationToken);
+            if (json)
+            {
+                ApiCommand.WriteJson(reset);
+            }
+            else
+            {
+                Console.WriteLine(reset.PreviousCursor is null
+                    ? $"{reset.Source}/{reset.Stream}: had no cursor; the next pull is a full sync"
+                    : $"{reset.Source}/{reset.Stream}: cursor {reset.PreviousCursor} forgotten; the next pull is a full resync");
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Delete(Argument<string> name)
+    {
+        var command = new Command("delete", "Delete a source definition (loaded data, history and cursors stay)") { name };
+        command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            await session.Client.DeleteSourceAsync(parse.GetValue(name)!, cancellationToken);
+            if (!json)
+            {
+                Console.WriteLine($"{parse.GetValue(name)}: deleted");
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>
+    /// The YAML loader over the core's registrations (so plugins get what they depend on), without touching a
+    /// database: validation needs none, so the connection string is only a placeholder nothing opens.
+    /// </summary>
+    private static ConfigLoader LocalValidator()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddConfiguration(CliHost.Configuration())
+            .AddInMemoryCollection([new("Daedalus:Database:ConnectionString", "Host=unused-for-validation")])
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddDaedalusCore(configuration);
+        return services.BuildServiceProvider().GetRequiredService<ConfigLoader>();
+    }
+
+    private static SourceDefinition ToDefinition(SourceSpec spec)
+    {
+        var errors = new List<ConfigError>();
+        var source = SourceSpecMapper.ToDefinition(spec, spec.Name ?? "", errors);
+        return errors.Count == 0 ? source : throw new ConfigException(errors);
     }
 }

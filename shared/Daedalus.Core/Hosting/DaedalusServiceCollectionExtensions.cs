@@ -1,6 +1,9 @@
+using Azure.Security.KeyVault.Secrets;
 using Daedalus.Configuration;
 using Daedalus.Ingest;
 using Daedalus.Pipeline;
+using Daedalus.Queues;
+using Daedalus.Scheduling;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
@@ -62,6 +65,38 @@ public static class DaedalusServiceCollectionExtensions
         services.AddSingleton<BatchPreparer>();
         services.AddSingleton<InProcessSink>();
         services.AddSingleton<SyncRunner>();
+        services.AddDaedalusQueue(configuration);
+        services.AddDaedalusKeyVault();
+        return services;
+    }
+
+    /// <summary>The batch queue, its ingest handler, the queue sink and the scheduler. Storage is connected on first use.</summary>
+    public static IServiceCollection AddDaedalusQueue(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<QueueOptions>().Bind(configuration.GetSection("Daedalus:Queue")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => StorageClients.FromConfiguration(configuration, sp.GetRequiredService<IOptions<QueueOptions>>().Value.Connection));
+        services.AddSingleton<AzureBatchQueue>();
+        // IBatchQueue only where storage is configured: the API reports the queue as absent otherwise.
+        // The hosts that need the queue (serve, Functions) resolve AzureBatchQueue and fail with the setting to fix.
+        if (StorageClients.IsConfigured(configuration, configuration["Daedalus:Queue:Connection"] ?? "AzureWebJobsStorage"))
+        {
+            services.AddSingleton<IBatchQueue>(sp => sp.GetRequiredService<AzureBatchQueue>());
+        }
+
+        services.AddSingleton<BatchMessageHandler>();
+        services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>()));
+        services.AddSingleton<Scheduler>();
+        return services;
+    }
+
+    /// <summary>Key Vault secret store and key provider, chosen by <c>Daedalus:Security:SecretProvider/KeyProvider = keyvault</c>.</summary>
+    private static IServiceCollection AddDaedalusKeyVault(this IServiceCollection services)
+    {
+        static SecretClient Client(IServiceProvider sp) => new(
+            new Uri(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.KeyVaultUri!),
+            AzureCredentials.Create(null));
+        services.AddSingleton(new SecretStoreFactory("keyvault", sp => new KeyVaultSecretStore(Client(sp))));
+        services.AddSingleton(new KeyProviderFactory("keyvault", sp => new KeyVaultKeyProvider(Client(sp), sp.GetRequiredService<TimeProvider>())));
         return services;
     }
 }

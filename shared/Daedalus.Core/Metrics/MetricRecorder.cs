@@ -59,6 +59,24 @@ public static class MetricRecorder
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>A gauge reading (e.g. queue depth) into its per-minute point; sum/count give the minute's average.</summary>
+    public static Task RecordGaugeAsync(NpgsqlConnection connection, string name, IReadOnlyDictionary<string, string> labels, DateTimeOffset at, double value, CancellationToken cancellationToken)
+    {
+        var minute = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero);
+        var json = System.Text.Json.JsonSerializer.Serialize(new SortedDictionary<string, string>(labels.ToDictionary(), StringComparer.Ordinal));
+        return connection.ExecuteAsync(new CommandDefinition(
+            """
+            WITH ins AS (INSERT INTO daedalus.metric_series (name, labels) VALUES (@name, @labels::jsonb) ON CONFLICT (name, labels) DO NOTHING RETURNING id),
+            series AS (SELECT id FROM ins UNION ALL SELECT id FROM daedalus.metric_series WHERE name = @name AND labels = @labels::jsonb)
+            INSERT INTO daedalus.metric_points AS p (series_id, ts, sum, count, min, max)
+            SELECT id, @minute, @value, 1, @value, @value FROM series LIMIT 1
+            ON CONFLICT (series_id, ts) DO UPDATE SET sum = p.sum + EXCLUDED.sum, count = p.count + 1,
+                min = LEAST(p.min, EXCLUDED.min), max = GREATEST(p.max, EXCLUDED.max)
+            """,
+            new { name, labels = json, minute = minute.UtcDateTime, value },
+            cancellationToken: cancellationToken));
+    }
+
     private static string BuildBatchSql(MetricRuleDefinition rule, PreparedBatch prepared)
     {
         ColumnSchema Column(string name, string role)

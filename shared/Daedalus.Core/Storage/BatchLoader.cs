@@ -83,10 +83,12 @@ public sealed class BatchLoader
             }
 
             await transaction.CommitAsync(cancellationToken);
+            Telemetry.DaedalusInstruments.RecordLoad(batch.Source, batch.Stream, loaded, prepared.Quarantined.Count, duration);
             return new LoadResult(batch.BatchId, false, batch.Records.Count, loaded, stale, deleted, prepared.Quarantined.Count, duration);
         }
         catch
         {
+            Telemetry.DaedalusInstruments.RecordFailure(batch.Source, batch.Stream);
             _tables.Forget();
             throw;
         }

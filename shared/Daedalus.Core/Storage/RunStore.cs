@@ -10,6 +10,7 @@ public sealed class RunStore
     public const string Succeeded = "succeeded";
     public const string Partial = "partial";
     public const string Failed = "failed";
+    public const string Skipped = "skipped";
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -22,7 +23,7 @@ public sealed class RunStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO daedalus.runs (id, source, trigger, status, started_at) VALUES (@id, @source, @trigger, @status, @at)",
+            "INSERT INTO daedalus.runs (id, source, trigger, status, started_at) VALUES (@id, @source, @trigger, @status, @at) ON CONFLICT (id) DO NOTHING",
             new { id, source, trigger, status = Running, at }, cancellationToken: cancellationToken));
     }
 

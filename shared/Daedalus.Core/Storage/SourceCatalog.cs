@@ -57,6 +57,25 @@ public sealed class SourceCatalog
         return created;
     }
 
+    /// <summary>Creates only; false when a source of that name exists already (nothing changes then).</summary>
+    public async Task<bool> CreateAsync(SourceDefinition source, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var created = await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO daedalus.sources (name, plugin, enabled, definition) VALUES (@Name, @Plugin, @Enabled, @definition::jsonb) ON CONFLICT (name) DO NOTHING",
+            new { source.Name, source.Plugin, source.Enabled, definition = JsonSerializer.Serialize(source, Json) },
+            transaction,
+            cancellationToken: cancellationToken)) > 0;
+        if (created)
+        {
+            await Audit(connection, transaction, actor, "source.create", source.Name, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return created;
+    }
+
     public async Task<bool> DeleteAsync(string name, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

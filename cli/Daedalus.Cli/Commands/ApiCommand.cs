@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using Daedalus.Client;
+
+namespace Daedalus.Cli.Commands;
+
+/// <summary>Runs a command body against the API and turns API and connection errors into messages and exit codes.</summary>
+public static class ApiCommand
+{
+    public static async Task<int> RunAsync(ParseResult parse, Func<ApiSession, bool, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var session = await ApiSession.OpenAsync(parse, cancellationToken);
+            return await body(session, parse.GetValue(CommonOptions.Json));
+        }
+        catch (DaedalusApiException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return ex.StatusCode switch
+            {
+                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType => ExitCodes.InvalidInput,
+                HttpStatusCode.NotFound => ExitCodes.NotFound,
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ExitCodes.Denied,
+                HttpStatusCode.Conflict => ExitCodes.Conflict,
+                HttpStatusCode.ServiceUnavailable => ExitCodes.Unavailable,
+                _ => ExitCodes.Failed,
+            };
+        }
+        catch (HttpRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"cannot reach the API: {ex.Message}");
+            return ExitCodes.Unavailable;
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return ExitCodes.InvalidInput;
+        }
+    }
+
+    public static void WriteJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, DaedalusJson.Options));
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Daedalus.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Spectre.Console;
+
+namespace Daedalus.Cli.Commands;
+
+/// <summary>
+/// <c>daedalus keys create|revoke|list</c>: an admin operation on the local database (it works before any key
+/// exists). The key is printed once; only its hash is stored.
+/// </summary>
+public static class KeysCommand
+{
+    public static Command Create()
+    {
+        var name = new Option<string>("--name") { Description = "What the key is for (grafana, ci...)", Required = true };
+        var scopes = new Option<string[]>("--scope", "-s")
+        {
+            Description = "read and/or write (repeatable; write implies read on read routes)",
+            DefaultValueFactory = _ => [ApiKeyStore.ReadScope],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        scopes.AcceptOnlyFromAmong(ApiKeyStore.Scopes);
+        var create = new Command("create", "Create an API key and print it once") { name, scopes };
+        create.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
+            var (id, key) = await Store(provider).CreateAsync(parse.GetValue(name)!, parse.GetValue(scopes)!, cancellationToken);
+            if (parse.GetValue(CommonOptions.Json))
+            {
+                ApiCommand.WriteJson(new { id, key, scopes = parse.GetValue(scopes) });
+            }
+            else
+            {
+                Console.WriteLine(key);
+                await Console.Error.WriteLineAsync($"key {id} created; it is shown only now, store it safely (revoke with: daedalus keys revoke {id})");
+            }
+
+            return ExitCodes.Ok;
+        });
+
+        var id = new Argument<string>("id") { Description = "Key id (the part after dk_, or see keys list)" };
+        var revoke = new Command("revoke", "Revoke an API key (applies within the server's key cache time, 10 s by default)") { id };
+        revoke.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
+            if (!await Store(provider).RevokeAsync(parse.GetValue(id)!, cancellationToken))
+            {
+                await Console.Error.WriteLineAsync($"no active key with id '{parse.GetValue(id)}'");
+                return ExitCodes.NotFound;
+            }
+
+            Console.WriteLine($"key {parse.GetValue(id)} revoked");
+            return ExitCodes.Ok;
+        });
+
+        var list = new Command("list", "List API keys (ids, names, scopes; never the keys)");
+        list.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
+            var keys = await Store(provider).ListAsync(cancellationToken);
+            if (parse.GetValue(CommonOptions.Json))
+            {
+                ApiCommand.WriteJson(keys);
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "name", "scopes", "created", "revoked");
+            foreach (var k in keys)
+            {
+                table.AddRow(k.Id, Markup.Escape(k.Name), string.Join(", ", k.Scopes), k.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), k.RevokedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+            }
+
+            AnsiConsole.Write(table);
+            return ExitCodes.Ok;
+        });
+
+        return new Command("keys", "API keys (local database administration)") { create, revoke, list };
+    }
+
+    private static ApiKeyStore Store(IServiceProvider provider) => new(provider.GetRequiredService<NpgsqlDataSource>());
+}

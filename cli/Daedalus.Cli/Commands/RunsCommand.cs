@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Daedalus.Client;
+using Spectre.Console;
+
+namespace Daedalus.Cli.Commands;
+
+/// <summary><c>daedalus runs list|trigger</c>: sync history and "pull now", through the API.</summary>
+public static class RunsCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("source") { Description = "Source name" };
+        var limit = new Option<int>("--limit", "-n") { Description = "How many runs, newest first", DefaultValueFactory = _ => 20 };
+        var list = new Command("list", "Sync history of a source") { source, limit };
+        list.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var runs = await session.Client.ListRunsAsync(parse.GetValue(source)!, parse.GetValue(limit), cancellationToken);
+            if (json)
+            {
+                ApiCommand.WriteJson(runs);
+            }
+            else
+            {
+                Write(runs);
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        var wait = new Option<bool>("--wait", "-w") { Description = "Wait for the run to finish and exit with its outcome (always so without --api-url, as the run lives in this process)" };
+        var trigger = new Command("trigger", "Pull a source now") { source, wait };
+        trigger.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var name = parse.GetValue(source)!;
+            var accepted = await session.Client.TriggerRunAsync(name, cancellationToken);
+            if (!parse.GetValue(wait) && !session.IsLocal)
+            {
+                if (json)
+                {
+                    ApiCommand.WriteJson(accepted);
+                }
+                else
+                {
+                    Console.WriteLine($"run {accepted.RunId} of {name} started: {accepted.Location}");
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            var run = await session.Client.GetRunAsync(name, accepted.RunId, cancellationToken);
+            while (run.Status == "running")
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+                run = await session.Client.GetRunAsync(name, accepted.RunId, cancellationToken);
+            }
+
+            if (json)
+            {
+                ApiCommand.WriteJson(run);
+            }
+            else
+            {
+                Write([run]);
+            }
+
+            return run.Status switch
+            {
+                "succeeded" => ExitCodes.Ok,
+                "partial" => ExitCodes.Partial,
+                "skipped" => ExitCodes.Conflict,
+                _ => ExitCodes.Failed,
+            };
+        }, cancellationToken));
+
+        return new Command("runs", "Sync runs: history and triggering") { list, trigger };
+    }
+
+    private static void Write(IReadOnlyList<RunInfo> runs)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("run", "trigger", "status", "started", "read", "loaded", "quarantined", "batches", "duration", "error");
+        foreach (var column in table.Columns.Skip(4).Take(5))
+        {
+            column.RightAligned();
+        }
+
+        foreach (var r in runs)
+        {
+            table.AddRow(
+                r.Id.ToString(),
+                Markup.Escape(r.Trigger),
+                r.Status switch { "succeeded" => "[green]succeeded[/]", "partial" or "running" or "skipped" => $"[yellow]{r.Status}[/]", _ => $"[red]{Markup.Escape(r.Status)}[/]" },
+                r.StartedAt.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
+                $"{r.RowsRead:N0}",
+                $"{r.RowsLoaded:N0}",
+                $"{r.RowsQuarantined:N0}",
+                $"{r.Batches:N0}",
+                r.DurationSeconds is { } d ? $"{d:N1}s" : "",
+                Markup.Escape(r.Error ?? ""));
+        }
+
+        AnsiConsole.Write(table);
+    }
+}

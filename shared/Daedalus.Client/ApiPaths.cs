@@ -1,0 +1,33 @@
+namespace Daedalus.Client;
+
+/// <summary>Where things live on the API; the server's route table uses the same prefix.</summary>
+public static class ApiPaths
+{
+    public const string Prefix = "/api/v1";
+
+    public static string Sources => $"{Prefix}/sources";
+
+    public static string Source(string name) => $"{Sources}/{Escape(name)}";
+
+    public static string Runs(string source) => $"{Source(source)}/runs";
+
+    public static string Run(string source, Guid id) => $"{Runs(source)}/{id}";
+
+    public static string StreamReset(string source, string stream) => $"{Source(source)}/streams/{Escape(stream)}/reset";
+
+    public static string Status => $"{Prefix}/status";
+
+    public static string Metrics => $"{Prefix}/metrics";
+
+    public static string Timeseries => $"{Prefix}/timeseries";
+
+    public static string TimeseriesPoints => $"{Prefix}/timeseries/points";
+
+    public static string PoisonBatches => $"{Prefix}/batches/poison";
+
+    public static string PoisonReplay => $"{Prefix}/batches/poison/replay";
+
+    public static string OpenApi => $"{Prefix}/openapi.json";
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+}

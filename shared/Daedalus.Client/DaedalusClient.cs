@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Daedalus.Client;
+
+/// <summary>
+/// Typed client for the Daedalus HTTP API. Errors surface as <see cref="DaedalusApiException"/> with the
+/// server's problem+json detail.
+/// </summary>
+public sealed class DaedalusClient
+{
+    private readonly HttpClient _http;
+
+    /// <param name="http">An HttpClient whose BaseAddress is the server root (e.g. http://localhost:5080/).</param>
+    public DaedalusClient(HttpClient http)
+    {
+        _http = http;
+    }
+
+    /// <summary>A client for <paramref name="baseAddress"/>, sending <paramref name="apiKey"/> as a bearer token.</summary>
+    public static DaedalusClient Create(Uri baseAddress, string? apiKey, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return new DaedalusClient(http);
+    }
+
+    public async Task<IReadOnlyList<SourceSpec>> ListSourcesAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<SourceSpec>>(HttpMethod.Get, ApiPaths.Sources, null, cancellationToken)).Items;
+
+    public Task<SourceSpec> GetSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<SourceSpec>(HttpMethod.Get, ApiPaths.Source(name), null, cancellationToken);
+
+    public Task<SourceSpec> CreateSourceAsync(SourceSpec source, CancellationToken cancellationToken = default) =>
+        SendAsync<SourceSpec>(HttpMethod.Post, ApiPaths.Sources, source, cancellationToken);
+
+    /// <summary>Creates or replaces the source; <c>Created</c> tells which.</summary>
+    public async Task<(SourceSpec Source, bool Created)> ReplaceSourceAsync(string name, SourceSpec source, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Put, ApiPaths.Source(name), source, cancellationToken);
+        return (await ReadAsync<SourceSpec>(response, cancellationToken), response.StatusCode == HttpStatusCode.Created);
+    }
+
+    public Task<SourceSpec> PatchSourceAsync(string name, SourcePatch patch, CancellationToken cancellationToken = default) =>
+        SendAsync<SourceSpec>(HttpMethod.Patch, ApiPaths.Source(name), patch, cancellationToken);
+
+    public async Task DeleteSourceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Delete, ApiPaths.Source(name), null, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+
+    public Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync<RunInfo>(HttpMethod.Get, ApiPaths.Run(source, id), null, cancellationToken);
+
+    /// <summary>Starts a pull now; the server answers at once (202) and the run goes on in the background.</summary>
+    public Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default) =>
+        SendAsync<RunAccepted>(HttpMethod.Post, ApiPaths.Runs(source), null, cancellationToken);
+
+    public Task<CursorReset> ResetStreamAsync(string source, string stream, CancellationToken cancellationToken = default) =>
+        SendAsync<CursorReset>(HttpMethod.Post, ApiPaths.StreamReset(source, stream), null, cancellationToken);
+
+    /// <summary>The status report; a 503 still carries one, so it is returned rather than thrown.</summary>
+    public async Task<StatusReport> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, ApiPaths.Status);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable && IsJson(response, "application/json"))
+        {
+            return await ReadBodyAsync<StatusReport>(response, cancellationToken);
+        }
+
+        return await ReadAsync<StatusReport>(response, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SeriesInfo>> ListSeriesAsync(string? metric = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<SeriesInfo>>(HttpMethod.Get, ApiPaths.Timeseries + (metric is null ? "" : "?metric=" + Uri.EscapeDataString(metric)), null, cancellationToken)).Items;
+
+    public Task<SeriesPoints> GetPointsAsync(string metric, DateTimeOffset from, DateTimeOffset to, string? step = null, string? aggregate = null, IReadOnlyDictionary<string, string>? labels = null, CancellationToken cancellationToken = default)
+    {
+        var query = new StringBuilder($"{ApiPaths.TimeseriesPoints}?metric={Uri.EscapeDataString(metric)}");
+        query.Append("&from=").Append(Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture)));
+        query.Append("&to=").Append(Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture)));
+        if (step is not null)
+        {
+            query.Append("&step=").Append(Uri.EscapeDataString(step));
+        }
+
+        if (aggregate is not null)
+        {
+            query.Append("&aggregate=").Append(Uri.EscapeDataString(aggregate));
+        }
+
+        if (labels is { Count: > 0 })
+        {
+            query.Append("&labels=").Append(Uri.EscapeDataString(string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"))));
+        }
+
+        return SendAsync<SeriesPoints>(HttpMethod.Get, query.ToString(), null, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PoisonBatch>> ListPoisonAsync(int limit = 32, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<PoisonBatch>>(HttpMethod.Get, $"{ApiPaths.PoisonBatches}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+
+    public Task<PoisonReplayResult> ReplayPoisonAsync(string? messageId = null, CancellationToken cancellationToken = default) =>
+        SendAsync<PoisonReplayResult>(HttpMethod.Post, ApiPaths.PoisonReplay, new PoisonReplayRequest { MessageId = messageId }, cancellationToken);
+
+    /// <summary>The Prometheus exposition text.</summary>
+    public async Task<string> GetMetricsTextAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, ApiPaths.Metrics, null, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: DaedalusJson.Options);
+        }
+
+        var response = await _http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await ToExceptionAsync(response, cancellationToken);
+            }
+        }
+
+        return response;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ToExceptionAsync(response, cancellationToken);
+        }
+
+        return await ReadBodyAsync<T>(response, cancellationToken);
+    }
+
+    private static async Task<T> ReadBodyAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(DaedalusJson.Options, cancellationToken)
+                ?? throw new DaedalusApiException($"{(int)response.StatusCode}: empty answer where {typeof(T).Name} was expected");
+        }
+        catch (JsonException ex)
+        {
+            throw new DaedalusApiException($"{(int)response.StatusCode}: the answer is not a valid {typeof(T).Name}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task<DaedalusApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ApiProblem? problem = null;
+        if (IsJson(response, "application/problem+json") || IsJson(response, "application/json"))
+        {
+            try
+            {
+                problem = await response.Content.ReadFromJsonAsync<ApiProblem>(DaedalusJson.Options, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                // Not a problem document after all: fall back to the status line below.
+            }
+        }
+
+        problem ??= new ApiProblem { Status = (int)response.StatusCode, Title = response.ReasonPhrase };
+        return new DaedalusApiException(response.StatusCode, problem);
+    }
+
+    private static bool IsJson(HttpResponseMessage response, string mediaType) =>
+        string.Equals(response.Content.Headers.ContentType?.MediaType, mediaType, StringComparison.OrdinalIgnoreCase);
+}

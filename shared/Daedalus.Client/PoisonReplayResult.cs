@@ -1,0 +1,3 @@
+namespace Daedalus.Client;
+
+public sealed record PoisonReplayResult(int Replayed);

@@ -1,0 +1,3 @@
+namespace Daedalus.Client;
+
+public sealed record SeriesPoint(DateTimeOffset Time, double? Value, IReadOnlyDictionary<string, string> Labels);

@@ -1,0 +1,16 @@
+namespace Daedalus.Client;
+
+/// <summary>
+/// How fresh a source is: <see cref="State"/> is fresh, stale (a scheduled run is overdue), never (no successful run
+/// yet) or disabled. <see cref="LagSeconds"/> is how long past its expected next run the source is (0 when on time).
+/// </summary>
+public sealed record SourceFreshness(
+    string Name,
+    bool Enabled,
+    string Schedule,
+    string State,
+    DateTimeOffset? LastSuccessAt,
+    string? LastRunStatus,
+    DateTimeOffset? LastRunAt,
+    DateTimeOffset? NextExpectedAt,
+    double LagSeconds);

@@ -1,0 +1,76 @@
+using Daedalus.Client;
+using Daedalus.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Daedalus.Api;
+
+/// <summary><c>/api/v1/sources/{name}/runs</c>: sync history, one run, and "pull now".</summary>
+public static class RunsHandlers
+{
+    public const int MaxLimit = 500;
+
+    public static async Task<IResult> List(HttpContext context, string name, CancellationToken cancellationToken)
+    {
+        var (limit, problem) = ApiQuery.Limit(context.Request, 20, MaxLimit);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (await context.RequestServices.GetRequiredService<SourceCatalog>().GetAsync(name, cancellationToken) is null)
+        {
+            return SourcesHandlers.NotFound(name);
+        }
+
+        var runs = await context.RequestServices.GetRequiredService<RunStore>().ListAsync(name, limit, cancellationToken);
+        return Results.Json(new ItemList<RunInfo>(runs.Select(ToInfo).ToList()), DaedalusJson.Options);
+    }
+
+    public static async Task<IResult> Get(HttpContext context, string name, string id, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return ApiProblems.NotFound("There is no such run.");
+        }
+
+        var run = await context.RequestServices.GetRequiredService<RunStore>().GetAsync(runId, cancellationToken);
+        return run is null || run.Source != name
+            ? ApiProblems.NotFound("There is no such run.")
+            : Results.Json(ToInfo(run), DaedalusJson.Options);
+    }
+
+    /// <summary>Starts a pull now, in the background: 202 with the run id, or 409 when a pull is under way.</summary>
+    public static async Task<IResult> Trigger(HttpContext context, string name, CancellationToken cancellationToken)
+    {
+        var source = await context.RequestServices.GetRequiredService<SourceCatalog>().GetAsync(name, cancellationToken);
+        if (source is null)
+        {
+            return SourcesHandlers.NotFound(name);
+        }
+
+        await using (var probe = await PullLock.TryAcquireAsync(context.RequestServices.GetRequiredService<NpgsqlDataSource>(), name, cancellationToken))
+        {
+            if (probe is null)
+            {
+                return ApiProblems.Conflict($"A pull of '{name}' is under way; see {ApiPaths.Runs(name)}.");
+            }
+        }
+
+        var id = await context.RequestServices.GetRequiredService<RunLauncher>().LaunchAsync(source, ApiAuthorization.Actor(context), cancellationToken);
+        var location = ApiPaths.Run(name, id);
+        context.Response.Headers.Location = location;
+        return Results.Json(new RunAccepted(id, name, location), DaedalusJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    internal static RunInfo ToInfo(RunRecord run)
+    {
+        var started = new DateTimeOffset(DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc));
+        DateTimeOffset? finished = run.FinishedAt is { } f ? new DateTimeOffset(DateTime.SpecifyKind(f, DateTimeKind.Utc)) : null;
+        return new RunInfo(
+            run.Id, run.Source, run.Trigger, run.Status, started, finished, run.RowsRead, run.RowsLoaded, run.RowsQuarantined, run.RowsDeleted, run.Batches,
+            finished is { } end ? Math.Round((end - started).TotalSeconds, 3) : null,
+            run.Error);
+    }
+}

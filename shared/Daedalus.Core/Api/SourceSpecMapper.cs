@@ -1,0 +1,186 @@
+using System.Text.RegularExpressions;
+using Daedalus.Client;
+using Daedalus.Configuration;
+using Daedalus.Sources;
+
+namespace Daedalus.Api;
+
+/// <summary>
+/// Between the API's <see cref="SourceSpec"/> and the core's <see cref="SourceDefinition"/>, with the same
+/// defaults as the YAML reader. Shape errors (bad enum text, bad secret reference) are collected by JSON path.
+/// </summary>
+public static partial class SourceSpecMapper
+{
+    public static SourceDefinition ToDefinition(SourceSpec spec, string name, List<ConfigError> errors)
+    {
+        var source = new SourceDefinition
+        {
+            Name = name,
+            Plugin = spec.Plugin,
+            Enabled = spec.Enabled ?? true,
+            Schedule = spec.Schedule ?? new SourceDefinition().Schedule,
+            Window = spec.Window is null ? null : new ActiveWindow { Start = spec.Window.Start, End = spec.Window.End },
+            Settings = Copy(spec.Settings, "$.settings", errors),
+            Secrets = Copy(spec.Secrets, "$.secrets", errors),
+        };
+        if (spec.Plugin.Length == 0)
+        {
+            errors.Add(new ConfigError("$.plugin", "required"));
+        }
+
+        foreach (var (logical, reference) in source.Secrets)
+        {
+            if (!SecretReference().IsMatch(reference))
+            {
+                // Not echoed back: if someone pasted a secret value here, it must not travel further.
+                errors.Add(new ConfigError($"$.secrets.{logical}", "must be the name of a secret in the secret store (letters, digits, '.', '_', '-', at most 127), not a secret value"));
+            }
+        }
+
+        foreach (var (streamName, streamSpec) in spec.Streams)
+        {
+            source.Streams.Add(ToStream(streamName, streamSpec ?? new StreamSpec(), errors));
+        }
+
+        foreach (var metric in spec.Metrics ?? [])
+        {
+            source.Metrics.Add(new MetricRuleDefinition
+            {
+                Name = metric.Name,
+                Stream = metric.Stream,
+                Time = metric.Time,
+                Value = metric.Value,
+                Aggregate = metric.Aggregate ?? "sum",
+                Bucket = metric.Bucket ?? "1d",
+                Labels = metric.Labels ?? [],
+            });
+        }
+
+        return source;
+    }
+
+    public static SourceSpec ToSpec(SourceDefinition source) => new()
+    {
+        Name = source.Name,
+        Plugin = source.Plugin,
+        Enabled = source.Enabled,
+        Schedule = source.Schedule,
+        Window = source.Window is null ? null : new WindowSpec(source.Window.Start, source.Window.End),
+        Settings = source.Settings.Count == 0 ? null : new Dictionary<string, string>(source.Settings),
+        Secrets = source.Secrets.Count == 0 ? null : new Dictionary<string, string>(source.Secrets),
+        Streams = source.Streams.ToDictionary(s => s.Name, s => (StreamSpec?)ToSpec(s)),
+        Metrics = source.Metrics.Count == 0 ? null : source.Metrics.Select(m => new MetricRuleSpec
+        {
+            Name = m.Name,
+            Stream = m.Stream,
+            Time = m.Time,
+            Value = m.Value,
+            Aggregate = m.Aggregate,
+            Bucket = m.Bucket,
+            Labels = m.Labels.Count == 0 ? null : m.Labels,
+        }).ToList(),
+    };
+
+    private static StreamSpec ToSpec(StreamDefinition stream) => new()
+    {
+        Mode = stream.Mode == SyncMode.Full ? "full" : "incremental",
+        PrimaryKey = stream.PrimaryKey.Count == 0 ? null : stream.PrimaryKey,
+        Cursor = stream.Cursor,
+        Target = new TargetSpec { Schema = stream.Target.Schema, Table = stream.Target.Table },
+        Rename = stream.Rename.Count == 0 ? null : new Dictionary<string, string>(stream.Rename),
+        Qa = stream.Qa.Count == 0 ? null : stream.Qa.Select(q => new QaRuleSpec
+        {
+            Column = q.Column,
+            Rule = q.Rule,
+            Pattern = q.Pattern,
+            Min = q.Min,
+            Max = q.Max,
+            Values = q.Values.Count == 0 ? null : q.Values,
+            Length = q.Length,
+        }).ToList(),
+        Protect = stream.Protect.Count == 0 ? null : stream.Protect.ToDictionary(p => p.Key, p => p.Value == ProtectionMode.Encrypt ? "encrypt" : "hash"),
+        Settings = stream.Settings.Count == 0 ? null : new Dictionary<string, string>(stream.Settings),
+    };
+
+    private static StreamDefinition ToStream(string name, StreamSpec spec, List<ConfigError> errors)
+    {
+        var path = $"$.streams.{name}";
+        var stream = new StreamDefinition
+        {
+            Name = name,
+            PrimaryKey = spec.PrimaryKey ?? [],
+            Cursor = spec.Cursor,
+            Target = new TargetTable { Schema = spec.Target?.Schema ?? "public", Table = spec.Target?.Table ?? name },
+            Rename = Copy(spec.Rename, $"{path}.rename", errors),
+            Settings = Copy(spec.Settings, $"{path}.settings", errors),
+        };
+        switch (spec.Mode?.ToLowerInvariant())
+        {
+            case null or "incremental":
+                stream.Mode = SyncMode.Incremental;
+                break;
+            case "full":
+                stream.Mode = SyncMode.Full;
+                break;
+            default:
+                errors.Add(new ConfigError($"{path}.mode", $"'{spec.Mode}' is not a sync mode (full, incremental)"));
+                break;
+        }
+
+        foreach (var (column, mode) in spec.Protect ?? [])
+        {
+            if (stream.Protect.ContainsKey(column))
+            {
+                errors.Add(new ConfigError($"{path}.protect.{column}", "duplicate key (keys are case-insensitive)"));
+                continue;
+            }
+
+            switch (mode.ToLowerInvariant())
+            {
+                case "encrypt":
+                    stream.Protect[column] = ProtectionMode.Encrypt;
+                    break;
+                case "hash":
+                    stream.Protect[column] = ProtectionMode.Hash;
+                    break;
+                default:
+                    errors.Add(new ConfigError($"{path}.protect.{column}", $"'{mode}' is not a protection mode (encrypt, hash)"));
+                    break;
+            }
+        }
+
+        foreach (var rule in spec.Qa ?? [])
+        {
+            stream.Qa.Add(new QaRuleDefinition
+            {
+                Column = rule.Column,
+                Rule = rule.Rule,
+                Pattern = rule.Pattern,
+                Min = rule.Min,
+                Max = rule.Max,
+                Values = rule.Values ?? [],
+                Length = rule.Length,
+            });
+        }
+
+        return stream;
+    }
+
+    /// <summary>The core's maps ignore case (as YAML keys do), so keys differing only in case are an error, not a crash.</summary>
+    private static Dictionary<string, string> Copy(Dictionary<string, string>? values, string path, List<ConfigError> errors)
+    {
+        var copy = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in values ?? [])
+        {
+            if (!copy.TryAdd(key, value))
+            {
+                errors.Add(new ConfigError($"{path}.{key}", "duplicate key (keys are case-insensitive)"));
+            }
+        }
+
+        return copy;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$")]
+    private static partial Regex SecretReference();
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Daedalus.Client;
+using Dapper;
+using Npgsql;
+
+namespace Daedalus.Metrics;
+
+/// <summary>Reads the metric layer back: the series that exist, and their points re-bucketed to a step.</summary>
+public sealed class SeriesReader
+{
+    public static readonly string[] Aggregates = ["sum", "count", "avg", "min", "max"];
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public SeriesReader(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+    }
+
+    public async Task<IReadOnlyList<SeriesInfo>> ListAsync(string? metric, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // min/max per series are index lookups on (series_id, ts), not scans.
+        var rows = await connection.QueryAsync<(long Id, string Name, string Labels, DateTime? FirstAt, DateTime? LastAt)>(new CommandDefinition(
+            """
+            SELECT s.id, s.name, s.labels::text,
+                   (SELECT min(ts) FROM daedalus.metric_points p WHERE p.series_id = s.id),
+                   (SELECT max(ts) FROM daedalus.metric_points p WHERE p.series_id = s.id)
+            FROM daedalus.metric_series s
+            WHERE @metric::text IS NULL OR s.name = @metric
+            ORDER BY s.name, s.labels::text
+            LIMIT @limit
+            """,
+            new { metric, limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new SeriesInfo(r.Id, r.Name, Labels(r.Labels), Utc(r.FirstAt), Utc(r.LastAt))).ToList();
+    }
+
+    /// <summary>Points of <paramref name="metric"/> whose labels contain <paramref name="labels"/>, one row per (bucket, series).</summary>
+    public async Task<IReadOnlyList<SeriesPoint>> PointsAsync(string metric, IReadOnlyDictionary<string, string> labels, DateTimeOffset from, DateTimeOffset to, TimeSpan step, string aggregate, CancellationToken cancellationToken)
+    {
+        var value = aggregate switch
+        {
+            "sum" => "sum(p.sum)",
+            "count" => "sum(p.count)::double precision",
+            "avg" => "sum(p.sum) / NULLIF(sum(p.count), 0)",
+            "min" => "min(p.min)",
+            "max" => "max(p.max)",
+            _ => throw new ArgumentOutOfRangeException(nameof(aggregate), aggregate, "unknown aggregate"),
+        };
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(DateTime Time, string Labels, double? Value)>(new CommandDefinition(
+            $"""
+            SELECT date_bin(@step, p.ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS time, s.labels::text, {value}
+            FROM daedalus.metric_series s JOIN daedalus.metric_points p ON p.series_id = s.id
+            WHERE s.name = @metric AND s.labels @> @filter::jsonb AND p.ts >= @from AND p.ts < @to
+            GROUP BY 1, s.labels
+            ORDER BY s.labels::text, 1
+            """,
+            new { metric, filter = JsonSerializer.Serialize(labels), from = from.UtcDateTime, to = to.UtcDateTime, step },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new SeriesPoint(Utc(r.Time)!.Value, r.Value, Labels(r.Labels))).ToList();
+    }
+
+    private static Dictionary<string, string> Labels(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!
+            .ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText());
+
+    private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+}

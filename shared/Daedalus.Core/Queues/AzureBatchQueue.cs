@@ -1,0 +1,250 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Daedalus.Batching;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Daedalus.Queues;
+
+/// <summary>
+/// <see cref="IBatchQueue"/> on Azure Storage queues (Azurite locally). Envelopes above
+/// <see cref="QueueOptions.ClaimCheckThresholdBytes"/> go to a blob and the message carries the reference.
+/// Also the low-level operations both hosts share: open a delivery (resolve its claim check), move it to
+/// poison with its error, delete a claim check.
+/// </summary>
+public sealed class AzureBatchQueue : IBatchQueue
+{
+    private const int PeekLimit = 32;
+    private readonly QueueOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<AzureBatchQueue> _logger;
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private bool _created;
+
+    public AzureBatchQueue(StorageClients clients, IOptions<QueueOptions> options, TimeProvider clock, ILogger<AzureBatchQueue> logger)
+    {
+        _options = options.Value;
+        _clock = clock;
+        _logger = logger;
+        Batches = clients.Queues.GetQueueClient(_options.Name);
+        Poison = clients.Queues.GetQueueClient(_options.PoisonName);
+        ClaimChecks = clients.Blobs.GetBlobContainerClient(_options.ClaimCheckContainer);
+    }
+
+    public QueueClient Batches { get; }
+
+    public QueueClient Poison { get; }
+
+    public BlobContainerClient ClaimChecks { get; }
+
+    /// <summary>Creates the queues and the claim-check container once per process (idempotent).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _createGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_created)
+            {
+                await Batches.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await ClaimChecks.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                _created = true;
+            }
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+
+    public async Task EnqueueAsync(Batch batch, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var envelope = BatchEnvelope.Serialize(batch);
+        if (envelope.Length <= _options.ClaimCheckThresholdBytes)
+        {
+            await SendAsync(Batches, envelope, cancellationToken);
+            return;
+        }
+
+        var claimCheck = new ClaimCheck(_options.ClaimCheckContainer, $"batches/{batch.Source}/{batch.BatchId}.json", envelope.Length);
+        await ClaimChecks.GetBlobClient(claimCheck.Blob).UploadAsync(new BinaryData(envelope), overwrite: true, cancellationToken);
+        await SendAsync(Batches, QueueWireFormat.ClaimCheckMessage(batch, claimCheck), cancellationToken);
+    }
+
+    /// <summary>Decodes a delivery and, for a claim check, downloads the envelope. Returns null when the claim-check blob is gone.</summary>
+    public async Task<byte[]?> OpenAsync(byte[] payload, MessageHeader header, CancellationToken cancellationToken)
+    {
+        if (header.ClaimCheck is not { } claimCheck)
+        {
+            return payload;
+        }
+
+        if (claimCheck.Container != _options.ClaimCheckContainer)
+        {
+            throw new BatchFormatException($"claim check points at container '{claimCheck.Container}', not the configured '{_options.ClaimCheckContainer}'");
+        }
+
+        try
+        {
+            var content = await ClaimChecks.GetBlobClient(claimCheck.Blob).DownloadContentAsync(cancellationToken);
+            return content.Value.Content.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task DeleteClaimCheckAsync(ClaimCheck claimCheck, CancellationToken cancellationToken) =>
+        await ClaimChecks.GetBlobClient(claimCheck.Blob).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
+    /// <summary>Writes the delivery to the poison queue with its error. The caller completes (deletes) the original.</summary>
+    public async Task MoveToPoisonAsync(IncomingBatchMessage message, MessageHeader? header, string error, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var original = message.Body.ToArray();
+        var record = new PoisonRecord(error, _clock.GetUtcNow(), message.DequeueCount, message.MessageId, header?.BatchId, header?.Source, header?.Stream, original, null);
+        var payload = QueueWireFormat.PoisonMessage(record);
+        if (payload.Length > _options.ClaimCheckThresholdBytes)
+        {
+            // The original with the error would not fit one message: keep the original in a blob.
+            var blob = $"poison/{message.MessageId}.bin";
+            await ClaimChecks.GetBlobClient(blob).UploadAsync(new BinaryData(original), overwrite: true, cancellationToken);
+            payload = QueueWireFormat.PoisonMessage(record with { Body = null, BodyBlob = blob });
+        }
+
+        await SendAsync(Poison, payload, cancellationToken);
+        _logger.LogWarning("Message {MessageId} (batch {BatchId}, {Source}/{Stream}) moved to {PoisonQueue} after {DequeueCount} deliveries: {Error}", message.MessageId, header?.BatchId, header?.Source, header?.Stream, _options.PoisonName, message.DequeueCount, error);
+    }
+
+    public async Task<IReadOnlyList<PoisonMessage>> ListPoisonAsync(int max, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        // Peeking does not hide or count messages; the service returns at most 32 per peek.
+        var peeked = await Poison.PeekMessagesAsync(Math.Clamp(max, 1, PeekLimit), cancellationToken);
+        return peeked.Value.Select(p => Describe(p.MessageId, p.Body, p.InsertedOn, p.DequeueCount)).ToList();
+    }
+
+    public async Task<int> ReplayPoisonAsync(string? messageId, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var replayed = 0;
+        var skipped = new List<(string Id, string PopReceipt)>();
+        try
+        {
+            while (true)
+            {
+                var received = (await Poison.ReceiveMessagesAsync(PeekLimit, TimeSpan.FromMinutes(2), cancellationToken)).Value;
+                if (received.Length == 0)
+                {
+                    return replayed;
+                }
+
+                foreach (var message in received)
+                {
+                    if (messageId is not null && message.MessageId != messageId)
+                    {
+                        skipped.Add((message.MessageId, message.PopReceipt));
+                        continue;
+                    }
+
+                    await ReplayOneAsync(message, cancellationToken);
+                    replayed++;
+                    if (messageId is not null)
+                    {
+                        return replayed;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            // Entries looked at but not replayed become visible again at once.
+            foreach (var (id, popReceipt) in skipped)
+            {
+                await Poison.UpdateMessageAsync(id, popReceipt, messageText: null, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            }
+        }
+    }
+
+    public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var batches = await Batches.GetPropertiesAsync(cancellationToken);
+        var poison = await Poison.GetPropertiesAsync(cancellationToken);
+        return new QueueDepth(batches.Value.ApproximateMessagesCount, poison.Value.ApproximateMessagesCount);
+    }
+
+    private static Task SendAsync(QueueClient queue, ReadOnlySpan<byte> payload, CancellationToken cancellationToken) =>
+        queue.SendMessageAsync(QueueWireFormat.Encode(payload), cancellationToken: cancellationToken);
+
+    private async Task ReplayOneAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        byte[] original;
+        string? bodyBlob = null;
+        var record = TryDecodePoison(message.Body);
+        if (record is null)
+        {
+            // Not wrapped by Daedalus (the Functions host moved it itself): its body is the original message.
+            original = message.Body.ToArray();
+        }
+        else if (record.Body is not null)
+        {
+            original = record.Body;
+        }
+        else
+        {
+            bodyBlob = record.BodyBlob!;
+            original = (await ClaimChecks.GetBlobClient(bodyBlob).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+        }
+
+        // The original body is already in the queue's encoding: send it back unchanged.
+        await Batches.SendMessageAsync(new BinaryData(original), cancellationToken: cancellationToken);
+        await Poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+        if (bodyBlob is not null)
+        {
+            await ClaimChecks.GetBlobClient(bodyBlob).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        }
+
+        _logger.LogInformation("Replayed poison message {MessageId} (batch {BatchId}) onto {Queue}", message.MessageId, record?.BatchId, _options.Name);
+    }
+
+    private static PoisonRecord? TryDecodePoison(BinaryData body)
+    {
+        try
+        {
+            return QueueWireFormat.ReadPoison(QueueWireFormat.Decode(body));
+        }
+        catch (BatchFormatException)
+        {
+            return null;
+        }
+    }
+
+    private static PoisonMessage Describe(string id, BinaryData body, DateTimeOffset? insertedAt, long dequeueCount)
+    {
+        if (TryDecodePoison(body) is { } record)
+        {
+            return new PoisonMessage(id, record.BatchId, record.Source, record.Stream, record.Error, insertedAt, record.DequeueCount);
+        }
+
+        MessageHeader? header = null;
+        try
+        {
+            header = QueueWireFormat.ReadHeader(QueueWireFormat.Decode(body));
+        }
+        catch (BatchFormatException)
+        {
+        }
+
+        return new PoisonMessage(id, header?.BatchId, header?.Source, header?.Stream, "moved to poison by the Functions host; no error recorded (see the function's logs)", insertedAt, dequeueCount);
+    }
+}

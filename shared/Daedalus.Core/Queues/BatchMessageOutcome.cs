@@ -1,0 +1,11 @@
+namespace Daedalus.Queues;
+
+/// <summary>What became of one delivery. A retryable failure is not an outcome: it is thrown to the host.</summary>
+public enum BatchMessageOutcome
+{
+    /// <summary>Loaded now, or found in the ledger (a redelivery).</summary>
+    Loaded,
+
+    /// <summary>Moved to the poison queue with its error; the delivery is complete.</summary>
+    Poisoned,
+}

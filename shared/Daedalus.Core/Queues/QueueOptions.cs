@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Daedalus.Queues;
+
+/// <summary>Bound from <c>Daedalus:Queue</c>. The defaults match host.json, so both hosts behave alike.</summary>
+public sealed class QueueOptions
+{
+    public const string DefaultName = "daedalus-batches";
+
+    /// <summary>The batch queue; the poison queue is this name + <c>-poison</c>, the claim-check container this name.</summary>
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "Daedalus:Queue:Name must be a valid storage queue name (3-56 lowercase letters, digits, single hyphens)")]
+    public string Name { get; set; } = DefaultName;
+
+    /// <summary>Which configuration entry holds the storage connection (a connection string, or <c>__accountName</c> / <c>__queueServiceUri</c> for managed identity).</summary>
+    [Required]
+    public string Connection { get; set; } = "AzureWebJobsStorage";
+
+    /// <summary>Failed deliveries before a message moves to the poison queue (host.json <c>maxDequeueCount</c>).</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Envelopes above this size travel as a blob and the message carries the reference. Queue messages are limited to 64 KB after base64.</summary>
+    [Range(1024, 48 * 1024)]
+    public int ClaimCheckThresholdBytes { get; set; } = 48 * 1024;
+
+    /// <summary>How long a received message stays invisible; the self-host renews it at half this while it works.</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "01:00:00")]
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a failed message waits before its next delivery (host.json <c>visibilityTimeout</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Messages fetched per receive (host.json <c>batchSize</c>; the storage limit is 32).</summary>
+    [Range(1, 32)]
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Batches loaded at the same time by one self-host worker.</summary>
+    [Range(1, 64)]
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>Longest wait between polls of an empty queue (host.json <c>maxPollingInterval</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public string PoisonName => Name + "-poison";
+
+    public string ClaimCheckContainer => Name;
+}

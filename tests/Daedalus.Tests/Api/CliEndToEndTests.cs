@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Daedalus.Client;
+using Daedalus.Tests.Infrastructure;
+
+namespace Daedalus.Tests.Api;
+
+/// <summary>
+/// The <c>daedalus</c> CLI as a user runs it (a child process), against a running API server on loopback:
+/// every command goes through the typed client, exit codes are meaningful, <c>--json</c> parses.
+/// </summary>
+public sealed class CliEndToEndTests : IAsyncLifetime
+{
+    private ApiServer _server = null!;
+    private string _directory = null!;
+    private Dictionary<string, string> _remote = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ApiServer.StartAsync("api_cli");
+        _directory = Path.Combine(Path.GetTempPath(), "daedalus-tests", "cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(_directory, "config"));
+        await File.WriteAllTextAsync(Path.Combine(_directory, "config", "daedalus.yaml"), """
+            version: 1
+            sources:
+              demo:
+                plugin: sample
+                schedule: "0 */5 * * * *"
+                settings: { customers: 200 }
+                streams:
+                  customers: { target: { schema: demo, table: customers } }
+                  invoices: { target: { schema: demo, table: invoices } }
+            """);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "config", "broken.yaml"), """
+            version: 1
+            sources:
+              demo:
+                plugin: sample
+                schedule: "whenever"
+                streams:
+                  customers: {}
+            """);
+        _remote = new() { ["DAEDALUS_API_URL"] = _server.Address.ToString(), ["DAEDALUS_API_KEY"] = _server.WriteKey };
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private Task<CliProcess.Result> Cli(params string[] args) => CliProcess.RunAsync(_remote, _directory, args);
+
+    [Fact]
+    public async Task Apply_list_disable_trigger_history_reset_export_and_status_through_the_api()
+    {
+        var apply = await Cli("sources", "apply", "config/daedalus.yaml");
+        Assert.True(apply.ExitCode == 0, apply.Error);
+        Assert.Contains("created demo", apply.Output, StringComparison.Ordinal);
+        Assert.Contains("updated demo", (await Cli("sources", "apply", "config/daedalus.yaml")).Output, StringComparison.Ordinal);
+
+        var list = await Cli("sources", "list", "--json");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Equal("demo", Assert.Single(JsonSerializer.Deserialize<SourceSpec[]>(list.Output, DaedalusJson.Options)!).Name);
+        Assert.Contains("demo", (await Cli("sources", "list")).Output, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await Cli("sources", "disable", "demo")).ExitCode);
+        Assert.False((await _server.Client(_server.ReadKey).GetSourceAsync("demo")).Enabled);
+        Assert.Equal(0, (await Cli("sources", "enable", "demo")).ExitCode);
+
+        var trigger = await Cli("runs", "trigger", "demo", "--wait", "--json");
+        Assert.True(trigger.ExitCode == 0, trigger.Error);
+        var run = JsonSerializer.Deserialize<RunInfo>(trigger.Output, DaedalusJson.Options)!;
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(600, run.RowsRead);
+
+        var history = await Cli("runs", "list", "demo", "--json");
+        Assert.Contains(JsonSerializer.Deserialize<RunInfo[]>(history.Output, DaedalusJson.Options)!, r => r.Id == run.Id);
+
+        var reset = await Cli("sources", "reset", "demo", "customers");
+        Assert.Equal(0, reset.ExitCode);
+        Assert.Contains("forgotten", reset.Output, StringComparison.Ordinal);
+
+        var exported = Path.Combine(_directory, "exported.yaml");
+        Assert.Equal(0, (await Cli("sources", "export", "-o", exported)).ExitCode);
+        Assert.Contains("demo:", await File.ReadAllTextAsync(exported), StringComparison.Ordinal);
+        Assert.Contains("plugin: sample", (await Cli("sources", "show", "demo")).Output, StringComparison.Ordinal);
+
+        var status = await Cli("status", "--json");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Equal("healthy", JsonSerializer.Deserialize<StatusReport>(status.Output, DaedalusJson.Options)!.Status);
+    }
+
+    [Fact]
+    public async Task Errors_have_meaningful_exit_codes_and_messages()
+    {
+        var broken = await Cli("sources", "apply", "config/broken.yaml");
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains("broken.yaml:5", broken.Error, StringComparison.Ordinal);
+        Assert.Contains("schedule", broken.Error, StringComparison.Ordinal);
+
+        var missing = await Cli("sources", "show", "nope");
+        Assert.Equal(4, missing.ExitCode);
+        Assert.Contains("404", missing.Error, StringComparison.Ordinal);
+
+        var denied = await CliProcess.RunAsync(new Dictionary<string, string> { ["DAEDALUS_API_URL"] = _server.Address.ToString(), ["DAEDALUS_API_KEY"] = "dk_000000000000_nope" }, _directory, "sources", "list");
+        Assert.Equal(6, denied.ExitCode);
+        Assert.Contains("401", denied.Error, StringComparison.Ordinal);
+
+        var readOnly = await CliProcess.RunAsync(new Dictionary<string, string> { ["DAEDALUS_API_URL"] = _server.Address.ToString(), ["DAEDALUS_API_KEY"] = _server.ReadKey }, _directory, "sources", "disable", "demo");
+        Assert.Equal(6, readOnly.ExitCode);
+
+        var noQueue = await Cli("batches", "poison");
+        Assert.Equal(5, noQueue.ExitCode);
+
+        var unreachable = await CliProcess.RunAsync(new Dictionary<string, string> { ["DAEDALUS_API_URL"] = "http://127.0.0.1:9/" }, _directory, "status");
+        Assert.Equal(5, unreachable.ExitCode);
+        Assert.Contains("cannot reach the API", unreachable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_are_created_and_revoked_on_the_database_without_an_existing_key()
+    {
+        var local = new Dictionary<string, string> { ["Daedalus__Database__ConnectionString"] = _server.ConnectionString };
+        var created = await CliProcess.RunAsync(local, _directory, "keys", "create", "--name", "script", "--scope", "read", "--json");
+        Assert.True(created.ExitCode == 0, created.Error);
+        using var json = JsonDocument.Parse(created.Output);
+        var key = json.RootElement.GetProperty("key").GetString()!;
+        var id = json.RootElement.GetProperty("id").GetString()!;
+
+        Assert.NotNull(await _server.Client(key).ListSourcesAsync());
+        Assert.Equal(0, (await CliProcess.RunAsync(local, _directory, "keys", "revoke", id)).ExitCode);
+        Assert.Equal(4, (await CliProcess.RunAsync(local, _directory, "keys", "revoke", id)).ExitCode);
+        var revoked = await Assert.ThrowsAsync<DaedalusApiException>(() => _server.Client(key).ListSourcesAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, revoked.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_an_api_url_the_cli_hosts_the_api_itself_over_the_local_database()
+    {
+        var local = new Dictionary<string, string> { ["Daedalus__Database__ConnectionString"] = _server.ConnectionString };
+        var apply = await CliProcess.RunAsync(local, _directory, "sources", "apply", "config/daedalus.yaml");
+        Assert.True(apply.ExitCode == 0, apply.Error);
+        var trigger = await CliProcess.RunAsync(local, _directory, "runs", "trigger", "demo", "--json");
+        Assert.True(trigger.ExitCode == 0, trigger.Error);
+        Assert.Equal("succeeded", JsonSerializer.Deserialize<RunInfo>(trigger.Output, DaedalusJson.Options)!.Status);
+        Assert.Contains("cli", await _server.ScalarAsync<string>("SELECT string_agg(trigger, ',') FROM daedalus.runs"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sources")]
+    [InlineData("sources apply")]
+    [InlineData("sources reset")]
+    [InlineData("runs trigger")]
+    [InlineData("status")]
+    [InlineData("batches replay")]
+    [InlineData("keys create")]
+    public async Task Every_command_has_help(string command)
+    {
+        var help = await Cli([.. command.Split(' '), "--help"]);
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Usage:", help.Output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using Daedalus.Api;
+using Daedalus.Client;
+using Daedalus.Sources.Sample;
+using Daedalus.Tests.Infrastructure;
+using Npgsql;
+
+namespace Daedalus.Tests.Api;
+
+/// <summary>Triggering pulls, their history, and cursor resets, through the API on a real PostgreSQL.</summary>
+public sealed class RunsApiTests : IAsyncLifetime
+{
+    private ApiServer _server = null!;
+    private DaedalusClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ApiServer.StartAsync("api_runs");
+        _client = _server.Client(_server.WriteKey);
+        await _client.ReplaceSourceAsync("shop", SourceSpecMapper.ToSpec(SampleSourceDefinition.Create("shop", 500, "shop")) with { Name = null });
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task<RunInfo> WaitAsync(Guid id)
+    {
+        var run = await _client.GetRunAsync("shop", id);
+        for (var i = 0; run.Status == "running" && i < 600; i++)
+        {
+            await Task.Delay(100);
+            run = await _client.GetRunAsync("shop", id);
+        }
+
+        return run;
+    }
+
+    [Fact]
+    public async Task Trigger_answers_202_with_a_location_that_shows_the_run_through_to_its_end()
+    {
+        using var http = _server.Http(_server.WriteKey);
+        using var response = await http.PostAsync("/api/v1/sources/shop/runs", null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = System.Text.Json.JsonSerializer.Deserialize<RunAccepted>(await response.Content.ReadAsStringAsync(), DaedalusJson.Options)!;
+        Assert.Equal($"/api/v1/sources/shop/runs/{accepted.RunId}", response.Headers.Location?.ToString());
+
+        var run = await WaitAsync(accepted.RunId);
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(1_500, run.RowsRead);
+        Assert.Equal(run.RowsRead, run.RowsLoaded + run.RowsQuarantined);
+        Assert.True(run.Batches >= 2);
+        Assert.NotNull(run.DurationSeconds);
+        Assert.Equal(run.RowsLoaded, await _server.ScalarAsync<long>("SELECT (SELECT count(*) FROM shop.customers) + (SELECT count(*) FROM shop.invoices)"));
+
+        var history = await _client.ListRunsAsync("shop", 5);
+        Assert.Contains(history, r => r.Id == accepted.RunId && r.Status == "succeeded");
+    }
+
+    [Fact]
+    public async Task Trigger_while_a_pull_holds_the_lock_answers_409_and_starts_nothing()
+    {
+        await using var connection = new NpgsqlConnection(_server.ConnectionString);
+        await connection.OpenAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('daedalus.pull.shop'))", connection))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var runs = await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.runs");
+        var conflict = await Assert.ThrowsAsync<DaedalusApiException>(() => _client.TriggerRunAsync("shop"));
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        var reset = await Assert.ThrowsAsync<DaedalusApiException>(() => _client.ResetStreamAsync("shop", "customers"));
+        Assert.Equal(HttpStatusCode.Conflict, reset.StatusCode);
+        Assert.Equal(runs, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.runs"));
+    }
+
+    [Fact]
+    public async Task Reset_forgets_the_cursor_records_it_in_the_audit_log_and_the_next_pull_reads_everything_again()
+    {
+        var first = await WaitAsync((await _client.TriggerRunAsync("shop")).RunId);
+        Assert.Equal("succeeded", first.Status);
+        var cursor = await _server.ScalarAsync<string>("SELECT value FROM daedalus.cursors WHERE source = 'shop' AND stream = 'customers'");
+
+        var reset = await _client.ResetStreamAsync("shop", "customers");
+        Assert.Equal(cursor, reset.PreviousCursor);
+        Assert.Equal(0L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.cursors WHERE source = 'shop' AND stream = 'customers'"));
+        Assert.Equal(cursor, await _server.ScalarAsync<string>("SELECT detail->>'previous' FROM daedalus.audit_log WHERE action = 'cursor.reset' AND target = 'shop/customers'"));
+        Assert.StartsWith("api:key:", await _server.ScalarAsync<string>("SELECT actor FROM daedalus.audit_log WHERE action = 'cursor.reset'"), StringComparison.Ordinal);
+
+        var second = await WaitAsync((await _client.TriggerRunAsync("shop")).RunId);
+        Assert.Equal("succeeded", second.Status);
+        Assert.True(second.RowsRead >= 500, $"a full resync of customers reads them all again, read {second.RowsRead}");
+    }
+
+    [Fact]
+    public async Task Unknown_sources_streams_and_runs_answer_404()
+    {
+        foreach (var call in new Func<Task>[]
+        {
+            () => _client.TriggerRunAsync("nope"),
+            () => _client.ListRunsAsync("nope"),
+            () => _client.GetRunAsync("shop", Guid.NewGuid()),
+            () => _client.ResetStreamAsync("shop", "nope"),
+            () => _client.ResetStreamAsync("nope", "customers"),
+        })
+        {
+            var ex = await Assert.ThrowsAsync<DaedalusApiException>(call);
+            Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
+        }
+
+        using var http = _server.Http(_server.ReadKey);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/sources/shop/runs/not-a-guid")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/v1/sources/shop/runs?limit=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/v1/sources/shop/runs?limit=abc")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/v1/sources/shop/runs?page=2")).StatusCode);
+    }
+}

@@ -1,0 +1,37 @@
+using Daedalus.Metrics;
+using Daedalus.Pipeline;
+using Daedalus.Sources.Sample;
+using Daedalus.Storage;
+using Daedalus.Tests.Infrastructure;
+using Npgsql;
+
+namespace Daedalus.Tests.Grafana;
+
+/// <summary>
+/// A migrated database seeded like <c>daedalus db seed</c>: the sample source synced twice (the second run
+/// applies updates and deletes) and an hour of queue depth readings.
+/// </summary>
+public sealed class SeededDashboardDatabase : IAsyncLifetime
+{
+    private CoreServices _core = null!;
+
+    public string ConnectionString => _core.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        _core = await CoreServices.StartAsync("grafana");
+        await _core.Get<SourceCatalog>().UpsertAsync(SampleSourceDefinition.Create("sample", 5_000), "test", CancellationToken.None);
+        var runner = _core.Get<SyncRunner>();
+        for (var run = 0; run < 2; run++)
+        {
+            var summaries = await runner.RunAsync(["sample"], _core.Get<InProcessSink>(), "test", null, CancellationToken.None);
+            Assert.All(summaries, s => Assert.Equal(RunStore.Succeeded, s.Status));
+        }
+
+        await using var connection = new NpgsqlConnection(_core.ConnectionString);
+        await connection.OpenAsync();
+        await QueueDepthHistory.WriteAsync(connection, "daedalus-batches", DateTimeOffset.UtcNow, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Daedalus.Tests.Infrastructure;
+
+/// <summary>
+/// One real Azurite (from tools/azurite, pinned by its lock file) per test process, on free loopback ports,
+/// in memory, no telemetry. Tests isolate themselves with unique queue and container names.
+/// </summary>
+public static class AzuriteServer
+{
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _connectionString;
+
+    public static async Task<string> ConnectionStringAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return _connectionString ??= await StartAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>A fresh queue name (also the claim-check container name), valid for storage.</summary>
+    public static string UniqueQueueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)];
+
+    private static async Task<string> StartAsync()
+    {
+        var executable = Path.Combine(RepositoryRoot.Path, "tools", "azurite", "node_modules", ".bin", "azurite");
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {executable}: run `npm ci` in tools/azurite (scripts/test.sh does)");
+        }
+
+        int blobPort = FreePort(), queuePort = FreePort(), tablePort = FreePort();
+        var location = Path.Combine(Path.GetTempPath(), "daedalus-tests", $"azurite-{Environment.ProcessId}");
+        Directory.CreateDirectory(location);
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = location,
+        };
+        foreach (var argument in new[]
+        {
+            "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--inMemoryPersistence",
+            "--blobHost", "127.0.0.1", "--blobPort", $"{blobPort}",
+            "--queueHost", "127.0.0.1", "--queuePort", $"{queuePort}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start Azurite");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            try
+            {
+                Directory.Delete(location, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await CanConnectAsync(queuePort) && await CanConnectAsync(blobPort)))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                lock (output)
+                {
+                    throw new InvalidOperationException($"Azurite did not start (exit: {(process.HasExited ? process.ExitCode : "still running")}):\n{output}");
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AccountKey +
+            $";BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> CanConnectAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
