@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Daedalus.Security;
 
 /// <summary>
-/// Secrets from <c>DAEDALUS_SECRET_{NAME}</c> environment variables first, then a JSON file created
-/// with mode 0600. Writes (rotated refresh tokens) go to the file.
+/// Secrets from a JSON file created with mode 0600, or else from <c>DAEDALUS_SECRET_{NAME}</c> environment
+/// variables. Writes (rotated refresh tokens) go to the file, and a value in the file wins over the
+/// environment: a variable can bootstrap a rotating secret, but never shadow its newer, rotated value.
 /// </summary>
 public sealed class LocalSecretStore : ISecretStore
 {
@@ -21,14 +22,14 @@ public sealed class LocalSecretStore : ISecretStore
 
     public async ValueTask<string?> GetAsync(string name, CancellationToken cancellationToken)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentName(name));
-        if (!string.IsNullOrEmpty(fromEnvironment))
+        var secrets = await ReadAsync(cancellationToken);
+        if (secrets.TryGetValue(name, out var value))
         {
-            return fromEnvironment;
+            return value;
         }
 
-        var secrets = await ReadAsync(cancellationToken);
-        return secrets.TryGetValue(name, out var value) ? value : null;
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentName(name));
+        return string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
     }
 
     public async ValueTask SetAsync(string name, string value, CancellationToken cancellationToken)

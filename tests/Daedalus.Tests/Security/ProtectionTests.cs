@@ -77,7 +77,25 @@ public sealed class ProtectionTests : IDisposable
     }
 
     [Fact]
-    public async Task Local_secret_store_prefers_environment_and_writes_owner_only()
+    public async Task A_rotated_secret_written_to_the_file_wins_over_the_environment_variable_that_bootstrapped_it()
+    {
+        var store = new LocalSecretStore(Path.Combine(_directory, "secrets.json"));
+        var name = $"rotating-{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(LocalSecretStore.EnvironmentName(name), "bootstrap");
+        try
+        {
+            Assert.Equal("bootstrap", await store.GetAsync(name, CancellationToken.None));
+            await store.SetAsync(name, "rotated", CancellationToken.None);
+            Assert.Equal("rotated", await store.GetAsync(name, CancellationToken.None));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(LocalSecretStore.EnvironmentName(name), null);
+        }
+    }
+
+    [Fact]
+    public async Task Local_secret_store_writes_owner_only()
     {
         var path = Path.Combine(_directory, "secrets.json");
         var store = new LocalSecretStore(path);
