@@ -148,20 +148,24 @@ public sealed class AzureBatchQueue : IBatchQueue
                     return replayed;
                 }
 
-                foreach (var message in received)
+                if (messageId is null)
                 {
-                    if (messageId is not null && message.MessageId != messageId)
+                    foreach (var message in received)
                     {
-                        skipped.Add((message.MessageId, message.PopReceipt));
-                        continue;
+                        await ReplayOneAsync(message, cancellationToken);
+                        replayed++;
                     }
 
-                    await ReplayOneAsync(message, cancellationToken);
-                    replayed++;
-                    if (messageId is not null)
-                    {
-                        return replayed;
-                    }
+                    continue;
+                }
+
+                // Every other message received with the target must become visible again, not only those before it.
+                var target = received.FirstOrDefault(m => m.MessageId == messageId);
+                skipped.AddRange(received.Where(m => m != target).Select(m => (m.MessageId, m.PopReceipt)));
+                if (target is not null)
+                {
+                    await ReplayOneAsync(target, cancellationToken);
+                    return 1;
                 }
             }
         }
