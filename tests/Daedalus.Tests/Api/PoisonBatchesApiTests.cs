@@ -37,6 +37,7 @@ public sealed class PoisonBatchesApiTests : IAsyncLifetime
         var queue = _server.Get<AzureBatchQueue>();
         var shop = await EnqueueCustomersAsync("shop", 120);
         var store = await EnqueueCustomersAsync("store", 80);
+        await AssertNeverExpiresAsync(queue.Batches, 2);
 
         await ExecuteAsync("""
             CREATE FUNCTION public.refuse_batches() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'target database is read-only for maintenance'; END $$;
@@ -54,6 +55,7 @@ public sealed class PoisonBatchesApiTests : IAsyncLifetime
             Assert.NotNull(p.BatchId);
         });
         Assert.Equal(0, (await queue.GetDepthAsync(CancellationToken.None)).Batches);
+        await AssertNeverExpiresAsync(queue.Poison, 2);
         Assert.Equal(0L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.batches"));
         await ExecuteAsync("DROP TRIGGER refuse ON daedalus.batches");
 
@@ -68,6 +70,7 @@ public sealed class PoisonBatchesApiTests : IAsyncLifetime
 
         Assert.Equal(1, (await client.ReplayPoisonAsync()).Replayed);
         Assert.Empty(await client.ListPoisonAsync());
+        await AssertNeverExpiresAsync(queue.Batches, 2);
         Assert.Equal(2L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.audit_log WHERE action = 'poison.replay'"));
 
         await RunWorkerUntilAsync(async () => await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.batches") == 2, "both replayed batches in the ledger");
@@ -89,6 +92,14 @@ public sealed class PoisonBatchesApiTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<DaedalusApiException>(() => plain.Client(plain.ReadKey).ListPoisonAsync());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
         Assert.NotNull(ex.Problem.Detail);
+    }
+
+    /// <summary>Queue messages default to a 7-day time-to-live; ours must never expire (an unreplayed poison batch would be lost).</summary>
+    private static async Task AssertNeverExpiresAsync(Azure.Storage.Queues.QueueClient queue, int expected)
+    {
+        var messages = (await queue.PeekMessagesAsync(32)).Value;
+        Assert.Equal(expected, messages.Length);
+        Assert.All(messages, m => Assert.True(m.ExpiresOn > DateTimeOffset.UtcNow.AddYears(100), $"message {m.MessageId} expires on {m.ExpiresOn:O}"));
     }
 
     private async Task<long> EnqueueCustomersAsync(string name, long customers)
