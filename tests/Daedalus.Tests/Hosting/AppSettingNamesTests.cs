@@ -40,6 +40,7 @@ public sealed partial class AppSettingNamesTests
     [Theory]
     [InlineData("Daedalus__Security__SecretProvider", true)]
     [InlineData("Daedalus__Queue__MaxDequeueCount", true)]
+    [InlineData("Daedalus__Database__EntraAuthentication", true)]
     [InlineData("Daedalus__Secrets__Provider", false)]
     [InlineData("Daedalus__Keys__Provider", false)]
     [InlineData("Daedalus__Queue__PoisonName", false)]
