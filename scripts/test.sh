@@ -47,6 +47,12 @@ set +e
 dotnet test Daedalus.Local.slnf -c Release --no-build -nologo --logger "trx;LogFilePrefix=daedalus" --results-directory "$results" 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}
 set -e
+# Test hosts that the runner kills never run their exit hooks: stop the clusters they started.
+for data in "${TMPDIR:-/tmp}"/daedalus-tests/pg-*/data; do
+  [ -f "$data/PG_VERSION" ] || continue
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  else pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
+done
 
 for check in scripts/check-infra.sh scripts/check-docker.sh; do
   if [ -f "$check" ]; then

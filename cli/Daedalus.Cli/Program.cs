@@ -14,6 +14,7 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
     StatusCommand.Create(),
     BatchesCommand.Create(),
     KeysCommand.Create(),
+    ColumnKeysCommand.Create(),
     DbCommand.Create(),
     BenchCommand.Create(),
     ApiBenchCommand.Create(),

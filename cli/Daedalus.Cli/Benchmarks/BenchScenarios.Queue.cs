@@ -35,7 +35,7 @@ public sealed partial class BenchScenarios
 
         var watch = Stopwatch.StartNew();
         await worker.StartAsync(cancellationToken);
-        var summaries = await _services.GetRequiredService<SyncRunner>().RunAsync([source.Name], new QueueSink(queue, _services.GetRequiredService<CursorStore>()), "bench", null, cancellationToken);
+        var summaries = await _services.GetRequiredService<SyncRunner>().RunAsync([source.Name], new QueueSink(queue, _services.GetRequiredService<CursorStore>(), _services.GetRequiredService<BatchPreparer>()), "bench", null, cancellationToken);
         var failed = summaries.FirstOrDefault(s => s.Status != RunStore.Succeeded);
         if (failed is not null)
         {

@@ -1,8 +1,14 @@
+using Daedalus.Ingest;
 using Daedalus.Sources;
 
 namespace Daedalus.Batching;
 
-/// <summary>A bounded slice of one stream's records, with the cursor range it covers.</summary>
+/// <summary>
+/// A bounded slice of one stream's records, with the cursor range it covers. A <see cref="Protected"/> batch
+/// has already been validated, renamed and protected (its schema is the target's, its rejects are in
+/// <see cref="Quarantined"/>): that is how batches travel on the queue, so protected columns never leave the
+/// puller in clear.
+/// </summary>
 public sealed record Batch(
     string BatchId,
     Guid RunId,
@@ -13,4 +19,6 @@ public sealed record Batch(
     string? CursorFrom,
     string? CursorTo,
     int Sequence,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    bool Protected = false,
+    IReadOnlyList<QuarantinedRow>? Quarantined = null);

@@ -80,6 +80,23 @@ public static class BatchEnvelope
         }
 
         writer.WriteEndArray();
+        if (batch.Protected)
+        {
+            // Added within v1: readers that predate it never see such messages (they come from the same build).
+            writer.WriteBoolean("protected", true);
+            writer.WriteStartArray("quarantined");
+            foreach (var row in batch.Quarantined ?? [])
+            {
+                writer.WriteStartObject();
+                writer.WriteString("rule", row.Rule);
+                writer.WriteString("reason", row.Reason);
+                writer.WriteString("row", row.RowJson);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
     }
 
@@ -137,6 +154,10 @@ public static class BatchEnvelope
                     records.Add(new SourceRecord(values, deleted.Contains(index++)));
                 }
 
+                var isProtected = root.TryGetProperty("protected", out var p) && p.ValueKind == JsonValueKind.True;
+                var quarantined = isProtected && root.TryGetProperty("quarantined", out var q)
+                    ? q.EnumerateArray().Select(r => new Ingest.QuarantinedRow(r.GetProperty("rule").GetString()!, r.GetProperty("reason").GetString()!, r.GetProperty("row").GetString()!)).ToList()
+                    : null;
                 var cursor = root.GetProperty("cursor");
                 return new Batch(
                     root.GetProperty("batchId").GetString()!,
@@ -148,7 +169,9 @@ public static class BatchEnvelope
                     cursor.GetProperty("from").GetString(),
                     cursor.GetProperty("to").GetString(),
                     root.GetProperty("sequence").GetInt32(),
-                    root.GetProperty("createdAt").GetDateTimeOffset());
+                    root.GetProperty("createdAt").GetDateTimeOffset(),
+                    isProtected,
+                    quarantined);
             }
             catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or IndexOutOfRangeException)
             {

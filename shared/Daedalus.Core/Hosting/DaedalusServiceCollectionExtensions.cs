@@ -95,7 +95,7 @@ public static class DaedalusServiceCollectionExtensions
         }
 
         services.AddSingleton<BatchMessageHandler>();
-        services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>()));
+        services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>(), sp.GetRequiredService<BatchPreparer>()));
         services.AddSingleton<Scheduler>();
         return services;
     }

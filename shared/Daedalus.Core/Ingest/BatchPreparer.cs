@@ -25,6 +25,11 @@ public sealed class BatchPreparer
     {
         var stream = source.FindStream(batch.Stream)
             ?? throw new ConfigException([new ConfigError($"sources.{source.Name}.streams", $"stream '{batch.Stream}' is not configured")]);
+        if (batch.Protected)
+        {
+            return FromProtected(batch, source, stream, advanceCursor);
+        }
+
         var schema = batch.Schema;
         var rules = stream.Qa.Select(r => QaRule.Bind(r, schema)).ToList();
 
@@ -118,6 +123,40 @@ public sealed class BatchPreparer
             cursorField is null ? null : Target(cursorField),
             rows,
             quarantined,
+            duplicates,
+            source.Metrics.Where(m => string.Equals(m.Stream, stream.Name, StringComparison.OrdinalIgnoreCase)).ToList(),
+            advanceCursor);
+    }
+
+    /// <summary>
+    /// The shape a batch travels in on the queue: validated, renamed and protected at the puller, so the queue,
+    /// claim-check blobs and the poison queue never hold protected columns in clear.
+    /// </summary>
+    public static Batch ToProtected(PreparedBatch prepared)
+    {
+        var batch = prepared.Batch;
+        var schema = new StreamSchema(batch.Stream, prepared.Columns, prepared.PrimaryKey, prepared.CursorColumn);
+        return batch with { Schema = schema, Records = prepared.Rows, Protected = true, Quarantined = prepared.Quarantined };
+    }
+
+    private static PreparedBatch FromProtected(Batch batch, SourceDefinition source, StreamDefinition stream, bool advanceCursor)
+    {
+        var keyIndexes = batch.Schema.PrimaryKey.Select(batch.Schema.IndexOf).ToArray();
+        if (keyIndexes.Length == 0 || keyIndexes.Any(i => i < 0))
+        {
+            throw new Batching.BatchFormatException($"protected batch {batch.BatchId} has no usable primary key");
+        }
+
+        var seen = new HashSet<object>(batch.Records.Count);
+        var duplicates = batch.Records.Any(r => !seen.Add(KeyOf(r.Values, keyIndexes)));
+        return new PreparedBatch(
+            batch,
+            stream.Target,
+            batch.Schema.Columns,
+            batch.Schema.PrimaryKey,
+            batch.Schema.CursorField,
+            batch.Records,
+            batch.Quarantined ?? [],
             duplicates,
             source.Metrics.Where(m => string.Equals(m.Stream, stream.Name, StringComparison.OrdinalIgnoreCase)).ToList(),
             advanceCursor);

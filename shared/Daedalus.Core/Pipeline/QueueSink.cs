@@ -1,5 +1,6 @@
 using Daedalus.Batching;
 using Daedalus.Configuration;
+using Daedalus.Ingest;
 using Daedalus.Queues;
 using Daedalus.Storage;
 
@@ -10,26 +11,31 @@ public sealed class QueueSink : IBatchSink
 {
     private readonly IBatchQueue _queue;
     private readonly CursorStore _cursors;
+    private readonly BatchPreparer _preparer;
 
-    public QueueSink(IBatchQueue queue, CursorStore cursors)
+    public QueueSink(IBatchQueue queue, CursorStore cursors, BatchPreparer preparer)
     {
         _queue = queue;
         _cursors = cursors;
+        _preparer = preparer;
     }
 
-    /// <summary>Nothing to prepare ahead: ingest prepares on the queue's side.</summary>
-    public ValueTask<StagedBatch> StageAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new StagedBatch(batch, source, null));
+    /// <summary>QA, renames and protection happen here, before the queue: protected columns never travel in clear.</summary>
+    public async ValueTask<StagedBatch> StageAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken)
+    {
+        var prepared = await _preparer.PrepareAsync(batch, source, advanceCursor: false, cancellationToken);
+        return new StagedBatch(batch, source, prepared);
+    }
 
     public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)
     {
-        var batch = staged.Batch;
+        var batch = staged.Prepared is null ? staged.Batch : BatchPreparer.ToProtected(staged.Prepared);
         await _queue.EnqueueAsync(batch, cancellationToken);
         if (batch.CursorTo is not null)
         {
             await _cursors.AdvanceAsync(batch.Source, batch.Stream, batch.CursorTo, cancellationToken);
         }
 
-        return new BatchOutcome(0, 0, 0, 0, false, Enqueued: true);
+        return new BatchOutcome(0, batch.Quarantined?.Count ?? 0, 0, 0, false, Enqueued: true);
     }
 }

@@ -1,4 +1,5 @@
 using Daedalus.Sources.Monday;
+using Daedalus.Sources.QuickBooks;
 using Daedalus.Sources.Sample;
 using Daedalus.Sources.Snowflake;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public static class SourcePluginServiceCollectionExtensions
         services.AddSingleton<ISourcePlugin, SampleSourcePlugin>();
         services.AddMondaySource();
         services.AddSnowflakeSource();
+        services.AddQuickBooksSource();
         services.AddSingleton<SourcePluginRegistry>();
         return services;
     }

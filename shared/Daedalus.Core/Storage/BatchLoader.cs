@@ -38,13 +38,13 @@ public sealed class BatchLoader
                 VALUES (@BatchId, @RunId, @Source, @Stream, @Sequence, @Rows, @CursorFrom, @CursorTo)
                 ON CONFLICT (batch_id) DO NOTHING
                 """,
-                new { batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence, Rows = batch.Records.Count, batch.CursorFrom, batch.CursorTo },
+                new { batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence, Rows = prepared.Rows.Count + prepared.Quarantined.Count, batch.CursorFrom, batch.CursorTo },
                 transaction,
                 cancellationToken: cancellationToken));
             if (inserted == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return LoadResult.Skipped(batch.BatchId, batch.Records.Count);
+                return LoadResult.Skipped(batch.BatchId, prepared.Rows.Count + prepared.Quarantined.Count);
             }
 
             var loaded = 0;
@@ -84,7 +84,7 @@ public sealed class BatchLoader
 
             await transaction.CommitAsync(cancellationToken);
             Telemetry.DaedalusInstruments.RecordLoad(batch.Source, batch.Stream, loaded, prepared.Quarantined.Count, duration);
-            return new LoadResult(batch.BatchId, false, batch.Records.Count, loaded, stale, deleted, prepared.Quarantined.Count, duration);
+            return new LoadResult(batch.BatchId, false, prepared.Rows.Count + prepared.Quarantined.Count, loaded, stale, deleted, prepared.Quarantined.Count, duration);
         }
         catch
         {

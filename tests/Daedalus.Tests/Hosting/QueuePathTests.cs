@@ -97,6 +97,41 @@ public sealed class QueuePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Protected_columns_are_protected_before_the_queue_and_load_as_such()
+    {
+        var source = Customers("private", 400);
+        await EnqueueAsync(source);
+        var settings = SampleSettings.From(source);
+        var plainEmails = Enumerable.Range(1, 400).Select(id => (string)SampleData.Customer(settings, 0, id)[2]!).ToList();
+
+        var queue = _core.Get<AzureBatchQueue>();
+        var messages = (await queue.Batches.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
+        Assert.NotEmpty(messages);
+        var handler = _core.Get<BatchMessageHandler>();
+        foreach (var message in messages)
+        {
+            var payload = QueueWireFormat.Decode(message.Body);
+            var envelope = await queue.OpenAsync(payload, QueueWireFormat.ReadHeader(payload), CancellationToken.None);
+            var text = Encoding.UTF8.GetString(envelope!);
+            Assert.Contains("enc:v1:", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(plainEmails, text.Contains);
+            Assert.Equal(BatchMessageOutcome.Loaded, await handler.HandleAsync(new IncomingBatchMessage(message.MessageId, message.Body, message.DequeueCount, message.InsertedOn), CancellationToken.None));
+            await queue.Batches.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+
+        var stored = await ScalarAsync<string>("SELECT email FROM sample.customers WHERE id = 1");
+        Assert.Equal(plainEmails[0], await _core.Get<Daedalus.Security.ColumnProtector>().DecryptAsync(stored, CancellationToken.None));
+        Assert.Equal(400, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine WHERE source = 'private'"));
+        Assert.All(await QueryEmailsInQuarantineAsync(), e => Assert.StartsWith("enc:v1:", e, StringComparison.Ordinal));
+    }
+
+    private async Task<List<string>> QueryEmailsInQuarantineAsync()
+    {
+        await using var connection = new NpgsqlConnection(_core.ConnectionString);
+        return (await connection.QueryAsync<string>("SELECT row->>'email' FROM daedalus.quarantine WHERE source = 'private'")).ToList();
+    }
+
+    [Fact]
     public async Task A_batch_that_always_fails_lands_in_poison_after_five_deliveries_with_its_error_and_replay_loads_it_once()
     {
         await EnqueueAsync(Customers("fragile", 300));

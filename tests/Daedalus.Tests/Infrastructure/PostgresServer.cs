@@ -23,6 +23,39 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
     }
 
+    /// <summary>
+    /// A test host killed by the runner never runs its exit hook; its cluster would run on. Stop and remove
+    /// clusters whose owning test process is gone.
+    /// </summary>
+    private static async Task StopAbandonedClustersAsync()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "daedalus-tests");
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.GetDirectories(root, "pg-*"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory)[3..], out var pid) || pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}"))
+            {
+                continue;
+            }
+
+            await new EmbeddedPostgres(directory).StopAsync(CancellationToken.None);
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
     private static async Task<string> AdminAsync()
     {
         await Gate.WaitAsync();
@@ -33,6 +66,7 @@ public static class PostgresServer
                 return _adminConnectionString;
             }
 
+            await StopAbandonedClustersAsync();
             var directory = Path.Combine(Path.GetTempPath(), "daedalus-tests", $"pg-{Environment.ProcessId}");
             var server = new EmbeddedPostgres(directory);
             var connectionString = await server.StartAsync(CancellationToken.None);

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Daedalus.Sources.QuickBooks;
+
+/// <summary>
+/// Calls the QuickBooks query and CDC endpoints for one pull: pins the minor version, asks for JSON, sends the
+/// access token (refreshing once when QuickBooks says it expired) and waits out throttling within
+/// <see cref="QuickBooksSettings.MaxWait"/> for the whole pull; past that it ends the pull early
+/// (<see cref="SourceRateLimitedException"/>) so the cursor is kept and the next tick resumes.
+/// </summary>
+public sealed class QuickBooksApiClient
+{
+    /// <summary>QuickBooks asks for 60 s after a 429 when it sends no Retry-After.</summary>
+    public static readonly TimeSpan DefaultThrottleWait = TimeSpan.FromSeconds(60);
+
+    private const int MaxAttempts = 5;
+
+    private readonly SourceContext _context;
+    private readonly QuickBooksSettings _settings;
+    private readonly QuickBooksTokenClient _tokens;
+    private readonly string _realmId;
+    private TimeSpan _waited;
+
+    public QuickBooksApiClient(SourceContext context, QuickBooksSettings settings, QuickBooksTokenClient tokens, string realmId)
+    {
+        _context = context;
+        _settings = settings;
+        _tokens = tokens;
+        _realmId = realmId;
+    }
+
+    /// <summary>One page of a query: the entity objects (empty past the end).</summary>
+    public async Task<IReadOnlyList<JsonElement>> QueryAsync(string entity, string query, CancellationToken cancellationToken)
+    {
+        var root = await GetAsync($"query?query={Uri.EscapeDataString(query)}", cancellationToken);
+        if (!root.TryGetProperty("QueryResponse", out var response) || response.ValueKind != JsonValueKind.Object)
+        {
+            throw new SourceException($"QuickBooks answered the {entity} query without a QueryResponse object");
+        }
+
+        if (!response.TryGetProperty(entity, out var objects))
+        {
+            return [];
+        }
+
+        return objects.ValueKind == JsonValueKind.Array
+            ? [.. objects.EnumerateArray()]
+            : throw new SourceException($"QuickBooks answered the {entity} query with QueryResponse.{entity} that is not an array");
+    }
+
+    /// <summary>Everything of one entity that changed since <paramref name="since"/> (at most 1,000 objects, 30 days back).</summary>
+    public async Task<QuickBooksChanges> ChangesAsync(string entity, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var root = await GetAsync($"cdc?entities={Uri.EscapeDataString(entity)}&changedSince={Uri.EscapeDataString(Format(since))}", cancellationToken);
+        if (!root.TryGetProperty("CDCResponse", out var responses) || responses.ValueKind != JsonValueKind.Array)
+        {
+            throw new SourceException($"QuickBooks answered the {entity} CDC request without a CDCResponse array");
+        }
+
+        var objects = new List<JsonElement>();
+        foreach (var response in responses.EnumerateArray())
+        {
+            if (!response.TryGetProperty("QueryResponse", out var queries) || queries.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var query in queries.EnumerateArray())
+            {
+                if (query.ValueKind == JsonValueKind.Object && query.TryGetProperty(entity, out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    objects.AddRange(list.EnumerateArray());
+                }
+            }
+        }
+
+        DateTimeOffset? time = root.TryGetProperty("time", out var t) && t.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed.ToUniversalTime()
+            : null;
+        return new QuickBooksChanges(objects, time);
+    }
+
+    /// <summary>A timestamp as QuickBooks queries take it: seconds, with an explicit offset.</summary>
+    public static string Format(DateTimeOffset time) =>
+        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
+
+    private async Task<JsonElement> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        var separator = pathAndQuery.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        var url = new Uri(_settings.BaseUrl, $"/v3/company/{Uri.EscapeDataString(_realmId)}/{pathAndQuery}{separator}minorversion={_settings.MinorVersion.ToString(CultureInfo.InvariantCulture)}");
+        string? rejected = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var token = await _tokens.AccessTokenAsync(_context, _settings, rejected, cancellationToken);
+            var (status, retryAfter, body) = await SendAsync(url, token, cancellationToken);
+            var fault = QuickBooksFaultParser.Parse(status, retryAfter, body, out var root);
+            if (fault is null)
+            {
+                return root;
+            }
+
+            switch (fault.Kind)
+            {
+                case QuickBooksFaultKind.Unauthenticated when rejected is null:
+                    // The access token expired or was revoked early: refresh once and ask again.
+                    _context.Logger.LogInformation("QuickBooks refused the access token ({Code}); refreshing it once", fault.Code ?? status.ToString(CultureInfo.InvariantCulture));
+                    rejected = token;
+                    continue;
+                case QuickBooksFaultKind.Unauthenticated:
+                    throw new SourceException($"{fault.Message}. A freshly refreshed access token was refused too; check the app's access to company {_realmId} (re-consent may be needed).");
+                case QuickBooksFaultKind.Throttled:
+                    var wait = fault.RetryAfter ?? DefaultThrottleWait;
+                    if (_waited + wait > _settings.MaxWait || attempt >= MaxAttempts)
+                    {
+                        throw new SourceRateLimitedException(
+                            $"{fault.Message}; QuickBooks asks to wait {wait.TotalSeconds:0}s and this pull already waited {_waited.TotalSeconds:0}s (bounded wait {_settings.MaxWait.TotalSeconds:0}s)",
+                            wait);
+                    }
+
+                    _waited += wait;
+                    _context.Logger.LogWarning("QuickBooks is throttling ({Code}); waiting {Seconds}s before attempt {Attempt}", fault.Code ?? "429", wait.TotalSeconds, attempt + 1);
+                    await Task.Delay(wait, _context.Clock, cancellationToken);
+                    continue;
+                case QuickBooksFaultKind.Forbidden:
+                    throw new SourceException($"{fault.Message}. The connected user or app may not access this data in company {_realmId}.");
+                default:
+                    throw new SourceException(fault.Message);
+            }
+        }
+    }
+
+    private async Task<(int Status, TimeSpan? RetryAfter, string Body)> SendAsync(Uri url, string accessToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        try
+        {
+            using var response = await _context.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var retryAfter = response.Headers.RetryAfter switch
+            {
+                { Delta: { } delta } => delta,
+                { Date: { } date } => date - _context.Clock.GetUtcNow() is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
+                _ => (TimeSpan?)null,
+            };
+            return ((int)response.StatusCode, retryAfter, body);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SourceException($"QuickBooks API at {_settings.BaseUrl} could not be reached: {ex.Message}", ex);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new SourceException($"QuickBooks API calls are failing repeatedly; the circuit is open for now ({ex.Message})", ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new SourceException($"QuickBooks API at {_settings.BaseUrl} did not answer in time", ex);
+        }
+    }
+}

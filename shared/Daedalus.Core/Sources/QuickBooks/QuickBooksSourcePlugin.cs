@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Daedalus.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Daedalus.Sources.QuickBooks;
+
+/// <summary>
+/// QuickBooks Online entities as streams (customer, invoice, payment, bill, account, item) through the query
+/// endpoint, oldest change first. Pages go by <c>Metadata.LastUpdatedTime &gt;= watermark</c> plus a STARTPOSITION
+/// that skips only the rows already read at the watermark itself, so rows updated during a pass cannot shift
+/// unread rows out of reach. After the query pages, CDC reports deletes since the pass began; they become
+/// soft-deleted rows. Re-reads are harmless: rows merge by id and an older cursor never overwrites a newer row.
+/// </summary>
+public sealed class QuickBooksSourcePlugin : ISourcePlugin
+{
+    public const string PluginName = "quickbooks";
+
+    /// <summary>CDC looks back at most 30 days; keep a margin so a request at the edge is not refused.</summary>
+    public static readonly TimeSpan ChangeLookBack = TimeSpan.FromDays(30) - TimeSpan.FromMinutes(5);
+
+    /// <summary>CDC returns at most this many objects; a full answer means there may be more.</summary>
+    public const int ChangeLimit = 1000;
+
+    private readonly QuickBooksTokenClient _tokens = new();
+
+    public string Name => PluginName;
+
+    public IEnumerable<string> Validate(SourceDefinition source)
+    {
+        var errors = new List<string>();
+        QuickBooksSettings.From(source, errors);
+        if (source.Streams.Count == 0)
+        {
+            errors.Add($"streams: configure at least one stream ({string.Join(", ", QuickBooksEntity.ByStream.Keys)})");
+        }
+
+        foreach (var stream in source.Streams)
+        {
+            Entity(stream, errors);
+        }
+
+        return errors;
+    }
+
+    public ValueTask<StreamSchema> DescribeAsync(SourceContext context, StreamDefinition stream, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var entity = Entity(stream, errors);
+        return errors.Count == 0
+            ? ValueTask.FromResult(entity!.Schema(stream.Name))
+            : throw new SourceException($"source '{context.Source.Name}': {string.Join("; ", errors)}");
+    }
+
+    public async IAsyncEnumerable<SourcePage> ReadAsync(SourceContext context, StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var settings = QuickBooksSettings.From(context.Source, errors);
+        var entity = Entity(request.Stream, errors);
+        if (errors.Count > 0)
+        {
+            throw new SourceException($"source '{context.Source.Name}': {string.Join("; ", errors)}");
+        }
+
+        var realm = await context.SecretAsync("realm_id", cancellationToken);
+        var client = new QuickBooksApiClient(context, settings, _tokens, realm);
+        var incremental = request.Stream.Mode == SyncMode.Incremental;
+        var start = incremental ? QuickBooksCursor.Parse(request.Cursor) : null;
+
+        var watermark = start?.Watermark;
+        var deletesSince = start?.DeletesSince ?? watermark;
+        var since = watermark;
+        var atWatermark = 0;
+        var position = 1;
+        while (true)
+        {
+            // Skip only what was already read at the watermark itself; everything later is still unread.
+            var query = Query(entity!, since, atWatermark + 1, settings.PageSize);
+            var objects = await client.QueryAsync(entity!.Name, query, cancellationToken);
+            var records = new List<SourceRecord>(objects.Count);
+            foreach (var item in objects)
+            {
+                records.Add(entity.ToRecord(item));
+                var updated = QuickBooksEntity.LastUpdated(item);
+                if (updated is { } t && (watermark is null || t > watermark))
+                {
+                    (watermark, atWatermark) = (t, 1);
+                }
+                else if (updated is { } same && same == watermark)
+                {
+                    atWatermark++;
+                }
+            }
+
+            position += objects.Count;
+            since = watermark;
+            context.Logger.LogDebug("QuickBooks {Entity}: {Rows} rows from position {Position}", entity.Name, objects.Count, position - objects.Count);
+            var more = objects.Count >= settings.PageSize;
+            if (more || deletesSince is not null || !incremental)
+            {
+                yield return new SourcePage(records, new QuickBooksCursor(watermark, deletesSince, position, QuickBooksCursor.QueryPhase).ToJson());
+            }
+            else
+            {
+                yield return new SourcePage(records, new QuickBooksCursor(watermark).ToJson());
+            }
+
+            if (!more)
+            {
+                break;
+            }
+        }
+
+        // A full read has no watermark, so it asks CDC for every delete it can still see (30 days).
+        if ((incremental ? deletesSince : context.Clock.GetUtcNow() - ChangeLookBack) is not { } changedSince)
+        {
+            yield break;
+        }
+
+        if (changedSince < context.Clock.GetUtcNow() - TimeSpan.FromDays(30))
+        {
+            context.Logger.LogWarning(
+                "QuickBooks {Entity}: the last completed pass began at {Since:o}, more than 30 days ago; CDC cannot look back that far, so deletes before {Limit:o} cannot be detected",
+                entity!.Name,
+                changedSince,
+                context.Clock.GetUtcNow() - TimeSpan.FromDays(30));
+            yield return new SourcePage([], new QuickBooksCursor(watermark).ToJson());
+            yield break;
+        }
+
+        while (true)
+        {
+            var changes = await client.ChangesAsync(entity!.Name, changedSince, cancellationToken);
+            var deleted = new List<SourceRecord>();
+            DateTimeOffset? newest = null;
+            foreach (var item in changes.Objects)
+            {
+                if (item.TryGetProperty("status", out var status) && status.ValueKind == System.Text.Json.JsonValueKind.String
+                    && string.Equals(status.GetString(), "Deleted", StringComparison.OrdinalIgnoreCase))
+                {
+                    deleted.Add(entity.ToDeletedRecord(item, changes.Time ?? context.Clock.GetUtcNow()));
+                }
+
+                if (QuickBooksEntity.LastUpdated(item) is { } t && (newest is null || t > newest))
+                {
+                    newest = t;
+                }
+            }
+
+            context.Logger.LogDebug("QuickBooks {Entity}: CDC since {Since:o}: {Objects} changed, {Deleted} deleted", entity.Name, changedSince, changes.Objects.Count, deleted.Count);
+            if (changes.Objects.Count < ChangeLimit)
+            {
+                yield return new SourcePage(deleted, new QuickBooksCursor(watermark).ToJson());
+                yield break;
+            }
+
+            // A full answer may hide more: the query phase already has every live change, so move the window
+            // forward past what this answer covered and ask again for the deletes after it.
+            if (newest is not { } next || next <= changedSince)
+            {
+                context.Logger.LogWarning("QuickBooks {Entity}: CDC returned {Limit} objects all changed at {Since:o}; deletes beyond them at that instant may be missed", entity.Name, ChangeLimit, changedSince);
+                yield return new SourcePage(deleted, new QuickBooksCursor(watermark).ToJson());
+                yield break;
+            }
+
+            context.Logger.LogInformation("QuickBooks {Entity}: CDC returned its {Limit}-object maximum; asking again from {Next:o}", entity.Name, ChangeLimit, next);
+            changedSince = next;
+            yield return new SourcePage(deleted, new QuickBooksCursor(watermark, changedSince, null, QuickBooksCursor.DeletesPhase).ToJson());
+        }
+    }
+
+    /// <summary>The query for one page; the watermark is compared with &gt;= so rows sharing it are never skipped.</summary>
+    public static string Query(QuickBooksEntity entity, DateTimeOffset? since, int startPosition, int pageSize)
+    {
+        var where = since is { } from ? $" WHERE Metadata.LastUpdatedTime >= '{QuickBooksApiClient.Format(from)}'" : "";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"SELECT * FROM {entity.Name}{where} ORDERBY Metadata.LastUpdatedTime STARTPOSITION {startPosition} MAXRESULTS {pageSize}");
+    }
+
+    private static QuickBooksEntity? Entity(StreamDefinition stream, List<string> errors)
+    {
+        var name = stream.Settings.TryGetValue("entity", out var configured) && !string.IsNullOrWhiteSpace(configured) ? configured.Trim() : stream.Name;
+        if (QuickBooksEntity.ByStream.TryGetValue(name, out var entity))
+        {
+            return entity;
+        }
+
+        errors.Add($"streams.{stream.Name}: '{name}' is not a QuickBooks stream (known: {string.Join(", ", QuickBooksEntity.ByStream.Keys)}; set settings.entity when the stream has another name)");
+        return null;
+    }
+}
