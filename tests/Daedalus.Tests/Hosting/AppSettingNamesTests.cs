@@ -17,13 +17,13 @@ namespace Daedalus.Tests.Hosting;
 /// </summary>
 public sealed partial class AppSettingNamesTests
 {
-    private static readonly string[] DeploymentFiles = ["infra/*.bicep", "infra/modules/*.bicep", "functions/local.settings.example.json", "docker/*.yml", "docs/*.md"];
+    private static readonly string[] DeploymentFiles = ["infra/*.bicep", "infra/modules/*.bicep", "functions/local.settings.example.json", "docker/*.yml", "docs/*.md", "README.md"];
 
     [GeneratedRegex(@"\bDaedalus(?:__[A-Za-z][A-Za-z0-9]*)+")]
     private static partial Regex SettingName();
 
     [Fact]
-    public void Every_Daedalus_setting_in_infra_docker_docs_and_local_settings_binds_to_an_options_property()
+    public void Every_Daedalus_setting_in_infra_docker_docs_readme_and_local_settings_binds_to_an_options_property()
     {
         var settings = DeploymentFiles
             .SelectMany(pattern => Directory.GetFiles(Path.Combine(RepositoryRoot.Path, Path.GetDirectoryName(pattern)!), Path.GetFileName(pattern)))
