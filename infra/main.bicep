@@ -204,9 +204,10 @@ module functionApp 'modules/functionapp.bicep' = {
       DOTNET_ENVIRONMENT: environmentName
       // No password: the app gets an Entra token for this user (the identity) and passes it as the password.
       Daedalus__Database__ConnectionString: 'Host=${postgres.outputs.fqdn};Database=${postgres.outputs.databaseName};Username=${identity.outputs.name};Ssl Mode=Require'
-      Daedalus__Secrets__Provider: 'keyvault'
-      Daedalus__Secrets__KeyVaultUri: keyVault.outputs.uri
-      Daedalus__Keys__Provider: 'keyvault'
+      Daedalus__Database__EntraAuthentication: 'true'
+      Daedalus__Security__SecretProvider: 'keyvault'
+      Daedalus__Security__KeyProvider: 'keyvault'
+      Daedalus__Security__KeyVaultUri: keyVault.outputs.uri
     }
   }
   // The host needs its storage and telemetry roles before its first start.

@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using Daedalus.Configuration;
 using Daedalus.Ingest;
@@ -10,6 +11,7 @@ using Daedalus.Storage;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -23,6 +25,7 @@ public static class DaedalusServiceCollectionExtensions
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection("Daedalus:Database"))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Daedalus:Database:ConnectionString is required (hosts resolve the embedded cluster before building services)")
+            .Validate(o => !o.EntraAuthentication || string.IsNullOrEmpty(PasswordOf(o.ConnectionString)), "Daedalus:Database:EntraAuthentication sends an Entra token as the password: remove the Password from Daedalus:Database:ConnectionString")
             .ValidateOnStart();
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection("Daedalus:Sync")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection("Daedalus:Security"))
@@ -32,9 +35,17 @@ public static class DaedalusServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        // One credential (and token cache) for Key Vault and PostgreSQL; a host may register its own first.
+        services.TryAddSingleton(_ => AzureCredentials.Create(null));
         services.AddSingleton(sp =>
         {
-            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            if (options.EntraAuthentication)
+            {
+                builder.UseEntraTokenPassword(sp.GetRequiredService<TokenCredential>());
+            }
+
             return builder.Build();
         });
         services.AddHttpClient();
@@ -94,9 +105,22 @@ public static class DaedalusServiceCollectionExtensions
     {
         static SecretClient Client(IServiceProvider sp) => new(
             new Uri(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.KeyVaultUri!),
-            AzureCredentials.Create(null));
+            sp.GetRequiredService<TokenCredential>());
         services.AddSingleton(new SecretStoreFactory("keyvault", sp => new KeyVaultSecretStore(Client(sp))));
         services.AddSingleton(new KeyProviderFactory("keyvault", sp => new KeyVaultKeyProvider(Client(sp), sp.GetRequiredService<TimeProvider>())));
         return services;
+    }
+
+    private static string? PasswordOf(string? connectionString)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString).Password;
+        }
+        catch (ArgumentException)
+        {
+            // Malformed: the data source reports it with Npgsql's message on first use.
+            return null;
+        }
     }
 }

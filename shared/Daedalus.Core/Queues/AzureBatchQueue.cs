@@ -17,6 +17,12 @@ namespace Daedalus.Queues;
 public sealed class AzureBatchQueue : IBatchQueue
 {
     private const int PeekLimit = 32;
+
+    /// <summary>
+    /// Never expire: the service's default time-to-live is 7 days, after which an unreplayed poison batch or a
+    /// long backlog would be dropped silently (-1 seconds means infinite).
+    /// </summary>
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
     private readonly QueueOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<AzureBatchQueue> _logger;
@@ -148,20 +154,24 @@ public sealed class AzureBatchQueue : IBatchQueue
                     return replayed;
                 }
 
-                foreach (var message in received)
+                if (messageId is null)
                 {
-                    if (messageId is not null && message.MessageId != messageId)
+                    foreach (var message in received)
                     {
-                        skipped.Add((message.MessageId, message.PopReceipt));
-                        continue;
+                        await ReplayOneAsync(message, cancellationToken);
+                        replayed++;
                     }
 
-                    await ReplayOneAsync(message, cancellationToken);
-                    replayed++;
-                    if (messageId is not null)
-                    {
-                        return replayed;
-                    }
+                    continue;
+                }
+
+                // Every other message received with the target must become visible again, not only those before it.
+                var target = received.FirstOrDefault(m => m.MessageId == messageId);
+                skipped.AddRange(received.Where(m => m != target).Select(m => (m.MessageId, m.PopReceipt)));
+                if (target is not null)
+                {
+                    await ReplayOneAsync(target, cancellationToken);
+                    return 1;
                 }
             }
         }
@@ -184,7 +194,7 @@ public sealed class AzureBatchQueue : IBatchQueue
     }
 
     private static Task SendAsync(QueueClient queue, ReadOnlySpan<byte> payload, CancellationToken cancellationToken) =>
-        queue.SendMessageAsync(QueueWireFormat.Encode(payload), cancellationToken: cancellationToken);
+        queue.SendMessageAsync(QueueWireFormat.Encode(payload), visibilityTimeout: null, timeToLive: NeverExpires, cancellationToken);
 
     private async Task ReplayOneAsync(QueueMessage message, CancellationToken cancellationToken)
     {
@@ -207,7 +217,7 @@ public sealed class AzureBatchQueue : IBatchQueue
         }
 
         // The original body is already in the queue's encoding: send it back unchanged.
-        await Batches.SendMessageAsync(new BinaryData(original), cancellationToken: cancellationToken);
+        await Batches.SendMessageAsync(new BinaryData(original), visibilityTimeout: null, timeToLive: NeverExpires, cancellationToken);
         await Poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
         if (bodyBlob is not null)
         {

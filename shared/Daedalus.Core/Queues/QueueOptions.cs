@@ -43,7 +43,9 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    public string PoisonName => Name + "-poison";
+    public string PoisonName => PoisonNameOf(Name);
 
     public string ClaimCheckContainer => Name;
+
+    public static string PoisonNameOf(string queueName) => queueName + "-poison";
 }

@@ -17,8 +17,6 @@ namespace Daedalus.Scheduling;
 /// </summary>
 public sealed class Scheduler
 {
-    public const string QueueDepthSeries = "daedalus_queue_depth";
-
     private readonly SourceCatalog _catalog;
     private readonly SyncRunner _runner;
     private readonly QueueSink _sink;
@@ -135,7 +133,6 @@ public sealed class Scheduler
 
         var at = _clock.GetUtcNow();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await MetricRecorder.RecordGaugeAsync(connection, QueueDepthSeries, new Dictionary<string, string> { ["queue"] = _queueName }, at, depth.Batches, cancellationToken);
-        await MetricRecorder.RecordGaugeAsync(connection, QueueDepthSeries, new Dictionary<string, string> { ["queue"] = _queueName + "-poison" }, at, depth.Poison, cancellationToken);
+        await QueueDepthGauge.RecordAsync(connection, _queueName, at, depth, cancellationToken);
     }
 }

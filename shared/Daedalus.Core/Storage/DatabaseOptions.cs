@@ -9,4 +9,10 @@ public sealed class DatabaseOptions
     public string DataDirectory { get; set; } = ".daedalus/postgres";
 
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// Azure Database for PostgreSQL with Microsoft Entra authentication: no password in the connection string;
+    /// the app's managed identity (<c>AZURE_CLIENT_ID</c>) gets an access token and sends it as the password.
+    /// </summary>
+    public bool EntraAuthentication { get; set; }
 }

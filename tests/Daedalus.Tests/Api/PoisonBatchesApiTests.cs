@@ -1,46 +1,85 @@
-using System.Collections.Concurrent;
 using System.Net;
-using Daedalus.Batching;
 using Daedalus.Client;
+using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Sources.Sample;
+using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Daedalus.Tests.Api;
 
 /// <summary>
-/// Poison routes. The Azurite-backed queue lives on the hosting branch; until it is merged, these run against a
-/// small in-memory <see cref="IBatchQueue"/> (pure queue bookkeeping) while everything else is real.
+/// Poison routes end to end on a real Azurite and PostgreSQL: batches really enqueued, really poisoned by the
+/// queue worker, listed and replayed through the API, then loaded by the worker.
 /// </summary>
 public sealed class PoisonBatchesApiTests : IAsyncLifetime
 {
-    private readonly MemoryBatchQueue _queue = new();
     private ApiServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await ApiServer.StartAsync("api_poison", services: s => s.AddSingleton<IBatchQueue>(_queue));
-        _queue.Poison["m1"] = new PoisonMessage("m1", "b1", "shop", "customers", "boom", DateTimeOffset.UtcNow, 5);
-        _queue.Poison["m2"] = new PoisonMessage("m2", "b2", "shop", "invoices", "bang", DateTimeOffset.UtcNow, 5);
+        _server = await ApiServer.StartAsync("api_poison", new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = await AzuriteServer.ConnectionStringAsync(),
+            ["Daedalus:Queue:Name"] = AzuriteServer.UniqueQueueName("apipoison"),
+            // The first failed delivery goes to poison, so the test needs no retry delays.
+            ["Daedalus:Queue:MaxDequeueCount"] = "1",
+        });
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task Lists_replays_one_then_all_and_audits_each_replay()
+    public async Task Lists_real_poison_replays_one_then_all_and_the_worker_loads_them()
     {
-        var client = _server.Client(_server.WriteKey);
-        Assert.Equal(["m1", "m2"], (await client.ListPoisonAsync()).Select(m => m.MessageId).Order());
+        var queue = _server.Get<AzureBatchQueue>();
+        var shop = await EnqueueCustomersAsync("shop", 120);
+        var store = await EnqueueCustomersAsync("store", 80);
+        await AssertNeverExpiresAsync(queue.Batches, 2);
 
-        Assert.Equal(1, (await client.ReplayPoisonAsync("m1")).Replayed);
-        Assert.Equal(["m2"], (await client.ListPoisonAsync()).Select(m => m.MessageId));
-        var missing = await Assert.ThrowsAsync<DaedalusApiException>(() => client.ReplayPoisonAsync("m1"));
+        await ExecuteAsync("""
+            CREATE FUNCTION public.refuse_batches() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'target database is read-only for maintenance'; END $$;
+            CREATE TRIGGER refuse BEFORE INSERT ON daedalus.batches FOR EACH ROW EXECUTE FUNCTION public.refuse_batches();
+            """);
+        var client = _server.Client(_server.WriteKey);
+        await RunWorkerUntilAsync(async () => (await client.ListPoisonAsync()).Count == 2, "both batches in the poison queue");
+
+        var poison = await client.ListPoisonAsync();
+        Assert.Equal(["shop", "store"], poison.Select(p => p.Source).Order());
+        Assert.All(poison, p =>
+        {
+            Assert.Equal("customers", p.Stream);
+            Assert.Contains("read-only for maintenance", p.Error, StringComparison.Ordinal);
+            Assert.NotNull(p.BatchId);
+        });
+        Assert.Equal(0, (await queue.GetDepthAsync(CancellationToken.None)).Batches);
+        await AssertNeverExpiresAsync(queue.Poison, 2);
+        Assert.Equal(0L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.batches"));
+        await ExecuteAsync("DROP TRIGGER refuse ON daedalus.batches");
+
+        // The first in queue order: the one received first, so the replay also receives (hides) the other one.
+        var first = poison[0];
+        Assert.Equal(1, (await client.ReplayPoisonAsync(first.MessageId)).Replayed);
+        Assert.Equal([poison[1].MessageId], (await client.ListPoisonAsync()).Select(m => m.MessageId));
+        var back = Assert.Single((await queue.Batches.PeekMessagesAsync(32)).Value);
+        Assert.Equal(first.BatchId, QueueWireFormat.ReadHeader(QueueWireFormat.Decode(back.Body)).BatchId);
+        var missing = await Assert.ThrowsAsync<DaedalusApiException>(() => client.ReplayPoisonAsync(first.MessageId));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
         Assert.Equal(1, (await client.ReplayPoisonAsync()).Replayed);
         Assert.Empty(await client.ListPoisonAsync());
-        Assert.Equal(["m1", "m2"], _queue.Replayed.Order());
+        await AssertNeverExpiresAsync(queue.Batches, 2);
         Assert.Equal(2L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.audit_log WHERE action = 'poison.replay'"));
+
+        await RunWorkerUntilAsync(async () => await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.batches") == 2, "both replayed batches in the ledger");
+        Assert.Equal(
+            poison.Select(p => p.BatchId).Order(),
+            (await _server.ScalarAsync<string[]>("SELECT array_agg(batch_id ORDER BY batch_id) FROM daedalus.batches")).Order());
+        Assert.Equal(shop, await _server.ScalarAsync<long>("SELECT (SELECT count(*) FROM shop.customers) + (SELECT count(*) FROM daedalus.quarantine WHERE source = 'shop')"));
+        Assert.Equal(store, await _server.ScalarAsync<long>("SELECT (SELECT count(*) FROM store.customers) + (SELECT count(*) FROM daedalus.quarantine WHERE source = 'store')"));
+        Assert.Equal(new QueueDepth(0, 0), await queue.GetDepthAsync(CancellationToken.None));
 
         var status = await client.GetStatusAsync();
         Assert.Equal("healthy", status.Checks.Single(c => c.Name == "queue").Status);
@@ -55,30 +94,45 @@ public sealed class PoisonBatchesApiTests : IAsyncLifetime
         Assert.NotNull(ex.Problem.Detail);
     }
 
-    private sealed class MemoryBatchQueue : IBatchQueue
+    /// <summary>Queue messages default to a 7-day time-to-live; ours must never expire (an unreplayed poison batch would be lost).</summary>
+    private static async Task AssertNeverExpiresAsync(Azure.Storage.Queues.QueueClient queue, int expected)
     {
-        public ConcurrentDictionary<string, PoisonMessage> Poison { get; } = new();
+        var messages = (await queue.PeekMessagesAsync(32)).Value;
+        Assert.Equal(expected, messages.Length);
+        Assert.All(messages, m => Assert.True(m.ExpiresOn > DateTimeOffset.UtcNow.AddYears(100), $"message {m.MessageId} expires on {m.ExpiresOn:O}"));
+    }
 
-        public ConcurrentBag<string> Replayed { get; } = [];
+    private async Task<long> EnqueueCustomersAsync(string name, long customers)
+    {
+        var source = SampleSourceDefinition.Create(name, customers, targetSchema: name);
+        source.Streams.RemoveAll(s => s.Name != "customers");
+        source.Settings["maxGenerations"] = "0";
+        await _server.Get<SourceCatalog>().UpsertAsync(source, "test", CancellationToken.None);
+        var summaries = await _server.Get<SyncRunner>().RunAsync([name], _server.Get<QueueSink>(), "test", null, CancellationToken.None);
+        Assert.Equal(RunStore.Succeeded, Assert.Single(summaries).Status);
+        return customers;
+    }
 
-        public Task EnqueueAsync(Batch batch, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<PoisonMessage>> ListPoisonAsync(int max, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<PoisonMessage>>(Poison.Values.OrderBy(m => m.MessageId).Take(max).ToList());
-
-        public Task<int> ReplayPoisonAsync(string? messageId, CancellationToken cancellationToken)
+    /// <summary>Runs the self-host's real queue worker in process until the condition holds.</summary>
+    private async Task RunWorkerUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        using var worker = new QueueWorker(_server.Get<AzureBatchQueue>(), _server.Get<BatchMessageHandler>(), _server.Get<IOptions<QueueOptions>>(), NullLogger<QueueWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        try
         {
-            var ids = messageId is null ? Poison.Keys.ToList() : [messageId];
-            var count = 0;
-            foreach (var id in ids.Where(id => Poison.TryRemove(id, out _)))
-            {
-                Replayed.Add(id);
-                count++;
-            }
-
-            return Task.FromResult(count);
+            await Eventually.TrueAsync(condition, TimeSpan.FromSeconds(60), what);
         }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
 
-        public Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken) => Task.FromResult(new QueueDepth(0, Poison.Count));
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }
