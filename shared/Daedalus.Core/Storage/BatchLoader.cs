@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Daedalus.Ingest;
 using Daedalus.Metrics;
+using Daedalus.Sources;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -51,13 +52,8 @@ public sealed class BatchLoader
             if (prepared.Rows.Count > 0)
             {
                 await _tables.EnsureAsync(connection, transaction, prepared.Target.Schema, prepared.Target.Table, prepared.Columns, prepared.PrimaryKey, cancellationToken);
-                await CopyToStagingAsync(connection, transaction, prepared, cancellationToken);
-                if (prepared.Metrics.Count > 0)
-                {
-                    await MetricRecorder.RecordBatchAsync(connection, transaction, prepared, cancellationToken);
-                }
-
-                loaded = await MergeAsync(connection, transaction, prepared, cancellationToken);
+                loaded = await TryCopyNewRowsAsync(connection, transaction, prepared, cancellationToken)
+                    ?? await StageAndMergeAsync(connection, transaction, prepared, cancellationToken);
             }
 
             if (prepared.Quarantined.Count > 0)
@@ -91,6 +87,101 @@ public sealed class BatchLoader
             Telemetry.DaedalusInstruments.RecordFailure(batch.Source, batch.Stream);
             _tables.Forget();
             throw;
+        }
+    }
+
+    private static async Task<int> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    {
+        await CopyToStagingAsync(connection, transaction, prepared, cancellationToken);
+        if (prepared.Metrics.Count > 0)
+        {
+            await MetricRecorder.RecordBatchAsync(connection, transaction, prepared, cancellationToken);
+        }
+
+        return await MergeAsync(connection, transaction, prepared, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fast path for batches whose keys are all new (initial loads, appends): binary COPY straight into the
+    /// target, which is what raw COPY costs, instead of staging + merge. The merge could only have inserted
+    /// these rows, so the result is the same. Taken only when that is cheap to prove (a single integer key
+    /// whose range holds no stored row, or a text key none of whose values is stored) and no metric rule
+    /// needs the staging table. A concurrent insert of one of the keys makes the COPY fail; it is rolled back
+    /// to a savepoint and the batch takes the merge path. Returns null when the fast path was not taken.
+    /// </summary>
+    private static async Task<int?> TryCopyNewRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    {
+        if (prepared.HasDuplicateKeys || prepared.Metrics.Count > 0 || prepared.PrimaryKey.Count != 1)
+        {
+            return null;
+        }
+
+        var keyIndex = prepared.Columns.ToList().FindIndex(c => c.Name == prepared.PrimaryKey[0]);
+        var keyType = prepared.Columns[keyIndex].Type;
+        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
+        var key = SqlIdentifier.Quote(prepared.PrimaryKey[0]);
+        bool allNew;
+        if (keyType == ColumnType.Integer)
+        {
+            long min = long.MaxValue, max = long.MinValue;
+            foreach (var row in prepared.Rows)
+            {
+                var value = (long)row.Values[keyIndex]!;
+                min = Math.Min(min, value);
+                max = Math.Max(max, value);
+            }
+
+            // One index probe: no stored key between the batch's smallest and largest.
+            allNew = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                $"SELECT NOT EXISTS (SELECT 1 FROM {target} WHERE {key} BETWEEN @min AND @max)", new { min, max }, transaction, cancellationToken: cancellationToken));
+        }
+        else if (keyType == ColumnType.Text)
+        {
+            var keys = prepared.Rows.Select(r => (string)r.Values[keyIndex]!).ToArray();
+            allNew = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                $"SELECT NOT EXISTS (SELECT 1 FROM {target} WHERE {key} = ANY(@keys))", new { keys }, transaction, cancellationToken: cancellationToken));
+        }
+        else
+        {
+            return null;
+        }
+
+        if (!allNew)
+        {
+            return null;
+        }
+
+        await transaction.SaveAsync("daedalus_direct_copy", cancellationToken);
+        try
+        {
+            var names = prepared.Columns.Select(c => SqlIdentifier.Quote(c.Name))
+                .Append(TargetTableManager.BatchColumn).Append(TargetTableManager.DeletedAtColumn);
+            var types = prepared.Columns.Select(c => PostgresTypes.DbType(c.Type)).ToArray();
+            var deletedAt = DateTime.UtcNow;
+            await using (var importer = await connection.BeginBinaryImportAsync($"COPY {target} ({string.Join(", ", names)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            {
+                foreach (var row in prepared.Rows)
+                {
+                    await importer.StartRowAsync(cancellationToken);
+                    for (var i = 0; i < types.Length; i++)
+                    {
+                        await WriteValueAsync(importer, row.Values[i], types[i], cancellationToken);
+                    }
+
+                    await importer.WriteAsync(prepared.Batch.BatchId, NpgsqlDbType.Text, cancellationToken);
+                    await WriteValueAsync(importer, row.IsDeleted ? deletedAt : null, NpgsqlDbType.TimestampTz, cancellationToken);
+                }
+
+                await importer.CompleteAsync(cancellationToken);
+            }
+
+            await transaction.ReleaseAsync("daedalus_direct_copy", cancellationToken);
+            return prepared.Rows.Count;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync("daedalus_direct_copy", cancellationToken);
+            return null;
         }
     }
 
@@ -149,6 +240,7 @@ public sealed class BatchLoader
         DateOnly date => importer.WriteAsync(date, type, cancellationToken),
         TimeOnly time => importer.WriteAsync(time, type, cancellationToken),
         DateTimeOffset instant => importer.WriteAsync(instant.ToUniversalTime(), type, cancellationToken),
+        DateTime instant => importer.WriteAsync(DateTime.SpecifyKind(instant, DateTimeKind.Utc), type, cancellationToken),
         _ => importer.WriteAsync(value, type, cancellationToken),
     };
 

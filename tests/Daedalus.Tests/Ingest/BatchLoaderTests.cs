@@ -66,6 +66,23 @@ public sealed class BatchLoaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task New_keys_copy_straight_in_and_later_batches_still_merge_by_key()
+    {
+        var schema = Schema with { Columns = [new("id", ColumnType.Text), .. Schema.Columns.Skip(1)] };
+        var first = await LoadAsync(MakeBatch("text-1", schema, ["a", "new", 1m, T0], ["b", "new", 2m, T0]));
+        var deleteOfUnknown = new Batch("text-2", Guid.NewGuid(), "shop", "orders", schema, [new SourceRecord(["z", null, null, T0], IsDeleted: true)], "c", "d", 0, T0);
+        await LoadAsync(deleteOfUnknown);
+        var second = await LoadAsync(MakeBatch("text-3", schema, ["b", "paid", 2m, T0.AddHours(1)], ["c", "new", 3m, T0]));
+
+        Assert.Equal((2, 0), (first.Loaded, first.Stale));
+        Assert.Equal((2, 0), (second.Loaded, second.Stale));
+        await using var connection = new NpgsqlConnection(_core.ConnectionString);
+        var rows = (await connection.QueryAsync<(string Id, string? Status, bool Deleted, string Batch)>(
+            "SELECT id, status, _daedalus_deleted_at IS NOT NULL, _daedalus_batch_id FROM shop.orders ORDER BY id")).ToList();
+        Assert.Equal([("a", "new", false, "text-1"), ("b", "paid", false, "text-3"), ("c", "new", false, "text-3"), ("z", null, true, "text-2")], rows);
+    }
+
+    [Fact]
     public async Task Older_cursor_value_never_overwrites_a_newer_row()
     {
         await LoadAsync(MakeBatch("newer", Schema, [1L, "shipped", 15m, T0.AddHours(2)]));
