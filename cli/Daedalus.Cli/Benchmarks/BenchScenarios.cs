@@ -133,7 +133,7 @@ public sealed partial class BenchScenarios
             loadTime += Stopwatch.GetElapsedTime(started);
         }
 
-        return new BenchResult("load stage (staging COPY + merge + ledger)", rows, loadTime.TotalSeconds, PeakMemory.Read());
+        return new BenchResult("load stage (new keys: COPY; else staging + merge; ledger; one tx)", rows, loadTime.TotalSeconds, PeakMemory.Read());
     }
 
     /// <summary>No database: the sample source's pages batched (pull), optionally with QA + protect (prepare).</summary>
