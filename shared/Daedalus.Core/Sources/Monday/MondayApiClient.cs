@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Daedalus.Sources.Monday;
 
@@ -152,30 +150,7 @@ public sealed class MondayApiClient
         request.Headers.TryAddWithoutValidation("Authorization", _token);
         request.Headers.TryAddWithoutValidation("API-Version", _settings.ApiVersion);
         Requests++;
-        try
-        {
-            using var response = await _context.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var retryAfter = response.Headers.RetryAfter switch
-            {
-                { Delta: { } delta } => delta,
-                { Date: { } date } => date - _context.Clock.GetUtcNow() is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
-                _ => (TimeSpan?)null,
-            };
-            return ((int)response.StatusCode, retryAfter, body);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SourceException($"monday API at {_settings.ApiUrl} could not be reached: {ex.Message}", ex);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            throw new SourceException($"monday API calls are failing repeatedly; the circuit is open for now ({ex.Message})", ex);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new SourceException($"monday API at {_settings.ApiUrl} did not answer in time", ex);
-        }
+        return await SourceHttpExchange.SendAsync(_context, request, "monday", _settings.ApiUrl.ToString(), cancellationToken);
     }
 
     private void WatchBudget(JsonElement data, DateTimeOffset now)

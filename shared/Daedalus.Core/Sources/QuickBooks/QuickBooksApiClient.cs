@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Daedalus.Sources.QuickBooks;
 
@@ -140,29 +138,6 @@ public sealed class QuickBooksApiClient
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        try
-        {
-            using var response = await _context.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var retryAfter = response.Headers.RetryAfter switch
-            {
-                { Delta: { } delta } => delta,
-                { Date: { } date } => date - _context.Clock.GetUtcNow() is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
-                _ => (TimeSpan?)null,
-            };
-            return ((int)response.StatusCode, retryAfter, body);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SourceException($"QuickBooks API at {_settings.BaseUrl} could not be reached: {ex.Message}", ex);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            throw new SourceException($"QuickBooks API calls are failing repeatedly; the circuit is open for now ({ex.Message})", ex);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new SourceException($"QuickBooks API at {_settings.BaseUrl} did not answer in time", ex);
-        }
+        return await SourceHttpExchange.SendAsync(_context, request, "QuickBooks", _settings.BaseUrl.ToString(), cancellationToken);
     }
 }
