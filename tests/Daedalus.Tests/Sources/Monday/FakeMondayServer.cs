@@ -1,13 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Daedalus.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Daedalus.Tests.Sources.Monday;
 
@@ -61,15 +57,11 @@ public sealed class FakeMondayServer : IAsyncDisposable
 
     public static async Task<FakeMondayServer> StartAsync(List<FixtureItem> items)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var server = new FakeMondayServer(app, items);
         app.MapPost("/v2", server.HandleAsync);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Url = new Uri(address + "/v2");
+        server.Url = new Uri(LoopbackApp.Address(app), "/v2");
         return server;
     }
 

@@ -2,13 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Daedalus.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Daedalus.Tests.Sources.QuickBooks;
 
@@ -68,16 +64,13 @@ public sealed partial class FakeQuickBooksServer : IAsyncDisposable
 
     public static async Task<FakeQuickBooksServer> StartAsync(List<QboFixture> entities)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var server = new FakeQuickBooksServer(app, entities);
         app.MapPost("/oauth2/v1/tokens/bearer", server.TokenAsync);
         app.MapGet("/v3/company/{realm}/query", context => server.ApiAsync(context, Query));
         app.MapGet("/v3/company/{realm}/cdc", context => server.ApiAsync(context, Cdc));
         await app.StartAsync();
-        server.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        server.Url = LoopbackApp.Address(app);
         return server;
     }
 

@@ -8,10 +8,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Daedalus.Sources.Snowflake;
+using Daedalus.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Daedalus.Tests.Sources.Snowflake;
 
@@ -57,16 +56,13 @@ public sealed partial class FakeSnowflakeServer : IAsyncDisposable
 
     public static async Task<FakeSnowflakeServer> StartAsync(RSA publicKey, string account, string user)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var server = new FakeSnowflakeServer(app, publicKey, account, user);
         app.MapPost("/api/v2/statements", server.SubmitAsync);
         app.MapGet("/api/v2/statements/{handle}", server.GetAsync);
         app.MapPost("/api/v2/statements/{handle}/cancel", server.CancelAsync);
         await app.StartAsync();
-        server.BaseUrl = new Uri(app.Urls.First());
+        server.BaseUrl = LoopbackApp.Address(app);
         return server;
     }
 
