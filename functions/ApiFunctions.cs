@@ -66,4 +66,16 @@ public static class ApiFunctions
     [Function("ReplayPoisonBatches")]
     public static Task<IResult> ReplayPoisonBatches([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/batches/poison/replay")] HttpRequest request) =>
         ApiFunctionCall.RunAsync(request, ApiScope.Write, PoisonBatchesHandlers.Replay);
+
+    [Function("GetMetrics")]
+    public static Task<IResult> GetMetrics([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/metrics")] HttpRequest request) =>
+        ApiFunctionCall.RunAsync(request, ApiScope.Read, MetricsHandler.Scrape);
+
+    [Function("GetOpenApiDocument")]
+    public static Task<IResult> GetOpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/openapi.json")] HttpRequest request) =>
+        ApiFunctionCall.RunAsync(request, ApiScope.Anonymous, ApiDocumentationHandler.Serve);
+
+    [Function("BrowseApiDocs")]
+    public static Task<IResult> BrowseApiDocs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/docs/{*path}")] HttpRequest request) =>
+        ApiFunctionCall.RunAsync(request, ApiScope.Anonymous, ApiDocumentationHandler.Serve);
 }

@@ -29,5 +29,7 @@ public static class ApiPaths
 
     public static string OpenApi => $"{Prefix}/openapi.json";
 
+    public static string Docs => $"{Prefix}/docs";
+
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 }

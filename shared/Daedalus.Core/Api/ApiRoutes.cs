@@ -24,5 +24,8 @@ public static class ApiRoutes
         new("GetSeriesPoints", "GET", $"{P}/timeseries/points", TimeseriesHandlers.Points, ApiScope.Read, "Points of a metric: labels, from, to, step, aggregate", Response: typeof(SeriesPoints), Problems: [400]),
         new("ListPoisonBatches", "GET", $"{P}/batches/poison", PoisonBatchesHandlers.List, ApiScope.Read, "Batches in the poison queue", Response: typeof(ItemList<PoisonBatch>), Problems: [400, 503]),
         new("ReplayPoisonBatches", "POST", $"{P}/batches/poison/replay", PoisonBatchesHandlers.Replay, ApiScope.Write, "Move poison batches back to the queue (one, or all)", Request: typeof(PoisonReplayRequest), Response: typeof(PoisonReplayResult), Problems: [400, 404, 413, 415, 503]),
+        new("GetMetrics", "GET", $"{P}/metrics", MetricsHandler.Scrape, ApiScope.Read, "Prometheus exposition: rows, batches, failures, quarantine, batch duration, queue depth, source lag, runtime and HTTP (OpenMetrics by Accept)", Response: typeof(string), ContentType: "text/plain"),
+        new("GetOpenApiDocument", "GET", $"{P}/openapi.json", ApiDocumentationHandler.Serve, ApiScope.Anonymous, "This document", Described: false),
+        new("BrowseApiDocs", "GET", $"{P}/docs/{{*path}}", ApiDocumentationHandler.Serve, ApiScope.Anonymous, "The browsable API reference (Scalar) and its assets", Described: false),
     ];
 }

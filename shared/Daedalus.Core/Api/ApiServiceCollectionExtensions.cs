@@ -27,12 +27,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<PipelineGaugeRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineGaugeRefresher>());
         services.AddProblemDetails();
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Daedalus API";
-            document.Info.Description = "Sources, runs, status, metrics and time series of a Daedalus deployment. Authenticate with `Authorization: Bearer <key>` (keys from `daedalus keys create`).";
-            return Task.CompletedTask;
-        }));
+        services.AddSingleton<ApiDocumentation>();
+        services.AddSingleton<PrometheusScrape>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(DaedalusInstruments.MeterName)
             .AddAspNetCoreInstrumentation()

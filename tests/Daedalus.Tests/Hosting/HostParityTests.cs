@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Daedalus.Api;
 using Daedalus.Hosting;
 using Daedalus.Queues;
 using Daedalus.Tests.Infrastructure;
@@ -14,18 +15,12 @@ namespace Daedalus.Tests.Hosting;
 
 /// <summary>
 /// The Functions app (read from functions/*.cs with Roslyn, and host.json) and the self-host (its mapped
-/// endpoints and trigger table) expose the same function names, routes, methods, queue and schedule, and
-/// host.json's queue settings are the self-host's defaults.
+/// endpoints and trigger table) expose the same function names, routes, methods, access, queue and schedule,
+/// with nothing left over on either side, and host.json's queue settings are the self-host's defaults.
 /// </summary>
 public sealed class HostParityTests
 {
     private static readonly string Functions = Path.Combine(RepositoryRoot.Path, "functions");
-
-    /// <summary>
-    /// Self-host extras with no HttpTrigger yet: the Prometheus scrape endpoint, the OpenAPI document and its UI
-    /// (in Azure, metrics go to Application Insights). Anything else unnamed fails the comparison.
-    /// </summary>
-    private static readonly string[] SelfHostOnly = ["/api/v1/metrics", "/api/{documentName}/openapi.json", "/api/v1/docs"];
 
     [Fact]
     public void Functions_and_self_host_expose_the_same_triggers()
@@ -66,16 +61,11 @@ public sealed class HostParityTests
         var triggers = HostTriggers.NonHttp(app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Name).ToHashSet();
         foreach (var endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>())
         {
-            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
-            if (name is null && SelfHostOnly.Any(p => endpoint.RoutePattern.RawText!.StartsWith(p, StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            name ??= $"(unnamed {endpoint.RoutePattern.RawText})";
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"(unnamed {endpoint.RoutePattern.RawText})";
+            var access = endpoint.Metadata.GetMetadata<ApiRoute>()?.Scope.ToString().ToLowerInvariant() ?? "(not in the route table)";
             foreach (var method in endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
             {
-                triggers.Add(new HostTrigger(name, "http", $"{method} /{endpoint.RoutePattern.RawText!.TrimStart('/')}"));
+                triggers.Add(new HostTrigger(name, "http", $"{method} /{endpoint.RoutePattern.RawText!.TrimStart('/')} {access}"));
             }
         }
 
@@ -114,9 +104,10 @@ public sealed class HostParityTests
                         var arguments = http.ArgumentList!.Arguments;
                         var route = arguments.Single(a => a.NameEquals?.Name.Identifier.Text == "Route").Expression;
                         var path = $"/{routePrefix}/{Literal(route)}".Replace("//", "/", StringComparison.Ordinal);
+                        var access = Access(http, method);
                         foreach (var verb in arguments.Where(a => a.NameEquals is null && a.Expression is LiteralExpressionSyntax))
                         {
-                            triggers.Add(new HostTrigger(name, "http", $"{Literal(verb.Expression).ToUpperInvariant()} {path}"));
+                            triggers.Add(new HostTrigger(name, "http", $"{Literal(verb.Expression).ToUpperInvariant()} {path} {access}"));
                         }
                     }
                 }
@@ -124,6 +115,23 @@ public sealed class HostParityTests
         }
 
         return triggers;
+    }
+
+    /// <summary>
+    /// The trigger's access as the route table spells it: the Functions host's authorization level (anonymous or a
+    /// function key) must agree with the ApiScope the trigger hands to the shared authorization step.
+    /// </summary>
+    private static string Access(AttributeSyntax http, MethodDeclarationSyntax method)
+    {
+        var level = http.ArgumentList!.Arguments[0].Expression.ToString();
+        var scopes = method.DescendantNodes().OfType<MemberAccessExpressionSyntax>()
+            .Where(m => m.Expression.ToString() == "ApiScope").Select(m => m.Name.Identifier.Text.ToLowerInvariant()).Distinct().ToList();
+        return (level, scopes) switch
+        {
+            ("AuthorizationLevel.Anonymous", ["anonymous"]) => "anonymous",
+            ("AuthorizationLevel.Function", ["read" or "write"]) => scopes[0],
+            _ => $"(inconsistent: {level} with ApiScope {string.Join("/", scopes)})",
+        };
     }
 
     private static AttributeSyntax? Attribute(SyntaxList<AttributeListSyntax> lists, string name) =>
