@@ -33,7 +33,8 @@ public static class ApiServiceCollectionExtensions
             .AddMeter(DaedalusInstruments.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
+            .AddPrometheusExporter()
+            .AddAzureMonitorWhenConfigured(configuration));
         return services;
     }
 }
