@@ -42,7 +42,18 @@ public sealed class ApiSession : IAsyncDisposable
             }
 
             var key = parse.GetValue(CommonOptions.ApiKey) ?? Environment.GetEnvironmentVariable("DAEDALUS_API_KEY");
-            return new ApiSession(DaedalusClient.Create(baseAddress, key), null);
+            var functionKey = parse.GetValue(CommonOptions.FunctionKey) ?? Environment.GetEnvironmentVariable("DAEDALUS_FUNCTION_KEY");
+            if (string.IsNullOrEmpty(functionKey))
+            {
+                return new ApiSession(DaedalusClient.Create(baseAddress, key), null);
+            }
+
+            if (!string.IsNullOrEmpty(key))
+            {
+                throw new ArgumentException("Give an API key (--api-key, DAEDALUS_API_KEY) for `daedalus serve` or a function key (--function-key, DAEDALUS_FUNCTION_KEY) for an Azure Function App, not both");
+            }
+
+            return new ApiSession(DaedalusClient.CreateForFunctionApp(baseAddress, functionKey), null);
         }
 
         var verbose = parse.GetValue(CommonOptions.Verbose);

@@ -7,6 +7,7 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
     CommonOptions.Json,
     CommonOptions.ApiUrl,
     CommonOptions.ApiKey,
+    CommonOptions.FunctionKey,
     SyncCommand.Create(),
     ServeCommand.Create(),
     SourcesCommand.Create(),

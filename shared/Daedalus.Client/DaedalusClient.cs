@@ -21,15 +21,26 @@ public sealed class DaedalusClient
         _http = http;
     }
 
+    /// <summary>The header an Azure Function App reads a function key from (the host checks it before any code runs).</summary>
+    public const string FunctionKeyHeader = "x-functions-key";
+
     /// <summary>A client for <paramref name="baseAddress"/>, sending <paramref name="apiKey"/> as a bearer token.</summary>
     public static DaedalusClient Create(Uri baseAddress, string? apiKey, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        var http = Http(baseAddress, timeout);
         if (!string.IsNullOrEmpty(apiKey))
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         }
 
+        return new DaedalusClient(http);
+    }
+
+    /// <summary>A client for the API hosted in an Azure Function App, sending <paramref name="functionKey"/> as <c>x-functions-key</c>.</summary>
+    public static DaedalusClient CreateForFunctionApp(Uri baseAddress, string functionKey, TimeSpan? timeout = null)
+    {
+        var http = Http(baseAddress, timeout);
+        http.DefaultRequestHeaders.Add(FunctionKeyHeader, functionKey);
         return new DaedalusClient(http);
     }
 
@@ -189,6 +200,9 @@ public sealed class DaedalusClient
         problem ??= new ApiProblem { Status = (int)response.StatusCode, Title = response.ReasonPhrase };
         return new DaedalusApiException(response.StatusCode, problem);
     }
+
+    private static HttpClient Http(Uri baseAddress, TimeSpan? timeout) =>
+        new() { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
 
     private static bool IsJson(HttpResponseMessage response, string mediaType) =>
         string.Equals(response.Content.Headers.ContentType?.MediaType, mediaType, StringComparison.OrdinalIgnoreCase);

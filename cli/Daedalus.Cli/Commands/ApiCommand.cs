@@ -18,6 +18,12 @@ public static class ApiCommand
         catch (DaedalusApiException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
+            if (ex.StatusCode == HttpStatusCode.Unauthorized && ex.Problem.Detail is null)
+            {
+                // Daedalus's own 401 always says why; a bare one comes from in front of it, such as the Functions host.
+                await Console.Error.WriteLineAsync("The answer has no detail, so it did not come from Daedalus: an Azure Function App answers so when the function key is missing or wrong (--function-key, DAEDALUS_FUNCTION_KEY).");
+            }
+
             return ex.StatusCode switch
             {
                 HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType => ExitCodes.InvalidInput,

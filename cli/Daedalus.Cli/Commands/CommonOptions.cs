@@ -16,4 +16,10 @@ public static class CommonOptions
     };
 
     public static readonly Option<string?> ApiKey = new("--api-key") { Description = "API key for --api-url (default: DAEDALUS_API_KEY)", Recursive = true };
+
+    public static readonly Option<string?> FunctionKey = new("--function-key")
+    {
+        Description = "Function key when --api-url is an Azure Function App, sent as x-functions-key (default: DAEDALUS_FUNCTION_KEY)",
+        Recursive = true,
+    };
 }
