@@ -80,7 +80,7 @@ public sealed class ApiDocumentation(IOptions<ApiOptions> options) : IAsyncDispo
         document.Info.Description = "Sources, runs, status, metrics and time series of a Daedalus deployment. " + auth switch
         {
             ApiOptions.ApiKeyAuth => "Authenticate with `Authorization: Bearer <key>` or `X-Api-Key: <key>` (keys from `daedalus keys create`).",
-            ApiOptions.FunctionKeysAuth => "Hosted in Azure Functions: send a function key as `x-functions-key: <key>` (or `?code=<key>`).",
+            ApiOptions.FunctionKeysAuth => $"Hosted in Azure Functions: send a function key as `{DaedalusClient.FunctionKeyHeader}: <key>` (or `?code=<key>`).",
             _ => "This deployment runs without authentication (`Daedalus:Api:Auth = none`).",
         };
         var schemes = SecuritySchemes(auth);
@@ -114,7 +114,7 @@ public sealed class ApiDocumentation(IOptions<ApiOptions> options) : IAsyncDispo
         },
         ApiOptions.FunctionKeysAuth => new()
         {
-            ["functionKey"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "x-functions-key", Description = "A function or host key of the Function App (`az functionapp keys list`)." },
+            ["functionKey"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = DaedalusClient.FunctionKeyHeader, Description = "A function or host key of the Function App (`az functionapp keys list`)." },
             ["functionKeyQuery"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "code", Description = "The same key as a query parameter." },
         },
         _ => [],
