@@ -1,0 +1,143 @@
+using System.Globalization;
+
+namespace Daedalus.Sources;
+
+/// <summary>
+/// A decimal value that <see cref="decimal"/> cannot hold exactly (more than 28-29 significant digits, or a scale
+/// above 28), kept as its canonical text: optional '-', digits, optional '.' and digits, no exponent, no leading
+/// zeros beyond one before the point. PostgreSQL <c>numeric</c> stores it exactly (up to 131072 digits before the
+/// point and 16383 after). Produced by <see cref="Parse"/>; written to PostgreSQL as text and cast to numeric.
+/// </summary>
+public readonly record struct NumericText(string Value)
+{
+    /// <summary>PostgreSQL numeric's limits: digits before and after the decimal point.</summary>
+    public const int MaxIntegerDigits = 131072;
+
+    /// <summary>PostgreSQL numeric's limit on digits after the decimal point.</summary>
+    public const int MaxFractionDigits = 16383;
+
+    public override string ToString() => Value;
+
+    /// <summary>
+    /// Parses a plain or exponent decimal ("-12.50", "1.5E+3") into a <see cref="decimal"/> when that is exact,
+    /// otherwise into a <see cref="NumericText"/> holding every digit. Trailing zeros of the fraction are kept
+    /// when the value is a decimal (scale is part of the value); throws <see cref="FormatException"/> for
+    /// anything that is not a finite decimal number, and <see cref="OverflowException"/> past PostgreSQL's limits.
+    /// </summary>
+    public static object Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var canonical = Canonical(text.Trim());
+        if (decimal.TryParse(canonical, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
+            && SameDigits(number.ToString(CultureInfo.InvariantCulture), canonical))
+        {
+            return number;
+        }
+
+        return new NumericText(canonical);
+    }
+
+    /// <summary>Whether <paramref name="value"/> is a number Daedalus stores as numeric (a decimal, an integer or a <see cref="NumericText"/>).</summary>
+    public static bool IsNumeric(object? value) => value is decimal or long or int or NumericText;
+
+    private static bool SameDigits(string formatted, string canonical)
+    {
+        // decimal.Parse rounds silently past 28-29 digits; compare the digits it kept with the ones it was given.
+        static string Trim(string s)
+        {
+            var point = s.IndexOf('.', StringComparison.Ordinal);
+            return point < 0 ? s : s.TrimEnd('0').TrimEnd('.');
+        }
+
+        return Trim(formatted) == Trim(canonical);
+    }
+
+    private static string Canonical(string text)
+    {
+        if (text.Length == 0)
+        {
+            throw new FormatException("empty number");
+        }
+
+        var i = 0;
+        var negative = false;
+        if (text[0] is '-' or '+')
+        {
+            negative = text[0] == '-';
+            i++;
+        }
+
+        var integer = new System.Text.StringBuilder();
+        var fraction = new System.Text.StringBuilder();
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            integer.Append(text[i++]);
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                fraction.Append(text[i++]);
+            }
+        }
+
+        if (integer.Length == 0 && fraction.Length == 0)
+        {
+            throw new FormatException("not a decimal number");
+        }
+
+        var exponent = 0;
+        if (i < text.Length && text[i] is 'e' or 'E')
+        {
+            i++;
+            if (!int.TryParse(text.AsSpan(i), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent) || Math.Abs(exponent) > 200_000)
+            {
+                throw new FormatException("bad exponent");
+            }
+
+            i = text.Length;
+        }
+
+        if (i != text.Length)
+        {
+            throw new FormatException("not a decimal number");
+        }
+
+        // Shift the point by the exponent, on the digit strings.
+        var digits = integer.ToString() + fraction;
+        var point = integer.Length + exponent;
+        string intPart, fracPart;
+        if (point <= 0)
+        {
+            intPart = "0";
+            fracPart = new string('0', -point) + digits;
+        }
+        else if (point >= digits.Length)
+        {
+            intPart = digits + new string('0', point - digits.Length);
+            fracPart = "";
+        }
+        else
+        {
+            intPart = digits[..point];
+            fracPart = digits[point..];
+        }
+
+        intPart = intPart.TrimStart('0');
+        if (intPart.Length == 0)
+        {
+            intPart = "0";
+        }
+
+        if (intPart.Length > MaxIntegerDigits || fracPart.Length > MaxFractionDigits)
+        {
+            throw new OverflowException("beyond PostgreSQL numeric's range");
+        }
+
+        var isZero = intPart == "0" && fracPart.All(c => c == '0');
+        var sign = negative && !isZero ? "-" : "";
+        return fracPart.Length == 0 ? sign + intPart : $"{sign}{intPart}.{fracPart}";
+    }
+}
