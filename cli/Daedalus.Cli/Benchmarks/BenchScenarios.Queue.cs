@@ -29,13 +29,13 @@ public sealed partial class BenchScenarios
         var options = Options.Create(new QueueOptions { Name = $"bench-{Guid.NewGuid():N}"[..20] });
         var loggers = _services.GetRequiredService<ILoggerFactory>();
         var queue = new AzureBatchQueue(_services.GetRequiredService<StorageClients>(), options, TimeProvider.System, loggers.CreateLogger<AzureBatchQueue>());
-        var handler = new BatchMessageHandler(queue, _services.GetRequiredService<SourceCatalog>(), _services.GetRequiredService<BatchPreparer>(), _services.GetRequiredService<BatchLoader>(), _dataSource, options, loggers.CreateLogger<BatchMessageHandler>());
+        var handler = new BatchMessageHandler(queue, _services.GetRequiredService<SourceCatalog>(), _services.GetRequiredService<BatchPreparer>(), _services.GetRequiredService<BatchLoader>(), _dataSource, _services.GetRequiredService<EnqueuedBatchStore>(), options, loggers.CreateLogger<BatchMessageHandler>());
         using var worker = new QueueWorker(queue, handler, options, loggers.CreateLogger<QueueWorker>());
         await queue.EnsureCreatedAsync(cancellationToken);
 
         var watch = Stopwatch.StartNew();
         await worker.StartAsync(cancellationToken);
-        var summaries = await _services.GetRequiredService<SyncRunner>().RunAsync([source.Name], new QueueSink(queue, _services.GetRequiredService<CursorStore>(), _services.GetRequiredService<BatchPreparer>()), "bench", null, cancellationToken);
+        var summaries = await _services.GetRequiredService<SyncRunner>().RunAsync([source.Name], new QueueSink(queue, _services.GetRequiredService<CursorStore>(), _services.GetRequiredService<BatchPreparer>(), _services.GetRequiredService<EnqueuedBatchStore>()), "bench", null, cancellationToken);
         var failed = summaries.FirstOrDefault(s => s.Status != RunStore.Succeeded);
         if (failed is not null)
         {

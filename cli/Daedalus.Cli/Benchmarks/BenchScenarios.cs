@@ -125,7 +125,7 @@ public sealed partial class BenchScenarios
         var loadTime = TimeSpan.Zero;
         var maxRows = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SyncOptions>>().Value.MaxBatchRows;
         var pages = plugin.ReadAsync(context, new StreamReadRequest(source.Streams[0], schema, null), cancellationToken);
-        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, runId, null, false, maxRows, TimeProvider.System, cancellationToken))
+        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, runId, null, "generation:0", maxRows, TimeProvider.System, cancellationToken))
         {
             var prepared = await preparer.PrepareAsync(batch, source, advanceCursor: false, cancellationToken);
             var started = Stopwatch.GetTimestamp();
@@ -148,7 +148,7 @@ public sealed partial class BenchScenarios
         var watch = Stopwatch.StartNew();
         long count = 0;
         var pages = plugin.ReadAsync(context, new StreamReadRequest(source.Streams[0], schema, null), cancellationToken);
-        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, Guid.CreateVersion7(), null, false, 10_000, TimeProvider.System, cancellationToken))
+        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, Guid.CreateVersion7(), null, "generation:0", 10_000, TimeProvider.System, cancellationToken))
         {
             count += prepare ? (await preparer.PrepareAsync(batch, source, false, cancellationToken)).Rows.Count : batch.Records.Count;
         }

@@ -47,7 +47,7 @@ public sealed class RunLauncher : IAsyncDisposable
         try
         {
             var summaries = await _runner.RunSourceAsync(source, id, sink, trigger, null, _stopping.Token);
-            if (summaries.Count == 0)
+            if (summaries.Count == 0 || summaries.All(s => s.Status == SyncRunner.Skipped))
             {
                 await _runs.FinishAsync(id, RunStore.Skipped, "another pull of this source was in progress", _clock.GetUtcNow(), CancellationToken.None);
             }

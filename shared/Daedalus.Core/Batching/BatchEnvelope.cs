@@ -203,6 +203,9 @@ public static class BatchEnvelope
                 // Strings keep every digit; JSON numbers would round through double in many readers.
                 writer.WriteStringValue(m.ToString(CultureInfo.InvariantCulture));
                 break;
+            case NumericText n:
+                writer.WriteStringValue(n.Value);
+                break;
             case double f:
                 writer.WriteNumberValue(f);
                 break;
@@ -237,7 +240,7 @@ public static class BatchEnvelope
         return type switch
         {
             ColumnType.Integer => cell.ValueKind == JsonValueKind.Number ? cell.GetInt64() : long.Parse(cell.GetString()!, CultureInfo.InvariantCulture),
-            ColumnType.Decimal => cell.ValueKind == JsonValueKind.Number ? cell.GetDecimal() : decimal.Parse(cell.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture),
+            ColumnType.Decimal => NumericText.Parse(cell.ValueKind == JsonValueKind.Number ? cell.GetRawText() : cell.GetString()!),
             ColumnType.Double => cell.ValueKind == JsonValueKind.Number ? cell.GetDouble() : double.Parse(cell.GetString()!, CultureInfo.InvariantCulture),
             ColumnType.Boolean => cell.GetBoolean(),
             ColumnType.Date => DateOnly.ParseExact(cell.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),

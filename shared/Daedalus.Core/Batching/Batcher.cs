@@ -6,7 +6,9 @@ namespace Daedalus.Batching;
 /// <summary>
 /// Groups pages into batches of at most <c>maxRows</c>. A batch ends on a page boundary and carries that
 /// page's cursor; a page larger than a batch is split, and only its last chunk carries the cursor (a crash
-/// mid-page re-reads the page and the chunks already loaded are recognised by their ids).
+/// mid-page re-reads the page and the chunks already loaded are recognised by their ids). Ids come from
+/// <see cref="BatchIds"/>: <c>idScope</c> is the stream's reset generation for incremental streams, or
+/// the run for full refreshes.
 /// </summary>
 public static class Batcher
 {
@@ -16,7 +18,7 @@ public static class Batcher
         StreamSchema schema,
         Guid runId,
         string? startCursor,
-        bool includeRunInId,
+        string idScope,
         int maxRows,
         TimeProvider clock,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -25,11 +27,10 @@ public static class Batcher
         var from = startCursor;
         string? pending = startCursor;
         var sequence = 0;
-        var idScope = includeRunInId ? $"{runId:N}:" : "";
 
         Batch Make(List<SourceRecord> records, string? idCursor, string? cursorTo, int chunk)
         {
-            var id = BatchIds.Create(source, schema.Name, idScope + from, idCursor, chunk, records.Count);
+            var id = BatchIds.Create(source, schema.Name, idScope, from, idCursor, chunk, records);
             return new Batch(id, runId, source, schema.Name, schema, records, from, cursorTo, sequence++, clock.GetUtcNow());
         }
 

@@ -71,6 +71,7 @@ public static class DaedalusServiceCollectionExtensions
         services.AddSingleton<SourceCatalog>();
         services.AddSingleton<CursorStore>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<EnqueuedBatchStore>();
         services.AddSingleton<TargetTableManager>();
         services.AddSingleton<BatchLoader>();
         services.AddSingleton<BatchPreparer>();
@@ -95,7 +96,8 @@ public static class DaedalusServiceCollectionExtensions
         }
 
         services.AddSingleton<BatchMessageHandler>();
-        services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>(), sp.GetRequiredService<BatchPreparer>()));
+        services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>(), sp.GetRequiredService<BatchPreparer>(), sp.GetRequiredService<EnqueuedBatchStore>()));
+        services.AddSingleton<RunSupervisor>();
         services.AddSingleton<Scheduler>();
         return services;
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Security;
@@ -75,6 +74,7 @@ public sealed class BatchPreparer
         }
 
         var keyIndexes = primaryKey.Select(schema.IndexOf).ToArray();
+        var loadCheck = new RowLoadCheck(stream.Name, new StreamSchema(stream.Name, columns, primaryKey, cursorField), keyIndexes);
         var anyProtected = protection.Any(p => p is not null);
         var records = batch.Records;
 
@@ -92,7 +92,7 @@ public sealed class BatchPreparer
             }
 
             Parallel.For(0, parts, new ParallelOptions { CancellationToken = cancellationToken }, p =>
-                results[p] = PreparePart(records, p * size, Math.Min(records.Count, (p + 1) * size), schema, rules, protection, protectors[p]));
+                results[p] = PreparePart(records, p * size, Math.Min(records.Count, (p + 1) * size), schema, rules, loadCheck, protection, protectors[p]));
         }
         finally
         {
@@ -168,6 +168,7 @@ public sealed class BatchPreparer
         int end,
         StreamSchema schema,
         List<QaRule> rules,
+        RowLoadCheck loadCheck,
         ProtectionMode?[] protection,
         ColumnProtector.BoundProtector? protector)
     {
@@ -192,12 +193,19 @@ public sealed class BatchPreparer
 
                 if (failed is not null)
                 {
-                    quarantined.Add(new QuarantinedRow(failed.Description, failure!, ToJson(schema, Protect(record.Values, protection, protector))));
+                    quarantined.Add(new QuarantinedRow(failed.Description, failure!, QuarantineRowJson.Write(schema.Columns, Protect(record.Values, protection, protector))));
                     continue;
                 }
             }
 
-            rows.Add(new SourceRecord(Protect(record.Values, protection, protector), record.IsDeleted));
+            var values = Protect(record.Values, protection, protector);
+            if (loadCheck.Check(values) is { } refused)
+            {
+                quarantined.Add(new QuarantinedRow(RowLoadCheck.RuleName, refused, QuarantineRowJson.Write(schema.Columns, values)));
+                continue;
+            }
+
+            rows.Add(new SourceRecord(values, record.IsDeleted));
         }
 
         return (rows, quarantined);
@@ -237,23 +245,5 @@ public sealed class BatchPreparer
         }
 
         return result;
-    }
-
-    private static string ToJson(StreamSchema schema, object?[] values)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            for (var i = 0; i < schema.Columns.Count; i++)
-            {
-                writer.WritePropertyName(schema.Columns[i].Name);
-                BatchEnvelope.WriteValue(writer, schema.Columns[i].Type, values[i]);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -88,7 +88,7 @@ public sealed class QaRule
                 decimal number;
                 try
                 {
-                    number = Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+                    number = value is NumericText big ? ApproximateDecimal(big) : Convert.ToDecimal(value, CultureInfo.InvariantCulture);
                 }
                 catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
                 {
@@ -102,4 +102,14 @@ public sealed class QaRule
                 return null;
         }
     }
+
+    /// <summary>
+    /// A numeric beyond System.Decimal, for range checks only: rounded to 28 digits, or clamped to decimal's
+    /// ends when larger (any configured bound is a decimal, so a clamped value compares the same way).
+    /// </summary>
+    private static decimal ApproximateDecimal(NumericText value) =>
+        decimal.TryParse(value.Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rounded)
+            ? rounded
+            : value.Value.StartsWith('-') ? decimal.MinValue : decimal.MaxValue;
+
 }

@@ -8,26 +8,41 @@ using Npgsql;
 namespace Daedalus.Metrics;
 
 /// <summary>
-/// The metric layer (Dapper): turns records into time-bucketed points. Points keep sum, count, min and max,
-/// and a batch contributes net changes: each row it replaces is subtracted and each row it writes is added,
-/// so updates and deletes keep sums, counts and averages exact. Runs inside the load transaction.
+/// The metric layer (Dapper): turns records into time-bucketed points. Points keep sum, count, min and max (numeric,
+/// so money sums stay exact), and a batch contributes its net change: the batch's keys are read from the target just
+/// before the merge and again just after it (same transaction, under the table's merge lock), and the points get
+/// (after - before). Whatever the merge rules decided (stale versions, deletes, late updates), the points follow the
+/// table exactly; a redelivered batch never reaches here (the ledger skips it).
 /// </summary>
 public static class MetricRecorder
 {
-    private const string Matched = "daedalus_matched";
+    private const string Before = "daedalus_metric_before";
+    private const string After = "daedalus_metric_after";
+    private const string Deltas = "daedalus_metric_deltas";
 
-    public static async Task RecordBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    /// <summary>
+    /// Two statements: series first, then points joined to them. Each statement of a command takes its own snapshot,
+    /// so a series a concurrent transaction just created is seen by the second (one statement with a CTE would miss
+    /// it and silently drop those points). Points are written in (series, time) order, so concurrent writers of the
+    /// same points lock them in the same order and cannot deadlock.
+    /// </summary>
+    private static string SeriesThenPoints(string name) => $"""
+        INSERT INTO daedalus.metric_series (name, labels) SELECT DISTINCT {name}, labels FROM {Deltas} ORDER BY 2 ON CONFLICT (name, labels) DO NOTHING;
+        INSERT INTO daedalus.metric_points AS p (series_id, ts, sum, count, min, max)
+        SELECT series.id, d.ts, d.s, d.n, d.mn, d.mx FROM {Deltas} d JOIN daedalus.metric_series series ON series.name = {name} AND series.labels = d.labels
+        ORDER BY series.id, d.ts
+        ON CONFLICT (series_id, ts) DO UPDATE SET sum = p.sum + EXCLUDED.sum, count = p.count + EXCLUDED.count,
+            min = LEAST(p.min, EXCLUDED.min), max = GREATEST(p.max, EXCLUDED.max);
+        """;
+
+    /// <summary>Snapshot of the stored rows for the staged keys, before the merge. Call under the table's merge lock.</summary>
+    public static Task SnapshotBeforeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, string staging, CancellationToken cancellationToken) =>
+        SnapshotAsync(connection, transaction, prepared, staging, Before, cancellationToken);
+
+    /// <summary>Reads the batch's keys again after the merge and adds (after - before) to every rule's points; drops the snapshots.</summary>
+    public static async Task RecordBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, string staging, CancellationToken cancellationToken)
     {
-        // One join finds the stored versions of this batch's keys (none on a first load), whatever the number of rules.
-        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
-        var join = string.Join(" AND ", prepared.PrimaryKey.Select(k => $"t.{SqlIdentifier.Quote(k)} = s.{SqlIdentifier.Quote(k)}"));
-        var cursor = prepared.CursorColumn is null ? null : SqlIdentifier.Quote(prepared.CursorColumn);
-        var applies = cursor is null ? "TRUE" : $"(t.{cursor} IS NULL OR s.{cursor} >= t.{cursor})";
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"CREATE TEMP TABLE {Matched} ON COMMIT DROP AS SELECT t.*, {applies} AS _applies FROM {BatchLoader.StagingSource(prepared)} JOIN {target} t ON {join}",
-            transaction: transaction,
-            cancellationToken: cancellationToken));
-
+        await SnapshotAsync(connection, transaction, prepared, staging, After, cancellationToken);
         foreach (var rule in prepared.Metrics)
         {
             var sql = BuildBatchSql(rule, prepared);
@@ -38,6 +53,18 @@ public static class MetricRecorder
 
             await connection.ExecuteAsync(new CommandDefinition(sql, new { name = rule.Name, bucket }, transaction, cancellationToken: cancellationToken));
         }
+
+        await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE {Before}; DROP TABLE {After}", transaction: transaction, cancellationToken: cancellationToken));
+    }
+
+    private static Task SnapshotAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, string staging, string name, CancellationToken cancellationToken)
+    {
+        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
+        var keys = string.Join(", ", prepared.PrimaryKey.Select(SqlIdentifier.Quote));
+        return connection.ExecuteAsync(new CommandDefinition(
+            $"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT t.* FROM {target} t WHERE ({string.Join(", ", prepared.PrimaryKey.Select(k => "t." + SqlIdentifier.Quote(k)))}) IN (SELECT {keys} FROM {staging})",
+            transaction: transaction,
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Pipeline metrics for one finished stream of a run: rows read, loaded, quarantined and duration.</summary>
@@ -47,13 +74,14 @@ public static class MetricRecorder
         var labels = System.Text.Json.JsonSerializer.Serialize(new SortedDictionary<string, string>(StringComparer.Ordinal) { ["source"] = source, ["stream"] = stream });
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            WITH v AS (SELECT * FROM unnest(@names::text[], @values::double precision[]) AS v(name, value)),
-            ins AS (INSERT INTO daedalus.metric_series (name, labels) SELECT name, @labels::jsonb FROM v ON CONFLICT (name, labels) DO NOTHING RETURNING id, name),
-            series AS (SELECT id, name FROM ins UNION ALL SELECT id, name FROM daedalus.metric_series WHERE labels = @labels::jsonb AND name IN (SELECT name FROM v))
+            INSERT INTO daedalus.metric_series (name, labels) SELECT n, @labels::jsonb FROM unnest(@names::text[]) AS n ORDER BY 1 ON CONFLICT (name, labels) DO NOTHING;
             INSERT INTO daedalus.metric_points AS p (series_id, ts, sum, count, min, max)
-            SELECT series.id, @minute, v.value, 1, v.value, v.value FROM v JOIN series USING (name)
+            SELECT series.id, @minute, v.value::numeric, 1, v.value::numeric, v.value::numeric
+            FROM unnest(@names::text[], @values::double precision[]) AS v(name, value)
+            JOIN daedalus.metric_series series ON series.name = v.name AND series.labels = @labels::jsonb
+            ORDER BY series.id
             ON CONFLICT (series_id, ts) DO UPDATE SET sum = p.sum + EXCLUDED.sum, count = p.count + 1,
-                min = LEAST(p.min, EXCLUDED.min), max = GREATEST(p.max, EXCLUDED.max)
+                min = LEAST(p.min, EXCLUDED.min), max = GREATEST(p.max, EXCLUDED.max);
             """,
             new { names = values.Keys.ToArray(), values = values.Values.ToArray(), labels, minute = minute.UtcDateTime },
             cancellationToken: cancellationToken));
@@ -66,12 +94,11 @@ public static class MetricRecorder
         var json = System.Text.Json.JsonSerializer.Serialize(new SortedDictionary<string, string>(labels.ToDictionary(), StringComparer.Ordinal));
         return connection.ExecuteAsync(new CommandDefinition(
             """
-            WITH ins AS (INSERT INTO daedalus.metric_series (name, labels) VALUES (@name, @labels::jsonb) ON CONFLICT (name, labels) DO NOTHING RETURNING id),
-            series AS (SELECT id FROM ins UNION ALL SELECT id FROM daedalus.metric_series WHERE name = @name AND labels = @labels::jsonb)
+            INSERT INTO daedalus.metric_series (name, labels) VALUES (@name, @labels::jsonb) ON CONFLICT (name, labels) DO NOTHING;
             INSERT INTO daedalus.metric_points AS p (series_id, ts, sum, count, min, max)
-            SELECT id, @minute, @value, 1, @value, @value FROM series LIMIT 1
+            SELECT id, @minute, @value::numeric, 1, @value::numeric, @value::numeric FROM daedalus.metric_series WHERE name = @name AND labels = @labels::jsonb
             ON CONFLICT (series_id, ts) DO UPDATE SET sum = p.sum + EXCLUDED.sum, count = p.count + 1,
-                min = LEAST(p.min, EXCLUDED.min), max = GREATEST(p.max, EXCLUDED.max)
+                min = LEAST(p.min, EXCLUDED.min), max = GREATEST(p.max, EXCLUDED.max);
             """,
             new { name, labels = json, minute = minute.UtcDateTime, value },
             cancellationToken: cancellationToken));
@@ -92,7 +119,7 @@ public static class MetricRecorder
             throw new ConfigException([new ConfigError($"metrics.{rule.Name}.time", $"column '{time.Name}' is {time.Type}, not a date or timestamp")]);
         }
 
-        string valueExpression = "1.0";
+        string valueExpression = "1::numeric";
         if (rule.Value is { Length: > 0 } valueName && rule.Aggregate != "count")
         {
             var value = Column(valueName, "value");
@@ -101,7 +128,7 @@ public static class MetricRecorder
                 throw new ConfigException([new ConfigError($"metrics.{rule.Name}.value", $"column '{value.Name}' is {value.Type}, not numeric (protected columns are text)")]);
             }
 
-            valueExpression = $"{{0}}.{SqlIdentifier.Quote(value.Name)}::double precision";
+            valueExpression = $"{{0}}.{SqlIdentifier.Quote(value.Name)}::numeric";
         }
 
         var labels = rule.Labels.Select(l => Column(l, "labels")).ToList();
@@ -112,35 +139,23 @@ public static class MetricRecorder
             ? $"({alias}.{SqlIdentifier.Quote(time.Name)}::timestamp AT TIME ZONE 'UTC')"
             : $"{alias}.{SqlIdentifier.Quote(time.Name)}";
 
-        var staging = BatchLoader.StagingSource(prepared);
-        var keyMatch = string.Join(" AND ", prepared.PrimaryKey.Select(k => $"m.{SqlIdentifier.Quote(k)} = s.{SqlIdentifier.Quote(k)}"));
         return $"""
+            CREATE TEMP TABLE {Deltas} ON COMMIT DROP AS
             WITH c AS (
-                SELECT {TimeOf("s")} AS at, {string.Format(System.Globalization.CultureInfo.InvariantCulture, valueExpression, "s")} AS v, {LabelsOf("s")} AS labels, 1 AS sign
-                FROM {staging}
-                WHERE NOT s._deleted AND NOT EXISTS (SELECT 1 FROM {Matched} m WHERE {keyMatch} AND NOT m._applies)
+                SELECT {TimeOf("a")} AS at, {string.Format(System.Globalization.CultureInfo.InvariantCulture, valueExpression, "a")} AS v, {LabelsOf("a")} AS labels, 1 AS sign
+                FROM {After} a WHERE a.{TargetTableManager.DeletedAtColumn} IS NULL
                 UNION ALL
-                SELECT {TimeOf("t")}, {string.Format(System.Globalization.CultureInfo.InvariantCulture, valueExpression, "t")}, {LabelsOf("t")}, -1
-                FROM {Matched} t
-                WHERE t.{TargetTableManager.DeletedAtColumn} IS NULL AND t._applies
+                SELECT {TimeOf("b")}, {string.Format(System.Globalization.CultureInfo.InvariantCulture, valueExpression, "b")}, {LabelsOf("b")}, -1
+                FROM {Before} b WHERE b.{TargetTableManager.DeletedAtColumn} IS NULL
             ),
             g AS (
                 SELECT date_bin(@bucket, at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS ts, labels,
                        sum(sign * v) AS s, sum(sign) AS n, min(v) FILTER (WHERE sign > 0) AS mn, max(v) FILTER (WHERE sign > 0) AS mx
                 FROM c WHERE at IS NOT NULL AND v IS NOT NULL GROUP BY 1, 2
-            ),
-            ins AS (
-                INSERT INTO daedalus.metric_series (name, labels) SELECT DISTINCT @name, labels FROM g
-                ON CONFLICT (name, labels) DO NOTHING RETURNING id, labels
-            ),
-            series AS (
-                SELECT id, labels FROM ins
-                UNION ALL SELECT id, labels FROM daedalus.metric_series WHERE name = @name AND labels IN (SELECT labels FROM g)
             )
-            INSERT INTO daedalus.metric_points AS p (series_id, ts, sum, count, min, max)
-            SELECT series.id, g.ts, g.s, g.n, g.mn, g.mx FROM g JOIN series ON series.labels = g.labels
-            ON CONFLICT (series_id, ts) DO UPDATE SET sum = p.sum + EXCLUDED.sum, count = p.count + EXCLUDED.count,
-                min = LEAST(p.min, EXCLUDED.min), max = GREATEST(p.max, EXCLUDED.max)
+            SELECT * FROM g WHERE s <> 0 OR n <> 0 OR mn IS NOT NULL;
+            {SeriesThenPoints("@name")}
+            DROP TABLE {Deltas};
             """;
     }
 }

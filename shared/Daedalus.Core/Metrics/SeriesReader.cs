@@ -41,11 +41,11 @@ public sealed class SeriesReader
     {
         var value = aggregate switch
         {
-            "sum" => "sum(p.sum)",
+            "sum" => "sum(p.sum)::double precision",
             "count" => "sum(p.count)::double precision",
-            "avg" => "sum(p.sum) / NULLIF(sum(p.count), 0)",
-            "min" => "min(p.min)",
-            "max" => "max(p.max)",
+            "avg" => "(sum(p.sum) / NULLIF(sum(p.count), 0))::double precision",
+            "min" => "min(p.min)::double precision",
+            "max" => "max(p.max)::double precision",
             _ => throw new ArgumentOutOfRangeException(nameof(aggregate), aggregate, "unknown aggregate"),
         };
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

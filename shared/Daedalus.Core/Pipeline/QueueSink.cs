@@ -12,12 +12,14 @@ public sealed class QueueSink : IBatchSink
     private readonly IBatchQueue _queue;
     private readonly CursorStore _cursors;
     private readonly BatchPreparer _preparer;
+    private readonly EnqueuedBatchStore _enqueued;
 
-    public QueueSink(IBatchQueue queue, CursorStore cursors, BatchPreparer preparer)
+    public QueueSink(IBatchQueue queue, CursorStore cursors, BatchPreparer preparer, EnqueuedBatchStore enqueued)
     {
         _queue = queue;
         _cursors = cursors;
         _preparer = preparer;
+        _enqueued = enqueued;
     }
 
     /// <summary>QA, renames and protection happen here, before the queue: protected columns never travel in clear.</summary>
@@ -30,7 +32,18 @@ public sealed class QueueSink : IBatchSink
     public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)
     {
         var batch = staged.Prepared is null ? staged.Batch : BatchPreparer.ToProtected(staged.Prepared);
-        await _queue.EnqueueAsync(batch, cancellationToken);
+        // Recorded before the send: the run then waits for this batch, and a batch storage loses is noticed.
+        await _enqueued.RecordQueuedAsync(batch, cancellationToken);
+        try
+        {
+            await _queue.EnqueueAsync(batch, cancellationToken);
+        }
+        catch
+        {
+            await _enqueued.ForgetAsync(batch.BatchId, CancellationToken.None);
+            throw;
+        }
+
         if (batch.CursorTo is not null)
         {
             await _cursors.AdvanceAsync(batch.Source, batch.Stream, batch.CursorTo, cancellationToken);

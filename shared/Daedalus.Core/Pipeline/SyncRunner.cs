@@ -92,9 +92,20 @@ public sealed class SyncRunner
             return [new StreamSummary(runId, source.Name, "*", Skipped, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, "another puller holds this source's lock")];
         }
 
+        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? beating = null;
         try
         {
+            // Holding the lock, any run of this source still marked running with a stale heartbeat is one whose process died.
+            var abandoned = await _runs.CloseAbandonedAsync(source.Name, RunStore.HeartbeatInterval * 2, cancellationToken);
+            if (abandoned > 0)
+            {
+                _logger.LogWarning("Closed {Count} abandoned run(s) of {Source} as failed (their process stopped)", abandoned, source.Name);
+            }
+
             await _runs.StartAsync(runId, source.Name, trigger, _clock.GetUtcNow(), cancellationToken);
+            beating = BeatAsync(runId, heartbeat.Token);
+            _logger.LogInformation("Run {RunId}: pulling {Source} ({Streams} streams, trigger {Trigger})", runId, source.Name, source.Streams.Count, trigger);
             var plugin = _plugins.Get(source.Plugin);
             var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name));
             var summaries = new List<StreamSummary>();
@@ -122,7 +133,37 @@ public sealed class SyncRunner
         }
         finally
         {
+            await heartbeat.CancelAsync();
+            if (beating is not null)
+            {
+                await beating;
+            }
+
             await lockConnection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    /// <summary>Heartbeats the run until cancelled; a missed beat (database briefly away) is retried next interval.</summary>
+    private async Task BeatAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(RunStore.HeartbeatInterval, _clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await _runs.HeartbeatAsync(runId, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning("Heartbeat of run {RunId} failed: {Error}", runId, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended.
         }
     }
 
@@ -134,6 +175,7 @@ public sealed class SyncRunner
         string status = RunStore.Succeeded;
         string? error = null;
         var cursor = stream.Mode == SyncMode.Incremental ? await _cursors.GetAsync(source.Name, stream.Name, cancellationToken) : null;
+        var idScope = stream.Mode == SyncMode.Full ? $"run:{runId:N}" : $"generation:{await _cursors.GetGenerationAsync(source.Name, stream.Name, cancellationToken)}";
         var lastCursor = cursor;
         try
         {
@@ -146,7 +188,7 @@ public sealed class SyncRunner
                 {
                     try
                     {
-                        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, runId, cursor, stream.Mode == SyncMode.Full, _options.MaxBatchRows, _clock, producerCancellation.Token))
+                        await foreach (var batch in Batcher.BatchAsync(pages, source.Name, schema, runId, cursor, idScope, _options.MaxBatchRows, _clock, producerCancellation.Token))
                         {
                             await channel.Writer.WriteAsync(await sink.StageAsync(batch, source, producerCancellation.Token), producerCancellation.Token);
                         }

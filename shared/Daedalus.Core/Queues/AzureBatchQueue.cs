@@ -70,9 +70,40 @@ public sealed class AzureBatchQueue : IBatchQueue
         }
     }
 
-    public async Task EnqueueAsync(Batch batch, CancellationToken cancellationToken)
+    public Task EnqueueAsync(Batch batch, CancellationToken cancellationToken) =>
+        RecreatingAsync(() => EnqueueOnceAsync(batch, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Sends a delivery again as a new message, visible after <paramref name="delay"/>: an infrastructure failure is
+    /// retried this way so it does not spend the message's dequeue count. The caller completes the original.
+    /// </summary>
+    public Task RequeueAsync(IncomingBatchMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+        RecreatingAsync(
+            async () => await Batches.SendMessageAsync(new BinaryData(message.Body), visibilityTimeout: delay, timeToLive: NeverExpires, cancellationToken),
+            cancellationToken);
+
+    /// <summary>
+    /// Runs a storage call; when the queue or the container is gone (a wiped or re-created storage account), creates
+    /// them again and retries once, instead of stalling for good on 404s.
+    /// </summary>
+    public async Task RecreatingAsync(Func<Task> call, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
+        try
+        {
+            await call();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode is "QueueNotFound" or "ContainerNotFound")
+        {
+            _logger.LogWarning("Storage answered {ErrorCode}: creating the queues and the claim-check container again", ex.ErrorCode);
+            _created = false;
+            await EnsureCreatedAsync(cancellationToken);
+            await call();
+        }
+    }
+
+    private async Task EnqueueOnceAsync(Batch batch, CancellationToken cancellationToken)
+    {
         var envelope = BatchEnvelope.Serialize(batch);
         if (envelope.Length <= _options.ClaimCheckThresholdBytes)
         {
@@ -113,9 +144,11 @@ public sealed class AzureBatchQueue : IBatchQueue
         await ClaimChecks.GetBlobClient(claimCheck.Blob).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 
     /// <summary>Writes the delivery to the poison queue with its error. The caller completes (deletes) the original.</summary>
-    public async Task MoveToPoisonAsync(IncomingBatchMessage message, MessageHeader? header, string error, CancellationToken cancellationToken)
+    public Task MoveToPoisonAsync(IncomingBatchMessage message, MessageHeader? header, string error, CancellationToken cancellationToken) =>
+        RecreatingAsync(() => MoveToPoisonOnceAsync(message, header, error, cancellationToken), cancellationToken);
+
+    private async Task MoveToPoisonOnceAsync(IncomingBatchMessage message, MessageHeader? header, string error, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
         var original = message.Body.ToArray();
         var record = new PoisonRecord(error, _clock.GetUtcNow(), message.DequeueCount, message.MessageId, header?.BatchId, header?.Source, header?.Stream, original, null);
         var payload = QueueWireFormat.PoisonMessage(record);
@@ -187,10 +220,16 @@ public sealed class AzureBatchQueue : IBatchQueue
 
     public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
-        var batches = await Batches.GetPropertiesAsync(cancellationToken);
-        var poison = await Poison.GetPropertiesAsync(cancellationToken);
-        return new QueueDepth(batches.Value.ApproximateMessagesCount, poison.Value.ApproximateMessagesCount);
+        QueueDepth? depth = null;
+        await RecreatingAsync(
+            async () =>
+            {
+                var batches = await Batches.GetPropertiesAsync(cancellationToken);
+                var poison = await Poison.GetPropertiesAsync(cancellationToken);
+                depth = new QueueDepth(batches.Value.ApproximateMessagesCount, poison.Value.ApproximateMessagesCount);
+            },
+            cancellationToken);
+        return depth!;
     }
 
     private static Task SendAsync(QueueClient queue, ReadOnlySpan<byte> payload, CancellationToken cancellationToken) =>

@@ -22,16 +22,21 @@ public sealed class BatchMessageHandler
     private readonly BatchPreparer _preparer;
     private readonly BatchLoader _loader;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly EnqueuedBatchStore _enqueued;
     private readonly QueueOptions _options;
     private readonly ILogger<BatchMessageHandler> _logger;
 
-    public BatchMessageHandler(AzureBatchQueue queue, SourceCatalog catalog, BatchPreparer preparer, BatchLoader loader, NpgsqlDataSource dataSource, IOptions<QueueOptions> options, ILogger<BatchMessageHandler> logger)
+    // Infrastructure retries of a batch in this process, for the backoff (a re-sent message starts a new dequeue count).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _infrastructureRetries = new(StringComparer.Ordinal);
+
+    public BatchMessageHandler(AzureBatchQueue queue, SourceCatalog catalog, BatchPreparer preparer, BatchLoader loader, NpgsqlDataSource dataSource, EnqueuedBatchStore enqueued, IOptions<QueueOptions> options, ILogger<BatchMessageHandler> logger)
     {
         _queue = queue;
         _catalog = catalog;
         _preparer = preparer;
         _loader = loader;
         _dataSource = dataSource;
+        _enqueued = enqueued;
         _options = options.Value;
         _logger = logger;
     }
@@ -71,23 +76,63 @@ public sealed class BatchMessageHandler
                 await _queue.DeleteClaimCheckAsync(claimCheck, cancellationToken);
             }
 
-            _logger.LogDebug("Batch {BatchId} ({Source}/{Stream}) loaded {Loaded} rows; already loaded: {AlreadyLoaded}", batch.BatchId, batch.Source, batch.Stream, result.Loaded, result.AlreadyLoaded);
+            _infrastructureRetries.TryRemove(batch.BatchId, out _);
+            _logger.LogInformation("Batch {BatchId} ({Source}/{Stream}, sequence {Sequence}) loaded {Loaded} of {Rows} rows, {Quarantined} quarantined, {Stale} stale; already loaded: {AlreadyLoaded}", batch.BatchId, batch.Source, batch.Stream, batch.Sequence, result.Loaded, result.Rows, result.Quarantined, result.Stale, result.AlreadyLoaded);
             return BatchMessageOutcome.Loaded;
         }
         catch (BatchFormatException ex)
         {
-            await _queue.MoveToPoisonAsync(message, header, ex.Message, cancellationToken);
+            await PoisonAsync(message, header, ex.Message, cancellationToken);
             return BatchMessageOutcome.Poisoned;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && IsInfrastructure(ex))
+        {
+            // PostgreSQL or storage is down: not the batch's fault, so it must not spend the batch's delivery budget.
+            var key = header?.BatchId ?? message.MessageId;
+            var attempt = _infrastructureRetries.AddOrUpdate(key, 1, (_, n) => n + 1);
+            var delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(2).Ticks << Math.Min(attempt - 1, 20), _options.MaxInfrastructureRetryDelay.Ticks));
+            _logger.LogWarning("Batch {BatchId} ({Source}/{Stream}) hit an infrastructure failure ({Error}); sent again to retry in {Delay} (attempt {Attempt}, not counted toward {MaxDequeueCount})", header?.BatchId, header?.Source, header?.Stream, Describe(ex), delay, attempt, _options.MaxDequeueCount);
+            await _queue.RequeueAsync(message, delay, cancellationToken);
+            return BatchMessageOutcome.Deferred;
         }
         catch (Exception ex) when (ex is not OperationCanceledException && message.DequeueCount >= _options.MaxDequeueCount)
         {
-            await _queue.MoveToPoisonAsync(message, header, $"{ex.GetType().Name}: {ex.Message}", cancellationToken);
+            await PoisonAsync(message, header, Describe(ex), cancellationToken);
             return BatchMessageOutcome.Poisoned;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Message {MessageId} (batch {BatchId}) failed on delivery {DequeueCount} of {MaxDequeueCount}; it will be retried", message.MessageId, header?.BatchId, message.DequeueCount, _options.MaxDequeueCount);
+            _logger.LogWarning("Message {MessageId} (batch {BatchId}) failed on delivery {DequeueCount} of {MaxDequeueCount}; it will be retried: {Error}", message.MessageId, header?.BatchId, message.DequeueCount, _options.MaxDequeueCount, Describe(ex));
             throw;
+        }
+    }
+
+    /// <summary>PostgreSQL or storage failed, not the batch (connection refused or broken, server shutting down, 5xx from storage).</summary>
+    public static bool IsInfrastructure(Exception ex) => ex switch
+    {
+        Azure.RequestFailedException storage => storage.Status is 0 or 408 or 429 or >= 500,
+        HttpRequestException => true,
+        _ => PostgresFailure.IsInfrastructure(ex),
+    };
+
+    /// <summary>Type and message only: never a stack of inner exceptions that may quote data.</summary>
+    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {ex.Message}";
+
+    private async Task PoisonAsync(IncomingBatchMessage message, MessageHeader? header, string error, CancellationToken cancellationToken)
+    {
+        await _queue.MoveToPoisonAsync(message, header, error, cancellationToken);
+        if (header?.BatchId is { } batchId)
+        {
+            _infrastructureRetries.TryRemove(batchId, out _);
+            try
+            {
+                await _enqueued.MarkPoisonedAsync(batchId, error, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The poison entry exists; the run is settled by the next sweep once the database answers.
+                _logger.LogWarning("Could not record batch {BatchId} as poisoned: {Error}", batchId, Describe(ex));
+            }
         }
     }
 

@@ -8,4 +8,10 @@ public enum BatchMessageOutcome
 
     /// <summary>Moved to the poison queue with its error; the delivery is complete.</summary>
     Poisoned,
+
+    /// <summary>
+    /// The infrastructure failed (PostgreSQL or storage unreachable), not the batch: sent again as a new message with
+    /// a backoff delay, so the outage does not spend its dequeue count; the delivery is complete.
+    /// </summary>
+    Deferred,
 }

@@ -31,6 +31,20 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A batch recorded as queued this long ago, while the queue holds no message at all, was lost by storage: it is
+    /// marked lost and its stream re-pulled from the batch's cursor_from.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan LostAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Longest wait before an infrastructure failure (PostgreSQL or storage down) is retried. Such retries do not
+    /// count toward <see cref="MaxDequeueCount"/>: the message is sent again with a delay doubling from 2 s up to this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MaxInfrastructureRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Messages fetched per receive (host.json <c>batchSize</c>; the storage limit is 32).</summary>
     [Range(1, 32)]
     public int BatchSize { get; set; } = 16;

@@ -71,7 +71,9 @@ public sealed class QueueWorker : BackgroundService
                 QueueMessage[] messages;
                 try
                 {
-                    messages = (await _queue.Batches.ReceiveMessagesAsync(wanted, _options.VisibilityTimeout, stoppingToken)).Value;
+                    QueueMessage[] received = [];
+                    await _queue.RecreatingAsync(async () => received = (await _queue.Batches.ReceiveMessagesAsync(wanted, _options.VisibilityTimeout, stoppingToken)).Value, stoppingToken);
+                    messages = received;
                 }
                 finally
                 {

@@ -20,17 +20,19 @@ public sealed class Scheduler
     private readonly SourceCatalog _catalog;
     private readonly SyncRunner _runner;
     private readonly QueueSink _sink;
+    private readonly RunSupervisor _supervisor;
     private readonly AzureBatchQueue _queue;
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
     private readonly ILogger<Scheduler> _logger;
     private readonly string _queueName;
 
-    public Scheduler(SourceCatalog catalog, SyncRunner runner, QueueSink sink, AzureBatchQueue queue, NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<QueueOptions> queueOptions, ILogger<Scheduler> logger)
+    public Scheduler(SourceCatalog catalog, SyncRunner runner, QueueSink sink, RunSupervisor supervisor, AzureBatchQueue queue, NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<QueueOptions> queueOptions, ILogger<Scheduler> logger)
     {
         _catalog = catalog;
         _runner = runner;
         _sink = sink;
+        _supervisor = supervisor;
         _queue = queue;
         _dataSource = dataSource;
         _clock = clock;
@@ -41,9 +43,18 @@ public sealed class Scheduler
     /// <summary>Identifies this instance in <c>schedule_state.claimed_by</c>.</summary>
     public string InstanceId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>One full tick: queue depth gauges, then every due source pulled (concurrently). Returns what was pulled.</summary>
+    /// <summary>One full tick: run supervision (dead runs, lost batches), queue depth gauges, then every due source pulled (concurrently). Returns what was pulled.</summary>
     public async Task<IReadOnlyList<StreamSummary>> TickAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await _supervisor.SuperviseAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning("Run supervision failed this tick: {Error}", ex.Message);
+        }
+
         await RecordQueueDepthAsync(cancellationToken);
         var due = await ClaimDueAsync(_clock.GetUtcNow(), cancellationToken);
         var pulls = await Task.WhenAll(due.Select(d => PullAsync(d, cancellationToken)));

@@ -9,12 +9,21 @@ using NpgsqlTypes;
 namespace Daedalus.Storage;
 
 /// <summary>
-/// Loads a prepared batch in ONE transaction: ledger row (the idempotency guard), binary COPY into a
-/// staging table, merge into the target by primary key (never overwriting a newer cursor value),
-/// quarantine rows, metric points, run counters and, for in-process syncs, the stream cursor.
+/// Loads a prepared batch in ONE transaction: ledger row (the idempotency guard), binary COPY into a staging table,
+/// merge into the target by primary key (never overwriting a newer cursor value), quarantine rows, metric points,
+/// run counters and, for in-process syncs, the stream cursor.
+/// <para>
+/// Rows are isolated: when PostgreSQL refuses the data of some row (a value out of range, a NOT NULL or CHECK
+/// violation, an index row too large...), the batch is split in halves under savepoints until the refused rows are
+/// alone; they go to <c>daedalus.quarantine</c> with the SQLSTATE and the column, and every other row loads.
+/// Errors never carry a cell value (see <see cref="PostgresFailure"/>).
+/// </para>
 /// </summary>
 public sealed class BatchLoader
 {
+    private const string StagingName = "daedalus_staging";
+    private const string RowsSavepoint = "daedalus_rows";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TargetTableManager _tables;
 
@@ -28,10 +37,12 @@ public sealed class BatchLoader
     {
         var started = Stopwatch.GetTimestamp();
         var batch = prepared.Batch;
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var total = prepared.Rows.Count + prepared.Quarantined.Count;
         try
         {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
             // The ledger insert comes first: a concurrent or redelivered copy of this batch blocks here, then finds it done.
             var inserted = await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -39,38 +50,45 @@ public sealed class BatchLoader
                 VALUES (@BatchId, @RunId, @Source, @Stream, @Sequence, @Rows, @CursorFrom, @CursorTo)
                 ON CONFLICT (batch_id) DO NOTHING
                 """,
-                new { batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence, Rows = prepared.Rows.Count + prepared.Quarantined.Count, batch.CursorFrom, batch.CursorTo },
+                new { batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence, Rows = total, batch.CursorFrom, batch.CursorTo },
                 transaction,
                 cancellationToken: cancellationToken));
             if (inserted == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return LoadResult.Skipped(batch.BatchId, prepared.Rows.Count + prepared.Quarantined.Count);
+                await SettleSkippedAsync(connection, prepared, cancellationToken);
+                return LoadResult.Skipped(batch.BatchId, total);
             }
 
+            var quarantined = new List<QuarantinedRow>(prepared.Quarantined);
             var loaded = 0;
+            var deleted = 0;
+            var rejectedAtLoad = 0;
+            string? layout = null;
             if (prepared.Rows.Count > 0)
             {
-                await _tables.EnsureAsync(connection, transaction, prepared.Target.Schema, prepared.Target.Table, prepared.Columns, prepared.PrimaryKey, cancellationToken);
-                loaded = await TryCopyNewRowsAsync(connection, transaction, prepared, cancellationToken)
-                    ?? await StageAndMergeAsync(connection, transaction, prepared, cancellationToken);
+                layout = await _tables.EnsureAsync(connection, transaction, batch.Stream, prepared.Target.Schema, prepared.Target.Table, prepared.Columns, prepared.PrimaryKey, prepared.CursorColumn, cancellationToken);
+                var before = quarantined.Count;
+                loaded = await LoadIsolatedAsync(connection, transaction, prepared, Segment.Of(prepared.Rows), quarantined, cancellationToken);
+                rejectedAtLoad = quarantined.Count - before;
+                deleted = rejectedAtLoad == 0 ? prepared.DeletedCount : prepared.Rows.Count(r => r.IsDeleted) - quarantined.Skip(before).Count(q => q.Deleted);
             }
 
-            if (prepared.Quarantined.Count > 0)
+            if (quarantined.Count > 0)
             {
-                await QuarantineAsync(connection, transaction, prepared, cancellationToken);
+                await QuarantineAsync(connection, transaction, prepared, quarantined, cancellationToken);
             }
 
-            var deleted = prepared.DeletedCount;
-            var stale = prepared.Rows.Count - loaded;
+            var stale = prepared.Rows.Count - rejectedAtLoad - loaded;
             var duration = Stopwatch.GetElapsedTime(started);
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE daedalus.batches SET loaded = @loaded, quarantined = @quarantined, deleted = @deleted, stale = @stale, duration_ms = @ms WHERE batch_id = @id;
                 UPDATE daedalus.runs SET rows_loaded = rows_loaded + @loaded, rows_quarantined = rows_quarantined + @quarantined,
                     rows_deleted = rows_deleted + @deleted WHERE id = @run;
+                UPDATE daedalus.enqueued_batches SET state = 'loaded', error = NULL, settled_at = now() WHERE batch_id = @id;
                 """,
-                new { id = batch.BatchId, run = batch.RunId, loaded, quarantined = prepared.Quarantined.Count, deleted, stale, ms = (int)duration.TotalMilliseconds },
+                new { id = batch.BatchId, run = batch.RunId, loaded, quarantined = quarantined.Count, deleted, stale, ms = (int)duration.TotalMilliseconds },
                 transaction,
                 cancellationToken: cancellationToken));
             if (prepared.AdvanceCursor && batch.CursorTo is not null)
@@ -79,8 +97,17 @@ public sealed class BatchLoader
             }
 
             await transaction.CommitAsync(cancellationToken);
-            Telemetry.DaedalusInstruments.RecordLoad(batch.Source, batch.Stream, loaded, prepared.Quarantined.Count, duration);
-            return new LoadResult(batch.BatchId, false, prepared.Rows.Count + prepared.Quarantined.Count, loaded, stale, deleted, prepared.Quarantined.Count, duration);
+            _tables.Remember(layout);
+            await RunStore.SettleAsync(connection, batch.RunId, cancellationToken);
+            Telemetry.DaedalusInstruments.RecordLoad(batch.Source, batch.Stream, loaded, quarantined.Count, duration);
+            return new LoadResult(batch.BatchId, false, total, loaded, stale, deleted, quarantined.Count, duration);
+        }
+        catch (PostgresException ex)
+        {
+            Telemetry.DaedalusInstruments.RecordFailure(batch.Source, batch.Stream);
+            _tables.Forget();
+            throw new BatchLoadException(
+                $"{batch.Source}/{batch.Stream}: PostgreSQL refused batch {batch.BatchId}: {PostgresFailure.Describe(ex)}", ex.SqlState, PostgresFailure.IsInfrastructure(ex));
         }
         catch
         {
@@ -90,15 +117,85 @@ public sealed class BatchLoader
         }
     }
 
-    private static async Task<int> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    /// <summary>
+    /// An already loaded batch (redelivery, or a re-read of identical rows): nothing to write but the bookkeeping a
+    /// load would have done. The stream cursor still moves to the batch's end (else a stream whose every batch was
+    /// already loaded would re-read from the same place forever), and a queued batch is settled as loaded.
+    /// </summary>
+    private static async Task SettleSkippedAsync(NpgsqlConnection connection, PreparedBatch prepared, CancellationToken cancellationToken)
     {
-        await CopyToStagingAsync(connection, transaction, prepared, cancellationToken);
-        if (prepared.Metrics.Count > 0)
+        var batch = prepared.Batch;
+        if (prepared.AdvanceCursor && batch.CursorTo is not null)
         {
-            await MetricRecorder.RecordBatchAsync(connection, transaction, prepared, cancellationToken);
+            await CursorStore.AdvanceAsync(connection, null, batch.Source, batch.Stream, batch.CursorTo, cancellationToken);
         }
 
-        return await MergeAsync(connection, transaction, prepared, cancellationToken);
+        var settled = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE daedalus.enqueued_batches SET state = 'loaded', error = NULL, settled_at = now() WHERE batch_id = @id AND state <> 'loaded'",
+            new { id = batch.BatchId },
+            cancellationToken: cancellationToken));
+        if (settled > 0)
+        {
+            await RunStore.SettleAsync(connection, batch.RunId, cancellationToken);
+        }
+    }
+
+    /// <summary>Loads <paramref name="rows"/>; on a row-level refusal, splits them until the refused rows are alone and quarantined.</summary>
+    private static async Task<int> LoadIsolatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, List<QuarantinedRow> quarantined, CancellationToken cancellationToken)
+    {
+        await transaction.SaveAsync(RowsSavepoint, cancellationToken);
+        try
+        {
+            var loaded = await TryCopyNewRowsAsync(connection, transaction, prepared, rows, cancellationToken)
+                ?? await StageAndMergeAsync(connection, transaction, prepared, rows, cancellationToken);
+            await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
+            return loaded;
+        }
+        catch (PostgresException ex) when (PostgresFailure.IsRowLevel(ex))
+        {
+            await transaction.RollbackAsync(RowsSavepoint, cancellationToken);
+            await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
+            if (rows.Count == 1)
+            {
+                var row = rows[0];
+                quarantined.Add(new QuarantinedRow(
+                    RowLoadCheck.RuleName,
+                    $"stream {prepared.Batch.Stream}: PostgreSQL refused the row: {PostgresFailure.Describe(ex)}",
+                    QuarantineRowJson.Write(prepared.Columns, row.Values),
+                    row.IsDeleted));
+                return 0;
+            }
+
+            // Halves in source order, so the later version of a key still wins when the two land in different halves.
+            var (first, second) = rows.Split();
+            return await LoadIsolatedAsync(connection, transaction, prepared, first, quarantined, cancellationToken)
+                + await LoadIsolatedAsync(connection, transaction, prepared, second, quarantined, cancellationToken);
+        }
+    }
+
+    private static async Task<int> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
+    {
+        await CopyToStagingAsync(connection, transaction, prepared, rows, cancellationToken);
+
+        // One merge at a time per target table: the metric snapshots below must see the table as the merge will find
+        // it, and merges of overlapping keys in different orders would otherwise deadlock. COPY above stays concurrent.
+        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext(@name))", new { name = "daedalus.merge." + target }, transaction, cancellationToken: cancellationToken));
+        var source = StagingSource(prepared);
+        if (prepared.Metrics.Count > 0)
+        {
+            await MetricRecorder.SnapshotBeforeAsync(connection, transaction, prepared, source, cancellationToken);
+        }
+
+        var merged = await MergeAsync(connection, transaction, prepared, source, cancellationToken);
+        if (prepared.Metrics.Count > 0)
+        {
+            await MetricRecorder.RecordBatchAsync(connection, transaction, prepared, source, cancellationToken);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE {StagingName}", transaction: transaction, cancellationToken: cancellationToken));
+        return merged;
     }
 
     /// <summary>
@@ -109,14 +206,14 @@ public sealed class BatchLoader
     /// needs the staging table. A concurrent insert of one of the keys makes the COPY fail; it is rolled back
     /// to a savepoint and the batch takes the merge path. Returns null when the fast path was not taken.
     /// </summary>
-    private static async Task<int?> TryCopyNewRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    private static async Task<int?> TryCopyNewRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
     {
-        if (prepared.HasDuplicateKeys || prepared.Metrics.Count > 0 || prepared.PrimaryKey.Count != 1)
+        if (prepared.HasDuplicateKeys || prepared.Metrics.Count > 0 || prepared.PrimaryKey.Count != 1 || HasNumericText(prepared, rows))
         {
             return null;
         }
 
-        var keyIndex = prepared.Columns.ToList().FindIndex(c => c.Name == prepared.PrimaryKey[0]);
+        var keyIndex = IndexOf(prepared, prepared.PrimaryKey[0]);
         var keyType = prepared.Columns[keyIndex].Type;
         var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
         var key = SqlIdentifier.Quote(prepared.PrimaryKey[0]);
@@ -124,9 +221,9 @@ public sealed class BatchLoader
         if (keyType == ColumnType.Integer)
         {
             long min = long.MaxValue, max = long.MinValue;
-            foreach (var row in prepared.Rows)
+            for (var i = 0; i < rows.Count; i++)
             {
-                var value = (long)row.Values[keyIndex]!;
+                var value = (long)rows[i].Values[keyIndex]!;
                 min = Math.Min(min, value);
                 max = Math.Max(max, value);
             }
@@ -137,7 +234,12 @@ public sealed class BatchLoader
         }
         else if (keyType == ColumnType.Text)
         {
-            var keys = prepared.Rows.Select(r => (string)r.Values[keyIndex]!).ToArray();
+            var keys = new string[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                keys[i] = (string)rows[i].Values[keyIndex]!;
+            }
+
             allNew = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 $"SELECT NOT EXISTS (SELECT 1 FROM {target} WHERE {key} = ANY(@keys))", new { keys }, transaction, cancellationToken: cancellationToken));
         }
@@ -151,17 +253,24 @@ public sealed class BatchLoader
             return null;
         }
 
+        var cursorIndex = prepared.CursorColumn is null ? -1 : IndexOf(prepared, prepared.CursorColumn);
         await transaction.SaveAsync("daedalus_direct_copy", cancellationToken);
         try
         {
             var names = prepared.Columns.Select(c => SqlIdentifier.Quote(c.Name))
                 .Append(TargetTableManager.BatchColumn).Append(TargetTableManager.DeletedAtColumn);
+            if (cursorIndex >= 0)
+            {
+                names = names.Append(TargetTableManager.DeletedCursorColumn);
+            }
+
             var types = prepared.Columns.Select(c => PostgresTypes.DbType(c.Type)).ToArray();
             var deletedAt = DateTime.UtcNow;
             await using (var importer = await connection.BeginBinaryImportAsync($"COPY {target} ({string.Join(", ", names)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
-                foreach (var row in prepared.Rows)
+                for (var r = 0; r < rows.Count; r++)
                 {
+                    var row = rows[r];
                     await importer.StartRowAsync(cancellationToken);
                     for (var i = 0; i < types.Length; i++)
                     {
@@ -170,13 +279,17 @@ public sealed class BatchLoader
 
                     await importer.WriteAsync(prepared.Batch.BatchId, NpgsqlDbType.Text, cancellationToken);
                     await WriteValueAsync(importer, row.IsDeleted ? deletedAt : null, NpgsqlDbType.TimestampTz, cancellationToken);
+                    if (cursorIndex >= 0)
+                    {
+                        await WriteValueAsync(importer, row.IsDeleted ? row.Values[cursorIndex] : null, types[cursorIndex], cancellationToken);
+                    }
                 }
 
                 await importer.CompleteAsync(cancellationToken);
             }
 
             await transaction.ReleaseAsync("daedalus_direct_copy", cancellationToken);
-            return prepared.Rows.Count;
+            return rows.Count;
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -185,47 +298,58 @@ public sealed class BatchLoader
         }
     }
 
-    private const string StagingName = "daedalus_staging";
-
     /// <summary>
-    /// The staging rows as a merge source, aliased <c>s</c>. Within a batch the newest version of a key
-    /// wins (only sorted when the batch really has repeated keys).
+    /// The staging rows as a merge source, aliased <c>s</c>. Within a batch the newest version of a key wins: the
+    /// highest cursor value, and among equal cursor values the last in source order (only sorted when the batch
+    /// really has repeated keys).
     /// </summary>
     internal static string StagingSource(PreparedBatch prepared)
     {
         if (!prepared.HasDuplicateKeys)
         {
-            return $"{StagingName} s";
+            return StagingName;
         }
 
         var keys = string.Join(", ", prepared.PrimaryKey.Select(SqlIdentifier.Quote));
         var order = prepared.CursorColumn is null ? "" : $", {SqlIdentifier.Quote(prepared.CursorColumn)} DESC NULLS LAST";
-        return $"(SELECT DISTINCT ON ({keys}) * FROM {StagingName} ORDER BY {keys}{order}) s";
+        return $"(SELECT DISTINCT ON ({keys}) * FROM {StagingName} ORDER BY {keys}{order}, _ord DESC)";
     }
 
-    private static async Task CopyToStagingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    private static async Task CopyToStagingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
     {
-        var columns = string.Join(", ", prepared.Columns.Select(c => $"{SqlIdentifier.Quote(c.Name)} {PostgresTypes.SqlType(c.Type)}"));
+        // Decimals beyond System.Decimal travel as text and are cast once in the staging table (rare; exact).
+        var bigNumeric = prepared.Columns.Select((c, i) => c.Type == ColumnType.Decimal && ColumnHasNumericText(rows, i)).ToArray();
+        var columns = string.Join(", ", prepared.Columns.Select((c, i) => $"{SqlIdentifier.Quote(c.Name)} {(bigNumeric[i] ? "text" : PostgresTypes.SqlType(c.Type))}"));
         await connection.ExecuteAsync(new CommandDefinition(
-            $"CREATE TEMP TABLE {StagingName} ({columns}, _deleted boolean NOT NULL) ON COMMIT DROP",
+            $"CREATE TEMP TABLE {StagingName} ({columns}, _deleted boolean NOT NULL, _ord integer NOT NULL) ON COMMIT DROP",
             transaction: transaction,
             cancellationToken: cancellationToken));
-        var types = prepared.Columns.Select(c => PostgresTypes.DbType(c.Type)).ToArray();
-        var copy = $"COPY {StagingName} ({string.Join(", ", prepared.Columns.Select(c => SqlIdentifier.Quote(c.Name)))}, _deleted) FROM STDIN (FORMAT BINARY)";
-        await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
-        foreach (var row in prepared.Rows)
+        var types = prepared.Columns.Select((c, i) => bigNumeric[i] ? NpgsqlDbType.Text : PostgresTypes.DbType(c.Type)).ToArray();
+        var copy = $"COPY {StagingName} ({string.Join(", ", prepared.Columns.Select(c => SqlIdentifier.Quote(c.Name)))}, _deleted, _ord) FROM STDIN (FORMAT BINARY)";
+        await using (var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken))
         {
-            await importer.StartRowAsync(cancellationToken);
-            var values = row.Values;
-            for (var i = 0; i < types.Length; i++)
+            for (var r = 0; r < rows.Count; r++)
             {
-                await WriteValueAsync(importer, values[i], types[i], cancellationToken);
+                var row = rows[r];
+                await importer.StartRowAsync(cancellationToken);
+                var values = row.Values;
+                for (var i = 0; i < types.Length; i++)
+                {
+                    await WriteValueAsync(importer, values[i] is NumericText text ? text.Value : values[i], types[i], cancellationToken);
+                }
+
+                await importer.WriteAsync(row.IsDeleted, NpgsqlDbType.Boolean, cancellationToken);
+                await importer.WriteAsync(r, NpgsqlDbType.Integer, cancellationToken);
             }
 
-            await importer.WriteAsync(row.IsDeleted, NpgsqlDbType.Boolean, cancellationToken);
+            await importer.CompleteAsync(cancellationToken);
         }
 
-        await importer.CompleteAsync(cancellationToken);
+        var casts = prepared.Columns.Where((_, i) => bigNumeric[i]).Select(c => $"ALTER COLUMN {SqlIdentifier.Quote(c.Name)} TYPE numeric USING {SqlIdentifier.Quote(c.Name)}::numeric").ToList();
+        if (casts.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition($"ALTER TABLE {StagingName} {string.Join(", ", casts)}", transaction: transaction, cancellationToken: cancellationToken));
+        }
     }
 
     /// <summary>Typed writes: the generic path caches its converter per type, the object path resolves one per value.</summary>
@@ -241,40 +365,72 @@ public sealed class BatchLoader
         TimeOnly time => importer.WriteAsync(time, type, cancellationToken),
         DateTimeOffset instant => importer.WriteAsync(instant.ToUniversalTime(), type, cancellationToken),
         DateTime instant => importer.WriteAsync(DateTime.SpecifyKind(instant, DateTimeKind.Utc), type, cancellationToken),
+        NumericText text => importer.WriteAsync(text.Value, NpgsqlDbType.Text, cancellationToken),
         _ => importer.WriteAsync(value, type, cancellationToken),
     };
 
-    private static async Task<int> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    /// <summary>
+    /// Upsert by key. The cursor column holds the cursor of the row's values; a delete keeps those values and only
+    /// stamps the soft-delete columns (its own cursor in <see cref="TargetTableManager.DeletedCursorColumn"/>).
+    /// Rules, with e the incoming version and t the stored row:
+    /// values change when e is an update whose cursor is &gt;= t's (no stale overwrite, also on a deleted row: a
+    /// late update fills its values without un-deleting it); a delete applies when its cursor is &gt;= t's and
+    /// &gt;= the delete already recorded; an update un-deletes only when its cursor is newer than the delete.
+    /// </summary>
+    private static async Task<int> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, string source, CancellationToken cancellationToken)
     {
         var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
         var names = prepared.Columns.Select(c => SqlIdentifier.Quote(c.Name)).ToList();
         var keys = prepared.PrimaryKey.Select(SqlIdentifier.Quote).ToList();
-        var nonKeys = prepared.Columns.Select(c => c.Name).Where(n => !prepared.PrimaryKey.Contains(n)).Select(SqlIdentifier.Quote).ToList();
         var cursor = prepared.CursorColumn is null ? null : SqlIdentifier.Quote(prepared.CursorColumn);
+        var nonKeys = prepared.Columns.Select(c => c.Name).Where(n => !prepared.PrimaryKey.Contains(n)).Select(SqlIdentifier.Quote).Where(n => n != cursor).ToList();
+        const string deletedAt = TargetTableManager.DeletedAtColumn;
+        const string deletedCursor = TargetTableManager.DeletedCursorColumn;
+        const string isUpdate = $"EXCLUDED.{deletedAt} IS NULL";
 
-        // A delete keeps the row's last values and only stamps the soft-delete column (and the cursor).
-        var sets = nonKeys.Select(c => c == cursor
-                ? $"{c} = EXCLUDED.{c}"
-                : $"{c} = CASE WHEN EXCLUDED.{TargetTableManager.DeletedAtColumn} IS NULL THEN EXCLUDED.{c} ELSE t.{c} END")
-            .Append($"{TargetTableManager.BatchColumn} = EXCLUDED.{TargetTableManager.BatchColumn}")
-            .Append($"{TargetTableManager.LoadedAtColumn} = EXCLUDED.{TargetTableManager.LoadedAtColumn}")
-            .Append($"{TargetTableManager.DeletedAtColumn} = EXCLUDED.{TargetTableManager.DeletedAtColumn}");
-        var source = StagingSource(prepared);
+        var sets = nonKeys.Select(c => $"{c} = CASE WHEN {isUpdate} THEN EXCLUDED.{c} ELSE t.{c} END").ToList();
+        string insertColumns, insertValues, where;
+        if (cursor is null)
+        {
+            sets.Add($"{deletedAt} = CASE WHEN {isUpdate} THEN NULL ELSE coalesce(t.{deletedAt}, EXCLUDED.{deletedAt}) END");
+            insertColumns = "";
+            insertValues = "";
+            where = "";
+        }
+        else
+        {
+            // The delete recorded on t; rows deleted before this column existed carry it in the cursor column.
+            var recorded = $"coalesce(t.{deletedCursor}, CASE WHEN t.{deletedAt} IS NOT NULL THEN t.{cursor} END)";
+            var undeletes = $"({recorded} IS NULL OR EXCLUDED.{cursor} > {recorded})";
+            if (!prepared.PrimaryKey.Contains(prepared.CursorColumn!))
+            {
+                sets.Add($"{cursor} = CASE WHEN {isUpdate} THEN EXCLUDED.{cursor} ELSE t.{cursor} END");
+            }
+
+            sets.Add($"{deletedAt} = CASE WHEN {isUpdate} THEN CASE WHEN {undeletes} THEN NULL ELSE t.{deletedAt} END ELSE coalesce(t.{deletedAt}, EXCLUDED.{deletedAt}) END");
+            sets.Add($"{deletedCursor} = CASE WHEN {isUpdate} THEN CASE WHEN {undeletes} THEN NULL ELSE {recorded} END ELSE EXCLUDED.{cursor} END");
+            insertColumns = $", {deletedCursor}";
+            insertValues = $", CASE WHEN s._deleted THEN s.{cursor} END";
+            where = $"WHERE (t.{cursor} IS NULL OR EXCLUDED.{cursor} >= t.{cursor}) AND ({isUpdate} OR {recorded} IS NULL OR EXCLUDED.{cursor} >= {recorded})";
+        }
+
+        sets.Add($"{TargetTableManager.BatchColumn} = EXCLUDED.{TargetTableManager.BatchColumn}");
+        sets.Add($"{TargetTableManager.LoadedAtColumn} = EXCLUDED.{TargetTableManager.LoadedAtColumn}");
         var sql = $"""
-            INSERT INTO {target} AS t ({string.Join(", ", names)}, {TargetTableManager.BatchColumn}, {TargetTableManager.LoadedAtColumn}, {TargetTableManager.DeletedAtColumn})
-            SELECT {string.Join(", ", names.Select(n => "s." + n))}, @batch, now(), CASE WHEN s._deleted THEN now() END FROM {source}
+            INSERT INTO {target} AS t ({string.Join(", ", names)}, {TargetTableManager.BatchColumn}, {TargetTableManager.LoadedAtColumn}, {deletedAt}{insertColumns})
+            SELECT {string.Join(", ", names.Select(n => "s." + n))}, @batch, now(), CASE WHEN s._deleted THEN now() END{insertValues} FROM {source} s
             ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", sets)}
-            {(cursor is null ? "" : $"WHERE t.{cursor} IS NULL OR EXCLUDED.{cursor} >= t.{cursor}")}
+            {where}
             """;
         return await connection.ExecuteAsync(new CommandDefinition(sql, new { batch = prepared.Batch.BatchId }, transaction, cancellationToken: cancellationToken));
     }
 
-    private static async Task QuarantineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    private static async Task QuarantineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, IReadOnlyList<QuarantinedRow> quarantined, CancellationToken cancellationToken)
     {
         var batch = prepared.Batch;
         await using var importer = await connection.BeginBinaryImportAsync(
             "COPY daedalus.quarantine (batch_id, run_id, source, stream, rule, reason, row) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in prepared.Quarantined)
+        foreach (var row in quarantined)
         {
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(batch.BatchId, NpgsqlDbType.Text, cancellationToken);
@@ -287,5 +443,58 @@ public sealed class BatchLoader
         }
 
         await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static int IndexOf(PreparedBatch prepared, string column)
+    {
+        for (var i = 0; i < prepared.Columns.Count; i++)
+        {
+            if (prepared.Columns[i].Name == column)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"column '{column}' is not in the batch");
+    }
+
+    private static bool HasNumericText(PreparedBatch prepared, Segment rows)
+    {
+        for (var i = 0; i < prepared.Columns.Count; i++)
+        {
+            if (prepared.Columns[i].Type == ColumnType.Decimal && ColumnHasNumericText(rows, i))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ColumnHasNumericText(Segment rows, int column)
+    {
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (rows[r].Values[column] is NumericText)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A contiguous slice of the batch's rows, split in halves when a load must isolate a refused row.</summary>
+    private readonly record struct Segment(IReadOnlyList<SourceRecord> Rows, int Start, int Count)
+    {
+        public static Segment Of(IReadOnlyList<SourceRecord> rows) => new(rows, 0, rows.Count);
+
+        public SourceRecord this[int index] => Rows[Start + index];
+
+        public (Segment First, Segment Second) Split()
+        {
+            var half = Count / 2;
+            return (new Segment(Rows, Start, half), new Segment(Rows, Start + half, Count - half));
+        }
     }
 }

@@ -12,4 +12,7 @@ public sealed record RunRecord(
     long RowsQuarantined,
     long RowsDeleted,
     int Batches,
-    string? Error);
+    string? Error,
+    int BatchesPoisoned = 0,
+    int BatchesLost = 0,
+    long RowsNotLoaded = 0);

@@ -3,10 +3,26 @@ using Npgsql;
 
 namespace Daedalus.Storage;
 
-/// <summary>Sync history: one row per run, with per-stream detail. Load counters are added by the loader.</summary>
+/// <summary>
+/// Sync history: one row per run, with per-stream detail. Load counters are added by the loader.
+/// <para>
+/// A run's status is what happened: <c>running</c> while a process pulls it (with a heartbeat), <c>loading</c> once
+/// its pull finished while batches it put on the queue are not all settled, then the pull's own outcome
+/// (<c>succeeded</c> / <c>partial</c> / <c>failed</c>), except that any batch poisoned or lost makes it
+/// <c>failed</c>, with the batches and rows that did not load counted. A run whose process died stops heartbeating
+/// and is closed as failed by the next process that looks (<see cref="CloseAbandonedAsync"/>).
+/// </para>
+/// </summary>
 public sealed class RunStore
 {
+    /// <summary>How often a process working on a run proves it is alive.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>A running run whose heartbeat is older than this belongs to a process that died.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(45);
+
     public const string Running = "running";
+    public const string Loading = "loading";
     public const string Succeeded = "succeeded";
     public const string Partial = "partial";
     public const string Failed = "failed";
@@ -23,7 +39,7 @@ public sealed class RunStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO daedalus.runs (id, source, trigger, status, started_at) VALUES (@id, @source, @trigger, @status, @at) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at) VALUES (@id, @source, @trigger, @status, @at, now()) ON CONFLICT (id) DO NOTHING",
             new { id, source, trigger, status = Running, at }, cancellationToken: cancellationToken));
     }
 
@@ -42,12 +58,93 @@ public sealed class RunStore
             new { id, stream, rowsRead, batches, cursorFrom, cursorTo, ms = (long)duration.TotalMilliseconds }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Records how the pull ended. When the run put batches on the queue it becomes <c>loading</c> and settles once
+    /// every batch is loaded, poisoned or lost (<see cref="SettleAsync"/>); otherwise the pull's status is final.
+    /// </summary>
     public async Task FinishAsync(Guid id, string status, string? error, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE daedalus.runs SET status = @status, error = @error, finished_at = @at WHERE id = @id",
+            """
+            UPDATE daedalus.runs r SET pull_status = @status, pull_error = @error, error = @error, heartbeat_at = NULL,
+                status = CASE WHEN q.any THEN 'loading' ELSE @status END,
+                finished_at = CASE WHEN q.any THEN NULL ELSE @at END
+            FROM (SELECT EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id) AS any) q
+            WHERE r.id = @id
+            """,
             new { id, status, error, at }, cancellationToken: cancellationToken));
+        await SettleAsync(connection, id, cancellationToken);
+    }
+
+    /// <summary>Proves the process pulling <paramref name="id"/> is alive.</summary>
+    public async Task HeartbeatAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE daedalus.runs SET heartbeat_at = now() WHERE id = @id AND status = 'running'", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Gives a run its final status once none of its queued batches is still waiting: the pull's status, or failed
+    /// when batches were poisoned or lost (counted, with the rows that did not load). Runs after each settled batch
+    /// (after its transaction commits, so the last of two concurrent loads sees both) and in sweeps.
+    /// </summary>
+    public static Task SettleAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE daedalus.runs r SET
+                batches_poisoned = c.poisoned, batches_lost = c.lost, rows_not_loaded = c.rows_not_loaded,
+                status = CASE WHEN c.queued > 0 THEN 'loading' WHEN c.poisoned + c.lost > 0 THEN 'failed' ELSE r.pull_status END,
+                finished_at = CASE WHEN c.queued > 0 THEN NULL ELSE coalesce(r.finished_at, now()) END,
+                error = nullif(concat_ws('; ', r.pull_error,
+                    CASE WHEN c.poisoned > 0 THEN format('%s batch(es), %s rows, in the poison queue (not loaded; replay them)', c.poisoned, c.poisoned_rows) END,
+                    CASE WHEN c.lost > 0 THEN format('%s batch(es), %s rows, lost by storage (the stream is re-pulled from the hole)', c.lost, c.lost_rows) END), '')
+            FROM (
+                SELECT count(*) FILTER (WHERE state = 'queued') AS queued,
+                       count(*) FILTER (WHERE state = 'poisoned') AS poisoned,
+                       count(*) FILTER (WHERE state = 'lost') AS lost,
+                       coalesce(sum(rows) FILTER (WHERE state = 'poisoned'), 0) AS poisoned_rows,
+                       coalesce(sum(rows) FILTER (WHERE state = 'lost'), 0) AS lost_rows,
+                       coalesce(sum(rows) FILTER (WHERE state IN ('poisoned', 'lost')), 0) AS rows_not_loaded
+                FROM daedalus.enqueued_batches WHERE run_id = @id
+            ) c
+            WHERE r.id = @id AND r.pull_status IS NOT NULL AND r.status IN ('loading', 'succeeded', 'partial', 'failed')
+              AND EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id)
+            """,
+            new { id },
+            cancellationToken: cancellationToken));
+
+    /// <summary>Settles every run still <c>loading</c> (a process may have died between a load's commit and its settle).</summary>
+    public async Task<int> SettleOpenRunsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT id FROM daedalus.runs WHERE status = 'loading'", cancellationToken: cancellationToken))).ToList();
+        foreach (var id in ids)
+        {
+            await SettleAsync(connection, id, cancellationToken);
+        }
+
+        return ids.Count;
+    }
+
+    /// <summary>
+    /// Closes runs whose process died (SIGKILL, crash, host recycled): still <c>running</c> with a heartbeat older
+    /// than <paramref name="staleAfter"/> (of <paramref name="source"/> only, when given). Returns how many.
+    /// </summary>
+    public async Task<int> CloseAbandonedAsync(string? source, TimeSpan staleAfter, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', finished_at = now(),
+                error = format('abandoned: the process running it stopped without finishing (last heartbeat %s)', to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+            WHERE status = 'running' AND (@source::text IS NULL OR source = @source)
+              AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => @seconds)
+            """,
+            new { source, seconds = staleAfter.TotalSeconds },
+            cancellationToken: cancellationToken));
     }
 
     public async Task<RunRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -65,5 +162,5 @@ public sealed class RunStore
             new { source, limit }, cancellationToken: cancellationToken))).ToList();
     }
 
-    private const string Columns = "id, source, trigger, status, started_at, finished_at, rows_read, rows_loaded, rows_quarantined, rows_deleted, batches, error";
+    private const string Columns = "id, source, trigger, status, started_at, finished_at, rows_read, rows_loaded, rows_quarantined, rows_deleted, batches, error, batches_poisoned, batches_lost, rows_not_loaded";
 }

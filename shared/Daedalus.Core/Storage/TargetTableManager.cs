@@ -16,6 +16,16 @@ public sealed class TargetTableManager
     public const string LoadedAtColumn = "_daedalus_loaded_at";
     public const string DeletedAtColumn = "_daedalus_deleted_at";
 
+    /// <summary>
+    /// The cursor value of the delete that marked a row deleted (same type as the cursor column). The cursor column
+    /// itself keeps the cursor of the row's values, so a late, older update can still fill the values of a deleted
+    /// row without un-deleting it, and only an update newer than the delete brings the row back.
+    /// </summary>
+    public const string DeletedCursorColumn = "_daedalus_deleted_cursor";
+
+    /// <summary>PostgreSQL's hard limit of columns per table.</summary>
+    public const int MaxColumns = 1600;
+
     // Layouts already checked by this process: skips the catalog query on every batch.
     private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
     private readonly ILogger<TargetTableManager> _logger;
@@ -25,12 +35,27 @@ public sealed class TargetTableManager
         _logger = logger;
     }
 
-    public async Task EnsureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string table, IReadOnlyList<ColumnSchema> columns, IReadOnlyList<string> primaryKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates or alters the table inside the load transaction. Returns the layout signature to pass to
+    /// <see cref="Remember"/> once that transaction commits (null when it was already known): remembering it
+    /// before the commit would let a concurrent batch of this process COPY into a table not yet visible to it.
+    /// Throws <see cref="SchemaChangeException"/> for a change that would lose values or a table wider than
+    /// PostgreSQL allows.
+    /// </summary>
+    public async Task<string?> EnsureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, string schema, string table, IReadOnlyList<ColumnSchema> columns, IReadOnlyList<string> primaryKey, string? cursorColumn, CancellationToken cancellationToken)
     {
-        var signature = $"{schema}.{table}({string.Join(",", columns.Select(c => $"{c.Name}:{c.Type}"))})pk({string.Join(",", primaryKey)})";
+        var signature = $"{schema}.{table}({string.Join(",", columns.Select(c => $"{c.Name}:{c.Type}"))})pk({string.Join(",", primaryKey)})c({cursorColumn})";
         if (_known.ContainsKey(signature))
         {
-            return;
+            return null;
+        }
+
+        var cursorType = cursorColumn is null ? null : columns.FirstOrDefault(c => c.Name == cursorColumn)?.Type;
+        var bookkeeping = cursorType is null ? 3 : 4;
+        if (columns.Count + bookkeeping > MaxColumns)
+        {
+            throw new SchemaChangeException(
+                $"stream {stream} has {columns.Count} columns; with Daedalus's {bookkeeping} bookkeeping columns that is more than PostgreSQL's limit of {MaxColumns} columns per table ({schema}.{table}). Select fewer columns for the stream (or split it into two streams).");
         }
 
         var qualified = SqlIdentifier.Qualified(schema, table);
@@ -52,6 +77,7 @@ public sealed class TargetTableManager
                 .Append($"{BatchColumn} text NOT NULL")
                 .Append($"{LoadedAtColumn} timestamptz NOT NULL DEFAULT now()")
                 .Append($"{DeletedAtColumn} timestamptz")
+                .Concat(cursorType is { } type ? new[] { $"{DeletedCursorColumn} {PostgresTypes.SqlType(type)}" } : Array.Empty<string>())
                 .Append($"PRIMARY KEY ({string.Join(", ", primaryKey.Select(SqlIdentifier.Quote))})");
             await connection.ExecuteAsync(new CommandDefinition($"CREATE SCHEMA IF NOT EXISTS {SqlIdentifier.Quote(schema)}", transaction: transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition($"CREATE TABLE {qualified} ({string.Join(", ", definitions)})", transaction: transaction, cancellationToken: cancellationToken));
@@ -81,6 +107,19 @@ public sealed class TargetTableManager
                 }
             }
 
+            if (cursorType is { } deletedCursorType)
+            {
+                var wanted = PostgresTypes.SqlType(deletedCursorType);
+                if (!existing.TryGetValue(DeletedCursorColumn, out var current))
+                {
+                    changes.Add($"ADD COLUMN {DeletedCursorColumn} {wanted}");
+                }
+                else if (current != wanted)
+                {
+                    changes.Add($"ALTER COLUMN {DeletedCursorColumn} TYPE {wanted} USING {DeletedCursorColumn}::{wanted}");
+                }
+            }
+
             if (problems.Count > 0)
             {
                 throw new SchemaChangeException($"refused schema change for {schema}.{table}: {string.Join("; ", problems)}. Migrate the column by hand (or point the stream at a new table) and run again.");
@@ -93,8 +132,16 @@ public sealed class TargetTableManager
             }
         }
 
-        // The loader calls Forget() when its transaction rolls back, so a rolled-back CREATE is not remembered.
-        _known[signature] = true;
+        return signature;
+    }
+
+    /// <summary>Remembers a layout after the transaction that created or checked it committed.</summary>
+    public void Remember(string? signature)
+    {
+        if (signature is not null)
+        {
+            _known[signature] = true;
+        }
     }
 
     /// <summary>Forget cached layouts (after a rollback, or when tables are dropped by hand).</summary>

@@ -46,13 +46,21 @@ public sealed class BatchFormatTests
     [Fact]
     public void Batch_ids_are_deterministic_and_sensitive_to_every_input()
     {
-        var id = BatchIds.Create("s", "t", "a", "b", 0, 10);
-        Assert.Equal(id, BatchIds.Create("s", "t", "a", "b", 0, 10));
+        SourceRecord[] rows = [new([1L, "v1"]), new([2L, "x"])];
+        var id = BatchIds.Create("s", "t", "g0", "a", "b", 0, rows);
+        Assert.Equal(id, BatchIds.Create("s", "t", "g0", "a", "b", 0, [new([1L, "v1"]), new([2L, "x"])]));
         Assert.Equal(32, id.Length);
-        Assert.Equal(6, new[]
+        Assert.Equal(11, new[]
         {
-            id, BatchIds.Create("s2", "t", "a", "b", 0, 10), BatchIds.Create("s", "t2", "a", "b", 0, 10), BatchIds.Create("s", "t", "a2", "b", 0, 10),
-            BatchIds.Create("s", "t", "a", "b", 1, 10), BatchIds.Create("s", "t", "a", "b", 0, 11),
+            id, BatchIds.Create("s2", "t", "g0", "a", "b", 0, rows), BatchIds.Create("s", "t2", "g0", "a", "b", 0, rows), BatchIds.Create("s", "t", "g0", "a2", "b", 0, rows),
+            BatchIds.Create("s", "t", "g0", "a", "b", 1, rows), BatchIds.Create("s", "t", "g0", "a", "b", 0, rows[..1]),
+            BatchIds.Create("s", "t", "g1", "a", "b", 0, rows),
+
+            // The rows themselves: a changed value, a value of another type, a delete flag, another order.
+            BatchIds.Create("s", "t", "g0", "a", "b", 0, [new([1L, "v2"]), new([2L, "x"])]),
+            BatchIds.Create("s", "t", "g0", "a", "b", 0, [new(["1", "v1"]), new([2L, "x"])]),
+            BatchIds.Create("s", "t", "g0", "a", "b", 0, [new([1L, "v1"], IsDeleted: true), new([2L, "x"])]),
+            BatchIds.Create("s", "t", "g0", "a", "b", 0, [new([2L, "x"]), new([1L, "v1"])]),
         }.Distinct().Count());
     }
 
@@ -68,7 +76,7 @@ public sealed class BatchFormatTests
         }
 
         var batches = new List<Batch>();
-        await foreach (var b in Batcher.BatchAsync(Pages(), "s", Schema, Guid.NewGuid(), "p0", false, 5, TimeProvider.System, CancellationToken.None))
+        await foreach (var b in Batcher.BatchAsync(Pages(), "s", Schema, Guid.NewGuid(), "p0", "generation:0", 5, TimeProvider.System, CancellationToken.None))
         {
             batches.Add(b);
         }

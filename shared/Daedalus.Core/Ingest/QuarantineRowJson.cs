@@ -1,0 +1,33 @@
+using System.Text;
+using System.Text.Json;
+using Daedalus.Batching;
+using Daedalus.Sources;
+
+namespace Daedalus.Ingest;
+
+/// <summary>
+/// A rejected row as the JSON object <c>daedalus.quarantine.row</c> stores: column name to value, in the batch
+/// envelope's value encoding. jsonb cannot store U+0000 even escaped, so a NUL inside a string is written as the six
+/// characters <c>\u0000</c> (the only change made to a quarantined value; the reason says the row held one).
+/// </summary>
+public static class QuarantineRowJson
+{
+    public static string Write(IReadOnlyList<ColumnSchema> columns, object?[] values)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                writer.WritePropertyName(columns[i].Name);
+                var value = values[i] is string text && text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", "\\u0000", StringComparison.Ordinal) : values[i];
+                BatchEnvelope.WriteValue(writer, columns[i].Type, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,65 @@
+using Daedalus.Queues;
+using Daedalus.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Daedalus.Pipeline;
+
+/// <summary>
+/// Keeps run history true between pulls; called on every scheduler tick (the timer function and the self-host's
+/// cron loop). Closes runs whose process died (no heartbeat), settles runs whose last load committed but whose
+/// settle never ran, and, when the batch queue is empty, marks batches still recorded as queued as lost and
+/// rewinds their streams to the hole so the next pull re-reads it.
+/// </summary>
+public sealed class RunSupervisor
+{
+    private readonly RunStore _runs;
+    private readonly EnqueuedBatchStore _enqueued;
+    private readonly AzureBatchQueue _queue;
+    private readonly QueueOptions _options;
+    private readonly ILogger<RunSupervisor> _logger;
+
+    public RunSupervisor(RunStore runs, EnqueuedBatchStore enqueued, AzureBatchQueue queue, IOptions<QueueOptions> options, ILogger<RunSupervisor> logger)
+    {
+        _runs = runs;
+        _enqueued = enqueued;
+        _queue = queue;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>One pass. Storage being unreachable skips the lost-batch check (it cannot tell an empty queue); never throws for that.</summary>
+    public async Task<IReadOnlyList<LostBatch>> SuperviseAsync(CancellationToken cancellationToken)
+    {
+        var abandoned = await _runs.CloseAbandonedAsync(null, RunStore.AbandonedAfter, cancellationToken);
+        if (abandoned > 0)
+        {
+            _logger.LogWarning("Closed {Count} run(s) as failed: their process stopped heartbeating", abandoned);
+        }
+
+        await _runs.SettleOpenRunsAsync(cancellationToken);
+        QueueDepth depth;
+        try
+        {
+            depth = await _queue.GetDepthAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && BatchMessageHandler.IsInfrastructure(ex))
+        {
+            _logger.LogWarning("Could not read the queue depth, lost batches not checked: {Error}", ex.Message);
+            return [];
+        }
+
+        if (depth.Batches > 0)
+        {
+            return [];
+        }
+
+        var lost = await _enqueued.MarkLostAsync(_options.LostAfter, cancellationToken);
+        foreach (var batch in lost)
+        {
+            _logger.LogError("Batch {BatchId} of run {RunId} ({Source}/{Stream}, sequence {Sequence}) was lost by storage; the stream is re-pulled from its cursor_from", batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence);
+        }
+
+        return lost;
+    }
+}
