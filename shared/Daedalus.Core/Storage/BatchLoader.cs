@@ -335,7 +335,8 @@ public sealed class BatchLoader
                 var values = row.Values;
                 for (var i = 0; i < types.Length; i++)
                 {
-                    await WriteValueAsync(importer, values[i] is NumericText text ? text.Value : values[i], types[i], cancellationToken);
+                    var value = bigNumeric[i] && values[i] is IFormattable number ? number.ToString(null, System.Globalization.CultureInfo.InvariantCulture) : values[i];
+                    await WriteValueAsync(importer, value, types[i], cancellationToken);
                 }
 
                 await importer.WriteAsync(row.IsDeleted, NpgsqlDbType.Boolean, cancellationToken);
