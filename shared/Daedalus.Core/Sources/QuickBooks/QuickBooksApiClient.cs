@@ -32,8 +32,8 @@ public sealed class QuickBooksApiClient
         _realmId = realmId;
     }
 
-    /// <summary>One page of a query: the entity objects (empty past the end).</summary>
-    public async Task<IReadOnlyList<JsonElement>> QueryAsync(string entity, string query, CancellationToken cancellationToken)
+    /// <summary>One page of a query: the entity objects (empty past the end) and the server's time.</summary>
+    public async Task<QuickBooksAnswer> QueryAsync(string entity, string query, CancellationToken cancellationToken)
     {
         var root = await GetAsync($"query?query={Uri.EscapeDataString(query)}", cancellationToken);
         if (!root.TryGetProperty("QueryResponse", out var response) || response.ValueKind != JsonValueKind.Object)
@@ -43,16 +43,16 @@ public sealed class QuickBooksApiClient
 
         if (!response.TryGetProperty(entity, out var objects))
         {
-            return [];
+            return new QuickBooksAnswer([], ServerTime(root));
         }
 
         return objects.ValueKind == JsonValueKind.Array
-            ? [.. objects.EnumerateArray()]
+            ? new QuickBooksAnswer([.. objects.EnumerateArray()], ServerTime(root))
             : throw new SourceException($"QuickBooks answered the {entity} query with QueryResponse.{entity} that is not an array");
     }
 
     /// <summary>Everything of one entity that changed since <paramref name="since"/> (at most 1,000 objects, 30 days back).</summary>
-    public async Task<QuickBooksChanges> ChangesAsync(string entity, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<QuickBooksAnswer> ChangesAsync(string entity, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var root = await GetAsync($"cdc?entities={Uri.EscapeDataString(entity)}&changedSince={Uri.EscapeDataString(Format(since))}", cancellationToken);
         if (!root.TryGetProperty("CDCResponse", out var responses) || responses.ValueKind != JsonValueKind.Array)
@@ -77,16 +77,18 @@ public sealed class QuickBooksApiClient
             }
         }
 
-        DateTimeOffset? time = root.TryGetProperty("time", out var t) && t.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            ? parsed.ToUniversalTime()
-            : null;
-        return new QuickBooksChanges(objects, time);
+        return new QuickBooksAnswer(objects, ServerTime(root));
     }
 
     /// <summary>A timestamp as QuickBooks queries take it: seconds, with an explicit offset.</summary>
     public static string Format(DateTimeOffset time) =>
         time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
+
+    /// <summary>The root <c>time</c> every answer carries (the server's clock, with its offset); null when absent or unreadable.</summary>
+    private static DateTimeOffset? ServerTime(JsonElement root) =>
+        root.TryGetProperty("time", out var t) && t.ValueKind == JsonValueKind.String && QuickBooksDateTime.TryParseTimestamp(t.GetString(), out var time)
+            ? time
+            : null;
 
     private async Task<JsonElement> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Daedalus.Sources.QuickBooks;
@@ -28,19 +27,29 @@ public sealed record QuickBooksColumn(string Name, ColumnType Type, params strin
             return Type switch
             {
                 ColumnType.Text => element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText(),
-                ColumnType.Decimal => element.ValueKind == JsonValueKind.String
-                    ? decimal.Parse(element.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)
-                    : element.GetDecimal(),
+
+                // Amounts keep every digit QuickBooks sent (unit prices carry up to 7 decimals); never via double.
+                ColumnType.Decimal => element.ValueKind switch
+                {
+                    JsonValueKind.Number => NumericText.Parse(element.GetRawText()),
+                    JsonValueKind.String => NumericText.Parse(element.GetString()!),
+                    _ => throw new FormatException($"a JSON {element.ValueKind} is not a number"),
+                },
                 ColumnType.Boolean => element.GetBoolean(),
-                ColumnType.Date => DateOnly.ParseExact(element.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ColumnType.Timestamp => DateTimeOffset.Parse(element.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime(),
+                ColumnType.Date => QuickBooksDateTime.ParseDate(String(element)),
+                ColumnType.Timestamp => QuickBooksDateTime.ParseTimestamp(String(element)),
                 ColumnType.Json => element.GetRawText(),
                 _ => throw new InvalidOperationException($"column type {Type} is not used by the QuickBooks plugin"),
             };
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException)
         {
-            throw new SourceException($"QuickBooks field {string.Join('.', Path)} ({element.ValueKind}) is not a {Type}: {ex.Message}", ex);
+            // Every exception reaching here comes from a parser whose message describes the expected shape, never
+            // the value (the lenient framework parsers, whose messages quote it, are not used).
+            throw new SourceException($"QuickBooks field {string.Join('.', Path)} (column {Name}, JSON {element.ValueKind}) is not a valid {Type}: {ex.Message}", ex);
         }
     }
+
+    private static string String(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? element.GetString()! : throw new FormatException($"a JSON {element.ValueKind} is not a string");
 }

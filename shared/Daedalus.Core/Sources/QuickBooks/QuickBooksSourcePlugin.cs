@@ -9,8 +9,9 @@ namespace Daedalus.Sources.QuickBooks;
 /// QuickBooks Online entities as streams (customer, invoice, payment, bill, account, item) through the query
 /// endpoint, oldest change first. Pages go by <c>Metadata.LastUpdatedTime &gt;= watermark</c> plus a STARTPOSITION
 /// that skips only the rows already read at the watermark itself, so rows updated during a pass cannot shift
-/// unread rows out of reach. After the query pages, CDC reports deletes since the pass began; they become
-/// soft-deleted rows. Re-reads are harmless: rows merge by id and an older cursor never overwrites a newer row.
+/// unread rows out of reach. After the query pages, CDC reports deletes since the previous pass began (a
+/// checkpoint kept in the cursor apart from the data watermark, so quiet entities still see their deletes);
+/// they become soft-deleted rows. Re-reads are harmless: rows merge by id and an older cursor never overwrites a newer row.
 /// </summary>
 public sealed class QuickBooksSourcePlugin : ISourcePlugin
 {
@@ -18,6 +19,12 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
 
     /// <summary>CDC looks back at most 30 days; keep a margin so a request at the edge is not refused.</summary>
     public static readonly TimeSpan ChangeLookBack = TimeSpan.FromDays(30) - TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How far before the start of a pass the next pass's CDC begins: covers a server clock that differs from the
+    /// one that stamps deletes, and deletes committed just before the pass began. Re-reported deletes are harmless.
+    /// </summary>
+    public static readonly TimeSpan CheckpointOverlap = TimeSpan.FromMinutes(5);
 
     /// <summary>CDC returns at most this many objects; a full answer means there may be more.</summary>
     public const int ChangeLimit = 1000;
@@ -67,8 +74,16 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
         var incremental = request.Stream.Mode == SyncMode.Incremental;
         var start = incremental ? QuickBooksCursor.Parse(request.Cursor) : null;
 
+        // When this pass began, by our clock; lowered to the server's clock below if that is behind ours, so the
+        // next pass's CDC starts no later than the server's own "now" at the start of this one.
+        var began = context.Clock.GetUtcNow();
         var watermark = start?.Watermark;
-        var deletesSince = start?.DeletesSince ?? watermark;
+
+        // Where this pass's CDC starts: the stored checkpoint; none on a first pass (nothing is stored yet, and
+        // the next pass's CDC covers deletes during this one); everything CDC holds for a full read or a cursor
+        // from a version that kept no checkpoint.
+        var firstPass = incremental && start is null;
+        var deletesSince = start?.DeletesSince;
         var since = watermark;
         var atWatermark = 0;
         var position = 1;
@@ -76,9 +91,14 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
         {
             // Skip only what was already read at the watermark itself; everything later is still unread.
             var query = Query(entity!, since, atWatermark + 1, settings.PageSize);
-            var objects = await client.QueryAsync(entity!.Name, query, cancellationToken);
-            var records = new List<SourceRecord>(objects.Count);
-            foreach (var item in objects)
+            var answer = await client.QueryAsync(entity!.Name, query, cancellationToken);
+            if (position == 1 && answer.Time is { } serverTime && serverTime < began)
+            {
+                began = serverTime;
+            }
+
+            var records = new List<SourceRecord>(answer.Objects.Count);
+            foreach (var item in answer.Objects)
             {
                 records.Add(entity.ToRecord(item));
                 var updated = QuickBooksEntity.LastUpdated(item);
@@ -92,18 +112,16 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
                 }
             }
 
-            position += objects.Count;
+            position += answer.Objects.Count;
             since = watermark;
-            context.Logger.LogDebug("QuickBooks {Entity}: {Rows} rows from position {Position}", entity.Name, objects.Count, position - objects.Count);
-            var more = objects.Count >= settings.PageSize;
-            if (more || deletesSince is not null || !incremental)
-            {
-                yield return new SourcePage(records, new QuickBooksCursor(watermark, deletesSince, position, QuickBooksCursor.QueryPhase).ToJson());
-            }
-            else
-            {
-                yield return new SourcePage(records, new QuickBooksCursor(watermark).ToJson());
-            }
+            context.Logger.LogDebug("QuickBooks {Entity}: {Rows} rows from position {Position}", entity.Name, answer.Objects.Count, position - answer.Objects.Count);
+            var more = answer.Objects.Count >= settings.PageSize;
+
+            // A first pass that stops here resumes as a second one: its CDC must cover deletes since this pass began.
+            var resumeDeletesSince = firstPass ? began - CheckpointOverlap : deletesSince;
+            yield return more || !firstPass
+                ? new SourcePage(records, new QuickBooksCursor(watermark, resumeDeletesSince, position, QuickBooksCursor.QueryPhase).ToJson())
+                : new SourcePage(records, Completed(watermark, began));
 
             if (!more)
             {
@@ -111,21 +129,51 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
             }
         }
 
-        // A full read has no watermark, so it asks CDC for every delete it can still see (30 days).
-        if ((incremental ? deletesSince : context.Clock.GetUtcNow() - ChangeLookBack) is not { } changedSince)
+        if (firstPass)
         {
             yield break;
         }
 
-        if (changedSince < context.Clock.GetUtcNow() - TimeSpan.FromDays(30))
+        var now = context.Clock.GetUtcNow();
+        var limit = now - TimeSpan.FromDays(30);
+        DateTimeOffset changedSince;
+        if (!incremental)
         {
+            // A full read has no checkpoint: it asks CDC for every delete it can still see.
+            changedSince = now - ChangeLookBack;
+        }
+        else if (deletesSince is { } checkpoint)
+        {
+            changedSince = checkpoint;
+        }
+        else
+        {
+            // Stored by a version that kept only the watermark: where its CDC left off is unknown, so ask for all
+            // CDC still holds. If that watermark is past CDC's reach, that version could not ask CDC at all.
+            changedSince = now - ChangeLookBack;
+            context.Logger.LogInformation(
+                "QuickBooks {Entity}: the stored cursor has no CDC checkpoint (written by an earlier version); asking CDC for deletes since {Since:o}, the most it keeps",
+                entity!.Name,
+                changedSince);
+            if (start?.Watermark is { } w && w < limit)
+            {
+                context.Logger.LogWarning(
+                    "QuickBooks {Entity}: the stored watermark {Watermark:o} is more than 30 days old and the cursor has no CDC checkpoint; deletes before {Limit:o} cannot be detected (to reconcile, reload the stream into an empty table: reset its cursor)",
+                    entity.Name,
+                    w,
+                    limit);
+            }
+        }
+
+        if (changedSince < limit)
+        {
+            // A long outage: CDC cannot look back that far. Ask for what it still has and say what is lost.
             context.Logger.LogWarning(
-                "QuickBooks {Entity}: the last completed pass began at {Since:o}, more than 30 days ago; CDC cannot look back that far, so deletes before {Limit:o} cannot be detected",
+                "QuickBooks {Entity}: the previous pass began at {Since:o}, more than 30 days ago; CDC cannot look back that far, so deletes between then and {Limit:o} cannot be detected (to reconcile, reload the stream into an empty table: reset its cursor)",
                 entity!.Name,
                 changedSince,
-                context.Clock.GetUtcNow() - TimeSpan.FromDays(30));
-            yield return new SourcePage([], new QuickBooksCursor(watermark).ToJson());
-            yield break;
+                limit);
+            changedSince = now - ChangeLookBack;
         }
 
         while (true)
@@ -150,7 +198,7 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
             context.Logger.LogDebug("QuickBooks {Entity}: CDC since {Since:o}: {Objects} changed, {Deleted} deleted", entity.Name, changedSince, changes.Objects.Count, deleted.Count);
             if (changes.Objects.Count < ChangeLimit)
             {
-                yield return new SourcePage(deleted, new QuickBooksCursor(watermark).ToJson());
+                yield return new SourcePage(deleted, Completed(watermark, began));
                 yield break;
             }
 
@@ -159,7 +207,7 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
             if (newest is not { } next || next <= changedSince)
             {
                 context.Logger.LogWarning("QuickBooks {Entity}: CDC returned {Limit} objects all changed at {Since:o}; deletes beyond them at that instant may be missed", entity.Name, ChangeLimit, changedSince);
-                yield return new SourcePage(deleted, new QuickBooksCursor(watermark).ToJson());
+                yield return new SourcePage(deleted, Completed(watermark, began));
                 yield break;
             }
 
@@ -168,6 +216,14 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
             yield return new SourcePage(deleted, new QuickBooksCursor(watermark, changedSince, null, QuickBooksCursor.DeletesPhase).ToJson());
         }
     }
+
+    /// <summary>
+    /// The cursor after a completed pass: the watermark, and the CDC checkpoint at the time the pass began less
+    /// <see cref="CheckpointOverlap"/>. Deletes after that instant are reported by the next pass's CDC, and the
+    /// checkpoint moves on every pass even when no row changed (it is never derived from the data).
+    /// </summary>
+    private static string Completed(DateTimeOffset? watermark, DateTimeOffset began) =>
+        new QuickBooksCursor(watermark, began - CheckpointOverlap).ToJson();
 
     /// <summary>The query for one page; the watermark is compared with &gt;= so rows sharing it are never skipped.</summary>
     public static string Query(QuickBooksEntity entity, DateTimeOffset? since, int startPosition, int pageSize)

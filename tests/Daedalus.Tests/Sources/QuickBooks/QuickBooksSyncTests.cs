@@ -81,13 +81,16 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
     [Fact]
     public async Task Incremental_sync_reads_from_the_watermark_and_turns_cdc_deletes_into_soft_deleted_rows()
     {
+        var before = DateTimeOffset.UtcNow;
         await SyncOneAsync();
+        var after = DateTimeOffset.UtcNow;
         var expected = new ExpectedQboRows("Invoice");
         expected.Apply(_server.Entities);
         var watermark = _server.Entities.Max(e => e.Updated);
         _server.Mutate(items =>
         {
-            var t = watermark.AddMinutes(3);
+            // Changes after a pass are stamped after it began (QuickBooks' clock), which is where CDC resumes.
+            var t = WholeSecond(DateTimeOffset.UtcNow);
             for (var k = 0; k < 9; k++)
             {
                 var i = (k * 97) + 5;
@@ -115,7 +118,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
         var query = Assert.Single(requests, r => r.Kind == FakeQuickBooksServer.Query);
         Assert.Contains($"WHERE Metadata.LastUpdatedTime >= '{QuickBooksApiClient.Format(watermark)}' ORDERBY Metadata.LastUpdatedTime STARTPOSITION 1 MAXRESULTS 500", query.Query, StringComparison.Ordinal);
         var cdc = Assert.Single(requests, r => r.Kind == FakeQuickBooksServer.Cdc);
-        Assert.Equal(watermark, DateTimeOffset.Parse(cdc.ChangedSince!, System.Globalization.CultureInfo.InvariantCulture));
+        AssertCheckpoint(before, after, cdc.ChangedSince);
         Assert.Equal(_server.Entities.Count(e => !e.Deleted && e.Updated >= watermark) + 4, summary.RowsRead);
         expected.Apply(_server.Entities.Where(e => e.Updated > watermark));
         Assert.Equal(expected.Rows, await ActualRowsAsync("Invoice"));
@@ -302,17 +305,124 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_cursor_older_than_the_cdc_window_still_syncs_but_says_deletes_before_it_cannot_be_seen()
+    public async Task A_quiet_entity_last_changed_40_days_ago_still_sees_a_delete_on_the_next_pull()
     {
-        var old = DateTimeOffset.UtcNow.AddDays(-45);
-        await _core.Get<CursorStore>().AdvanceAsync(Source, "invoice", new QuickBooksCursor(old).ToJson(), CancellationToken.None);
+        // Issue 11: the newest LastUpdatedTime is 40 days old, beyond CDC's 30-day reach; CDC must start from when
+        // the previous pass began, not from the data.
+        _server.Mutate(items =>
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                items[i] = items[i] with { Created = items[i].Created.AddDays(-30), Updated = items[i].Updated.AddDays(-30) };
+            }
+        });
+        Assert.True(_server.Entities.Max(e => e.Updated) < DateTimeOffset.UtcNow.AddDays(-39));
+        var before = DateTimeOffset.UtcNow;
+        Assert.Equal(RunStore.Succeeded, (await SyncOneAsync()).Status);
+        var after = DateTimeOffset.UtcNow;
+        var expected = new ExpectedQboRows("Invoice");
+        expected.Apply(_server.Entities);
+        _server.Mutate(items => items[3] = items[3] with { Deleted = true, Updated = WholeSecond(DateTimeOffset.UtcNow) });
+        _server.ClearRequests();
+
+        var secondBefore = DateTimeOffset.UtcNow;
+        var second = await SyncOneAsync();
+
+        Assert.Equal(RunStore.Succeeded, second.Status);
+        var cdc = Assert.Single(_server.Requests, r => r.Kind == FakeQuickBooksServer.Cdc);
+        AssertCheckpoint(before, after, cdc.ChangedSince);
+        expected.Apply(_server.Entities);
+        Assert.Equal(expected.Rows, await ActualRowsAsync("Invoice"));
+        Assert.Equal(1, await CountAsync("invoice", "id = '1003' AND _daedalus_deleted_at IS NOT NULL"));
+        Assert.Equal(1, await CountAsync("invoice", "_daedalus_deleted_at IS NOT NULL"));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("cannot be detected", StringComparison.Ordinal));
+
+        // The watermark stays with the data; the checkpoint moves on with every pass.
+        var stored = QuickBooksCursor.Parse(await _core.Get<CursorStore>().GetAsync(Source, "invoice", CancellationToken.None))!;
+        Assert.Equal(_server.Entities.Where(e => !e.Deleted).Max(e => e.Updated), stored.Watermark);
+        AssertCheckpoint(secondBefore, DateTimeOffset.UtcNow, QuickBooksApiClient.Format(stored.DeletesSince!.Value));
+    }
+
+    public static TheoryData<string> OldCursorShapes => new() { "json", "iso" };
+
+    [Theory]
+    [MemberData(nameof(OldCursorShapes))]
+    public async Task A_cursor_from_before_cdc_checkpoints_asks_cdc_for_all_it_keeps_and_is_rewritten_with_a_checkpoint(string shape)
+    {
+        await SyncOneAsync();
+        var expected = new ExpectedQboRows("Invoice");
+        expected.Apply(_server.Entities);
+        var watermark = _server.Entities.Max(e => e.Updated);
+
+        // What earlier versions stored: {"watermark":…} after a pass, or an ISO timestamp set by hand.
+        var text = watermark.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        await _core.Get<CursorStore>().AdvanceAsync(Source, "invoice", shape == "json" ? $$"""{"watermark":"{{text}}"}""" : text, CancellationToken.None);
+
+        // Deleted a minute before the watermark: CDC from the watermark (what earlier versions asked) would not
+        // report it; CDC over all 30 days it keeps does.
+        Assert.True(_server.Entities[7].Updated < watermark.AddMinutes(-1));
+        _server.Mutate(items => items[7] = items[7] with { Deleted = true, Updated = watermark.AddMinutes(-1) });
+        _server.ClearRequests();
 
         var summary = await SyncOneAsync();
 
         Assert.Equal(RunStore.Succeeded, summary.Status);
-        Assert.DoesNotContain(_server.Requests, r => r.Kind == FakeQuickBooksServer.Cdc);
-        Assert.Contains(_logs.Lines, l => l.Contains("cannot be detected", StringComparison.Ordinal));
-        Assert.Equal(Expected("Invoice", _server.Entities), await ActualRowsAsync("Invoice"));
+        var query = _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Query);
+        Assert.Contains($"WHERE Metadata.LastUpdatedTime >= '{QuickBooksApiClient.Format(watermark)}'", query.Query, StringComparison.Ordinal);
+        // Every fixture changed within 30 days, so CDC answers its 1,000-object maximum and is asked again.
+        var cdc = _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Cdc);
+        var since = DateTimeOffset.Parse(cdc.ChangedSince!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(DateTimeOffset.UtcNow - since, QuickBooksSourcePlugin.ChangeLookBack, TimeSpan.FromDays(30));
+        Assert.Contains(_logs.Lines, l => l.Contains("has no CDC checkpoint", StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("cannot be detected", StringComparison.Ordinal));
+        expected.Apply(_server.Entities);
+        Assert.Equal(expected.Rows, await ActualRowsAsync("Invoice"));
+        Assert.Equal(1, await CountAsync("invoice", "_daedalus_deleted_at IS NOT NULL"));
+        var stored = QuickBooksCursor.Parse(await _core.Get<CursorStore>().GetAsync(Source, "invoice", CancellationToken.None))!;
+        Assert.Equal(watermark, stored.Watermark);
+        Assert.NotNull(stored.DeletesSince);
+    }
+
+    [Fact]
+    public async Task An_old_cursor_past_the_cdc_window_still_asks_cdc_for_its_30_days_and_says_older_deletes_cannot_be_seen()
+    {
+        var old = DateTimeOffset.UtcNow.AddDays(-45);
+        await SyncOneAsync();
+        _server.Mutate(items => items[9] = items[9] with { Deleted = true, Updated = WholeSecond(DateTimeOffset.UtcNow.AddDays(-1)) });
+        await _core.Get<CursorStore>().AdvanceAsync(Source, "invoice", $$"""{"watermark":"{{old:O}}"}""", CancellationToken.None);
+        _server.ClearRequests();
+
+        var summary = await SyncOneAsync();
+
+        Assert.Equal(RunStore.Succeeded, summary.Status);
+        var cdc = _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Cdc);
+        Assert.InRange(DateTimeOffset.UtcNow - DateTimeOffset.Parse(cdc.ChangedSince!, System.Globalization.CultureInfo.InvariantCulture), QuickBooksSourcePlugin.ChangeLookBack, TimeSpan.FromDays(30));
+        Assert.Contains(_logs.Lines, l => l.Contains("more than 30 days old and the cursor has no CDC checkpoint", StringComparison.Ordinal) && l.Contains("cannot be detected", StringComparison.Ordinal));
+        Assert.Equal(1, await CountAsync("invoice", "id = '1009' AND _daedalus_deleted_at IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_older_than_the_cdc_window_asks_for_what_cdc_still_has_and_warns_about_the_gap()
+    {
+        await SyncOneAsync();
+        var watermark = _server.Entities.Max(e => e.Updated);
+
+        // A 35-day outage: the last completed pass began before CDC's reach.
+        var checkpoint = DateTimeOffset.UtcNow.AddDays(-35);
+        await _core.Get<CursorStore>().AdvanceAsync(Source, "invoice", new QuickBooksCursor(watermark, checkpoint).ToJson(), CancellationToken.None);
+        _server.Mutate(items => items[11] = items[11] with { Deleted = true, Updated = WholeSecond(DateTimeOffset.UtcNow.AddDays(-1)) });
+        _server.ClearRequests();
+
+        var summary = await SyncOneAsync();
+
+        Assert.Equal(RunStore.Succeeded, summary.Status);
+        var cdc = _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Cdc);
+        Assert.All(_server.Requests, r => Assert.Equal(200, r.Status));
+        Assert.InRange(DateTimeOffset.UtcNow - DateTimeOffset.Parse(cdc.ChangedSince!, System.Globalization.CultureInfo.InvariantCulture), QuickBooksSourcePlugin.ChangeLookBack, TimeSpan.FromDays(30));
+        Assert.Contains(_logs.Lines, l => l.Contains("more than 30 days ago; CDC cannot look back that far", StringComparison.Ordinal) && l.Contains("cannot be detected", StringComparison.Ordinal));
+        Assert.Equal(1, await CountAsync("invoice", "id = '1011' AND _daedalus_deleted_at IS NOT NULL"));
+        var stored = QuickBooksCursor.Parse(await _core.Get<CursorStore>().GetAsync(Source, "invoice", CancellationToken.None))!;
+        Assert.True(stored.DeletesSince > DateTimeOffset.UtcNow.AddHours(-1));
     }
 
     [Fact]
@@ -324,7 +434,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
         var watermark = _server.Entities.Max(e => e.Updated);
         _server.Mutate(items =>
         {
-            var t = watermark;
+            var t = WholeSecond(DateTimeOffset.UtcNow);
             for (var i = 0; i < 1_100; i++)
             {
                 items[i] = items[i] with { SyncToken = 9, Updated = t = t.AddSeconds(1), Deleted = i is 3 or 1_050 or 1_099 };
@@ -352,6 +462,15 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
         expected.Apply(list);
         return expected.Rows;
     }
+
+    /// <summary>A CDC start that is the previous pass's beginning (between <paramref name="before"/> and <paramref name="after"/> it) less the overlap; QuickBooks times have whole seconds.</summary>
+    private static void AssertCheckpoint(DateTimeOffset before, DateTimeOffset after, string? changedSince)
+    {
+        var since = DateTimeOffset.Parse(changedSince!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(since, before - QuickBooksSourcePlugin.CheckpointOverlap - TimeSpan.FromSeconds(1), after - QuickBooksSourcePlugin.CheckpointOverlap);
+    }
+
+    private static DateTimeOffset WholeSecond(DateTimeOffset t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), t.Offset);
 
     private void AssertNoSecretsLogged()
     {
