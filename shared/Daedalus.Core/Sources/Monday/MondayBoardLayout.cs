@@ -54,6 +54,7 @@ public sealed record MondayBoardLayout(string BoardId, IReadOnlyList<MondayLayou
     }
 
     /// <summary>One item as a row aligned with <see cref="Schema"/>; archived and deleted items are deletes.</summary>
+    /// <exception cref="SourceException">A cell does not decode as its column's type; the message names the column, not the value.</exception>
     public SourceRecord ToRecord(MondayItem item)
     {
         if (!long.TryParse(item.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
@@ -81,7 +82,15 @@ public sealed record MondayBoardLayout(string BoardId, IReadOnlyList<MondayLayou
                 }
             }
 
-            values[FixedColumns.Count + i] = MondayColumnValueFlattener.Convert(column.Column.Type, cell);
+            try
+            {
+                values[FixedColumns.Count + i] = MondayColumnValueFlattener.Convert(column.MondayType, column.Column.Type, cell);
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException)
+            {
+                // The reasons are fixed texts; the cell value is never part of the message.
+                throw new SourceException($"stream {Schema.Name}, monday board {BoardId}: column {column.Column.Name} (monday column {column.ColumnId}, type {column.MondayType}) cannot be decoded: {ex.Message}", ex);
+            }
         }
 
         var deleted = item.State is "archived" or "deleted";

@@ -41,6 +41,8 @@ public sealed class ExpectedBoard
             item.Id, item.Name, item.Group, item.State, item.UpdatedAt,
             item.Status, item.Notes, item.Budget, item.Due, item.Done, item.Priority, item.StartTime,
             Json(cells["person"]), Json(cells["timeline"]), item.Email, item.Stage,
+            Links("linked_item_ids", item.Clients), item.Clients.Count == 0 ? null : string.Join(", ", item.Clients.Select(c => MondayFixtures.TierOf(c.Id))),
+            item.Score, Links("linked_item_ids", item.BlockedBy), Links("subitems_ids", item.Subitems),
         ];
         return string.Join('|', values.Select(Format).Append(deleted ? "deleted" : "live"));
     }
@@ -59,6 +61,15 @@ public sealed class ExpectedBoard
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "∅",
     };
+
+    /// <summary>A relation column as documented in docs/plugins/monday.md: the linked ids (strings) and the names; NULL when nothing is linked.</summary>
+    public static JsonNode? Links(string idsField, IReadOnlyList<(long Id, string Name)> links) => links.Count == 0
+        ? null
+        : Sort(new JsonObject
+        {
+            [idsField] = new JsonArray([.. links.Select(l => JsonValue.Create(l.Id.ToString(CultureInfo.InvariantCulture)))]),
+            ["display_value"] = string.Join(", ", links.Select(l => l.Name)),
+        });
 
     /// <summary>JSON with keys sorted, so jsonb's key order does not matter.</summary>
     public static JsonNode? Json(string? text) => text is null ? null : Sort(JsonNode.Parse(text));

@@ -11,7 +11,11 @@ namespace Daedalus.Tests.Sources.Monday;
 /// monday's GraphQL endpoint on 127.0.0.1, parsing queries enough to serve one board: board columns,
 /// <c>items_page</c> (order by <c>__last_updated__</c>, the day-level <c>UPDATED_AT</c> rule) and root
 /// <c>next_items_page</c> with opaque cursors that expire. Enforces the bare-token Authorization header and
-/// injects monday's error shapes on demand.
+/// injects monday's error shapes on demand. Column values follow API 2025-04+: connect boards, dependency,
+/// subtasks, mirror and formula cells carry <c>text: null, value: null</c>, and their content
+/// (<c>linked_item_ids</c>, <c>subitems_ids</c>, <c>display_value</c>) appears only when the query asks for it in an
+/// inline fragment on the implementation type (<c>... on BoardRelationValue { linked_item_ids }</c>); a fragment on
+/// an unknown type, or an unknown field on a modelled type, is refused as GraphQL validation would.
 /// </summary>
 public sealed class FakeMondayServer : IAsyncDisposable
 {
@@ -104,8 +108,11 @@ public sealed class FakeMondayServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    /// <summary>The cell as monday sends it: display text ("" when empty) and the raw value as JSON text (null when empty).</summary>
-    public static (string Id, string Type, string Text, string? Value)[] Cells(FixtureItem item)
+    /// <summary>
+    /// The cell as monday sends it: display text ("" when empty) and the raw value as JSON text (null when empty);
+    /// both null for the columns computed from other items (their content is in <see cref="FragmentFields"/>).
+    /// </summary>
+    public static (string Id, string Type, string? Text, string? Value)[] Cells(FixtureItem item)
     {
         var changed = item.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         string V(object value) => JsonSerializer.Serialize(value, Json);
@@ -122,18 +129,164 @@ public sealed class FakeMondayServer : IAsyncDisposable
             ("timeline", "timeline", item.Timeline is { } t ? $"{t.From:yyyy-MM-dd} - {t.To:yyyy-MM-dd}" : "", item.Timeline is { } tl ? V(new Dictionary<string, object?> { ["from"] = tl.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["to"] = tl.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["changed_at"] = changed }) : null),
             ("email", "email", item.Email ?? "", item.Email is null ? null : V(new Dictionary<string, object?> { ["email"] = item.Email, ["text"] = item.Email, ["changed_at"] = changed })),
             ("status_1", "status", item.Stage ?? "", item.Stage is null ? null : V(new Dictionary<string, object?> { ["index"] = 1, ["post_id"] = null, ["changed_at"] = changed })),
+            ("connect_boards", "board_relation", null, null),
+            ("mirror", "mirror", null, null),
+            ("formula", "formula", null, null),
+            ("dependent_on", "dependency", null, null),
+            ("subitems", "subtasks", null, null),
         ];
     }
 
-    private static object Render(FixtureItem item) => new Dictionary<string, object?>
+    /// <summary>
+    /// The typed fields a cell offers on its implementation type, as the column reference pages describe them:
+    /// ids are strings (type ID), <c>display_value</c> joins the linked items' names (or the mirrored values) with
+    /// ", " and is "" when empty.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object?> FragmentFields(FixtureItem item, string columnId)
+    {
+        static string Ids(long id) => id.ToString(CultureInfo.InvariantCulture);
+        return columnId switch
+        {
+            "connect_boards" => new Dictionary<string, object?>
+            {
+                ["linked_item_ids"] = item.Clients.Select(c => Ids(c.Id)).ToList(),
+                ["display_value"] = string.Join(", ", item.Clients.Select(c => c.Name)),
+            },
+            "mirror" => new Dictionary<string, object?> { ["display_value"] = string.Join(", ", item.Clients.Select(c => MondayFixtures.TierOf(c.Id))) },
+            "formula" => new Dictionary<string, object?> { ["display_value"] = item.Score ?? "" },
+            "dependent_on" => new Dictionary<string, object?>
+            {
+                ["linked_item_ids"] = item.BlockedBy.Select(c => Ids(c.Id)).ToList(),
+                ["display_value"] = string.Join(", ", item.BlockedBy.Select(c => c.Name)),
+            },
+            "subitems" => new Dictionary<string, object?>
+            {
+                ["subitems_ids"] = item.Subitems.Select(c => Ids(c.Id)).ToList(),
+                ["display_value"] = string.Join(", ", item.Subitems.Select(c => c.Name)),
+            },
+            _ => new Dictionary<string, object?>(),
+        };
+    }
+
+    private static object Render(FixtureItem item, IReadOnlyDictionary<string, HashSet<string>> fragments) => new Dictionary<string, object?>
     {
         ["id"] = item.Id.ToString(CultureInfo.InvariantCulture),
         ["name"] = item.Name,
         ["state"] = item.State,
         ["updated_at"] = item.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         ["group"] = new Dictionary<string, object?> { ["id"] = item.Group },
-        ["column_values"] = Cells(item).Select(c => new Dictionary<string, object?> { ["id"] = c.Id, ["type"] = c.Type, ["text"] = c.Text, ["value"] = c.Value }).ToList(),
+        ["column_values"] = Cells(item).Select(c =>
+        {
+            var cell = new Dictionary<string, object?> { ["id"] = c.Id, ["type"] = c.Type, ["text"] = c.Text, ["value"] = c.Value };
+            if (fragments.TryGetValue(ImplementationTypes[c.Type], out var asked))
+            {
+                foreach (var (field, value) in FragmentFields(item, c.Id))
+                {
+                    if (asked.Contains(field))
+                    {
+                        cell[field] = value;
+                    }
+                }
+            }
+
+            return cell;
+        }).ToList(),
     };
+
+    /// <summary>Column type → the ColumnValue implementation its cells have (column values v2).</summary>
+    private static readonly Dictionary<string, string> ImplementationTypes = new(StringComparer.Ordinal)
+    {
+        ["status"] = "StatusValue",
+        ["text"] = "TextValue",
+        ["numbers"] = "NumbersValue",
+        ["date"] = "DateValue",
+        ["checkbox"] = "CheckboxValue",
+        ["rating"] = "RatingValue",
+        ["hour"] = "HourValue",
+        ["people"] = "PeopleValue",
+        ["timeline"] = "TimelineValue",
+        ["email"] = "EmailValue",
+        ["board_relation"] = "BoardRelationValue",
+        ["mirror"] = "MirrorValue",
+        ["formula"] = "FormulaValue",
+        ["dependency"] = "DependencyValue",
+        ["subtasks"] = "SubtasksValue",
+        ["button"] = "ButtonValue",
+        ["item_id"] = "ItemIdValue",
+    };
+
+    /// <summary>Every ColumnValue implementation of the 2026 schema; the fields are listed for the types the fake models.</summary>
+    private static readonly Dictionary<string, string[]?> KnownFragmentFields = new(StringComparer.Ordinal)
+    {
+        ["BoardRelationValue"] = ["id", "type", "text", "value", "column", "is_leaf", "updated_at", "linked_item_ids", "linked_items", "display_value"],
+        ["DependencyValue"] = ["id", "type", "text", "value", "column", "is_leaf", "updated_at", "linked_item_ids", "linked_items", "display_value", "dependency_links"],
+        ["SubtasksValue"] = ["id", "type", "text", "value", "column", "is_leaf", "subitems", "subitems_ids", "display_value"],
+        ["MirrorValue"] = ["id", "type", "text", "value", "column", "is_leaf", "mirrored_items", "display_value"],
+        ["FormulaValue"] = ["id", "type", "text", "value", "column", "is_leaf", "display_value"],
+        ["ButtonValue"] = ["id", "type", "text", "value", "column", "is_leaf", "color", "label"],
+        ["ItemIdValue"] = ["id", "type", "text", "value", "column", "is_leaf", "item_id"],
+        ["BatteryValue"] = null,
+        ["CheckboxValue"] = null,
+        ["ColorPickerValue"] = null,
+        ["CountryValue"] = null,
+        ["CreationLogValue"] = null,
+        ["DateValue"] = null,
+        ["DirectDocValue"] = null,
+        ["DocValue"] = null,
+        ["DropdownValue"] = null,
+        ["EmailValue"] = null,
+        ["FileValue"] = null,
+        ["GroupValue"] = null,
+        ["HourValue"] = null,
+        ["IntegrationValue"] = null,
+        ["LastUpdatedValue"] = null,
+        ["LinkValue"] = null,
+        ["LocationValue"] = null,
+        ["LongTextValue"] = null,
+        ["NumbersValue"] = null,
+        ["PeopleValue"] = null,
+        ["PersonValue"] = null,
+        ["PhoneValue"] = null,
+        ["ProgressValue"] = null,
+        ["RatingValue"] = null,
+        ["StatusValue"] = null,
+        ["TagsValue"] = null,
+        ["TeamValue"] = null,
+        ["TextValue"] = null,
+        ["TimelineValue"] = null,
+        ["TimeTrackingValue"] = null,
+        ["UnsupportedValue"] = null,
+        ["VoteValue"] = null,
+        ["WeekValue"] = null,
+        ["WorldClockValue"] = null,
+    };
+
+    /// <summary>The inline fragments of the query's column_values selection: type → requested fields.</summary>
+    private static Dictionary<string, HashSet<string>> Fragments(string query, out string? problem)
+    {
+        problem = null;
+        var fragments = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(query, @"\.\.\.\s*on\s+(\w+)\s*\{([^{}]*)\}"))
+        {
+            var type = match.Groups[1].Value;
+            var fields = match.Groups[2].Value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (!KnownFragmentFields.TryGetValue(type, out var known))
+            {
+                problem = $"Unknown type \"{type}\".";
+                return [];
+            }
+
+            if (known is not null && fields.FirstOrDefault(f => !known.Contains(f)) is { } unknown)
+            {
+                problem = $"Cannot query field \"{unknown}\" on type \"{type}\".";
+                return [];
+            }
+
+            (fragments.TryGetValue(type, out var set) ? set : fragments[type] = new HashSet<string>(StringComparer.Ordinal)).UnionWith(fields);
+        }
+
+        return fragments;
+    }
 
     private static string Error(string message, string code, int statusCode) =>
         JsonSerializer.Serialize(new { errors = new[] { new { message, extensions = new { code, status_code = statusCode } } }, account_id = 123456 });
@@ -207,6 +360,12 @@ public sealed class FakeMondayServer : IAsyncDisposable
             return (200, Error("limit must be at most 500", "InvalidArgumentException", 200), null);
         }
 
+        var fragments = Fragments(query, out var invalid);
+        if (invalid is not null)
+        {
+            return (200, Error(invalid, "GRAPHQL_VALIDATION_FAILED", 200), null);
+        }
+
         var complexity = new Dictionary<string, object?> { ["before"] = 10_000_000, ["after"] = ComplexityAfter, ["reset_in_x_seconds"] = ComplexityResetSeconds };
         switch (kind)
         {
@@ -231,7 +390,7 @@ public sealed class FakeMondayServer : IAsyncDisposable
                     return (200, Error(problem, "InvalidArgumentException", 200), null);
                 }
 
-                var first = Page(selection, 0, limit ?? 25);
+                var first = Page(selection, 0, limit ?? 25, fragments);
                 return (200, Data(new Dictionary<string, object?> { ["complexity"] = complexity, ["boards"] = new[] { new Dictionary<string, object?> { ["items_page"] = first } } }), null);
             case NextItemsPage:
                 if (cursor is null || !_cursors.TryGetValue(cursor, out var position))
@@ -239,7 +398,7 @@ public sealed class FakeMondayServer : IAsyncDisposable
                     return (200, Error("CursorExpiredError: The cursor provided for pagination has expired. Please refresh your query and paginate again.", "CursorExpiredError", 200), null);
                 }
 
-                var next = Page(position.Ids, position.Offset, limit ?? 25);
+                var next = Page(position.Ids, position.Offset, limit ?? 25, fragments);
                 return (200, Data(new Dictionary<string, object?> { ["complexity"] = complexity, ["next_items_page"] = next }), null);
             default:
                 return (200, Error("Parse error on query", "GraphQLParseError", 200), null);
@@ -311,10 +470,10 @@ public sealed class FakeMondayServer : IAsyncDisposable
         return (ordered ? items : items.OrderBy(i => i.Id)).Select(i => i.Id).ToList();
     }
 
-    private Dictionary<string, object?> Page(List<long> ids, int offset, int limit)
+    private Dictionary<string, object?> Page(List<long> ids, int offset, int limit, IReadOnlyDictionary<string, HashSet<string>> fragments)
     {
         var byId = Items.ToDictionary(i => i.Id);
-        var slice = ids.Skip(offset).Take(limit).Where(byId.ContainsKey).Select(id => Render(byId[id])).ToList();
+        var slice = ids.Skip(offset).Take(limit).Where(byId.ContainsKey).Select(id => Render(byId[id], fragments)).ToList();
         string? next = null;
         if (offset + limit < ids.Count)
         {

@@ -1,8 +1,11 @@
 namespace Daedalus.Tests.Sources.Monday;
 
 /// <summary>
-/// One board item as typed truth. The fake server renders it in monday's wire format (text + value JSON);
-/// the tests derive the expected PostgreSQL row from these fields directly.
+/// One board item as typed truth. The fake server renders it in monday's wire format (text + value JSON, and
+/// the typed fragment fields of the columns computed from other items); the tests derive the expected
+/// PostgreSQL row from these fields directly. <see cref="Clients"/> are items on another board (the connect
+/// boards column), <see cref="BlockedBy"/> items on this board (dependency), <see cref="Subitems"/> subitems;
+/// <see cref="Score"/> is the formula column's display value.
 /// </summary>
 public sealed record FixtureItem(
     long Id,
@@ -20,4 +23,8 @@ public sealed record FixtureItem(
     long? OwnerId,
     (DateOnly From, DateOnly To)? Timeline,
     string? Email,
-    string? Stage);
+    string? Stage,
+    IReadOnlyList<(long Id, string Name)> Clients,
+    string? Score,
+    IReadOnlyList<(long Id, string Name)> BlockedBy,
+    IReadOnlyList<(long Id, string Name)> Subitems);

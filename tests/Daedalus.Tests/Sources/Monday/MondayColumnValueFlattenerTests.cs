@@ -22,17 +22,16 @@ public sealed class MondayColumnValueFlattenerTests
     [Fact]
     public void Values_parse_from_the_value_json_with_text_as_fallback()
     {
-        Assert.Equal(12.5m, MondayColumnValueFlattener.Convert(ColumnType.Decimal, new("n", "numbers", "12.5", "\"12.5\"")));
-        Assert.Equal(-3m, MondayColumnValueFlattener.Convert(ColumnType.Decimal, new("n", "numbers", "-3", null)));
-        Assert.Equal(new DateOnly(2026, 6, 19), MondayColumnValueFlattener.Convert(ColumnType.Date, new("d", "date", "2026-06-19", "{\"date\":\"2026-06-19\",\"time\":null}")));
-        Assert.Equal(true, MondayColumnValueFlattener.Convert(ColumnType.Boolean, new("c", "checkbox", "v", "{\"checked\":\"true\"}")));
-        Assert.Equal(false, MondayColumnValueFlattener.Convert(ColumnType.Boolean, new("c", "checkbox", "", null)));
-        Assert.Equal(4L, MondayColumnValueFlattener.Convert(ColumnType.Integer, new("r", "rating", "4", "{\"rating\":4}")));
-        Assert.Equal(new TimeOnly(9, 30), MondayColumnValueFlattener.Convert(ColumnType.Time, new("h", "hour", "09:30", "{\"hour\":9,\"minute\":30}")));
-        Assert.Equal("{\"from\":\"2026-01-01\"}", MondayColumnValueFlattener.Convert(ColumnType.Json, new("t", "timeline", "2026-01-01", "{\"from\":\"2026-01-01\"}")));
-        Assert.Null(MondayColumnValueFlattener.Convert(ColumnType.Text, new("s", "status", "", null)));
-        Assert.Null(MondayColumnValueFlattener.Convert(ColumnType.Decimal, new("n", "numbers", "n/a", "\"n/a\"")));
-        Assert.Null(MondayColumnValueFlattener.Convert(ColumnType.Json, new("p", "people", "", "null")));
+        Assert.Equal(12.5m, MondayColumnValueFlattener.Convert("numbers", ColumnType.Decimal, new("n", "numbers", "12.5", "\"12.5\"")));
+        Assert.Equal(-3m, MondayColumnValueFlattener.Convert("numbers", ColumnType.Decimal, new("n", "numbers", "-3", null)));
+        Assert.Equal(new DateOnly(2026, 6, 19), MondayColumnValueFlattener.Convert("date", ColumnType.Date, new("d", "date", "2026-06-19", "{\"date\":\"2026-06-19\",\"time\":null}")));
+        Assert.Equal(true, MondayColumnValueFlattener.Convert("checkbox", ColumnType.Boolean, new("c", "checkbox", "v", "{\"checked\":\"true\"}")));
+        Assert.Equal(false, MondayColumnValueFlattener.Convert("checkbox", ColumnType.Boolean, new("c", "checkbox", "", null)));
+        Assert.Equal(4L, MondayColumnValueFlattener.Convert("rating", ColumnType.Integer, new("r", "rating", "4", "{\"rating\":4}")));
+        Assert.Equal(new TimeOnly(9, 30), MondayColumnValueFlattener.Convert("hour", ColumnType.Time, new("h", "hour", "09:30", "{\"hour\":9,\"minute\":30}")));
+        Assert.Equal("{\"from\":\"2026-01-01\"}", MondayColumnValueFlattener.Convert("timeline", ColumnType.Json, new("t", "timeline", "2026-01-01", "{\"from\":\"2026-01-01\"}")));
+        Assert.Null(MondayColumnValueFlattener.Convert("status", ColumnType.Text, new("s", "status", "", null)));
+        Assert.Null(MondayColumnValueFlattener.Convert("people", ColumnType.Json, new("p", "people", "", "null")));
     }
 
     [Fact]
@@ -41,7 +40,8 @@ public sealed class MondayColumnValueFlattenerTests
         var layout = MondayBoardLayout.Create("projects", "1", MondayFixtures.Columns, nameById: false);
 
         Assert.Equal(
-            ["id", "name", "group_id", "state", "updated_at", "status", "notes", "budget", "due_date", "done", "priority", "start_time", "owner", "timeline", "email", "status_status_1"],
+            ["id", "name", "group_id", "state", "updated_at", "status", "notes", "budget", "due_date", "done", "priority", "start_time", "owner", "timeline", "email", "status_status_1",
+                "client", "client_tier", "score", "blocked_by", "subitems"],
             layout.Schema.Columns.Select(c => c.Name));
         Assert.Equal(["id"], layout.Schema.PrimaryKey);
         Assert.Equal("updated_at", layout.Schema.CursorField);

@@ -68,6 +68,37 @@ public sealed class MondaySyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connect_boards_cell_linking_another_boards_item_lands_with_its_ids_and_names_not_null()
+    {
+        // Two clients on another board: monday sends text null and value null for this cell (API 2025-04+).
+        var item = _server.Items.First(i => i.State == "active" && i.Clients.Count == 2 && i.BlockedBy.Count == 1);
+        Assert.All(FakeMondayServer.Cells(item).Where(c => c.Id is "connect_boards" or "mirror" or "formula" or "dependent_on"), c => Assert.Null(c.Text ?? c.Value));
+
+        Assert.Equal(RunStore.Succeeded, (await SyncAsync()).Status);
+
+        await using var connection = new NpgsqlConnection(_core.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT jsonb_typeof(client), client->'linked_item_ids', client->>'display_value', client_tier, score,
+                   pg_typeof(client)::text, pg_typeof(score)::text, blocked_by->'linked_item_ids'
+            FROM monday.projects WHERE id = $1
+            """,
+            connection);
+        command.Parameters.AddWithValue(item.Id);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("object", reader.GetString(0));
+        Assert.Equal($"[\"{item.Clients[0].Id}\", \"{item.Clients[1].Id}\"]", reader.GetString(1));
+        Assert.Equal($"{item.Clients[0].Name}, {item.Clients[1].Name}", reader.GetString(2));
+        Assert.Equal($"{MondayFixtures.TierOf(item.Clients[0].Id)}, {MondayFixtures.TierOf(item.Clients[1].Id)}", reader.GetString(3));
+        Assert.Equal(item.Score, reader.GetString(4));
+        Assert.Equal("jsonb", reader.GetString(5));
+        Assert.Equal("text", reader.GetString(6));
+        Assert.Equal($"[\"{item.BlockedBy[0].Id}\"]", reader.GetString(7));
+    }
+
+    [Fact]
     public async Task Incremental_sync_reads_from_the_watermark_minus_lookback_and_applies_updates_and_deletes()
     {
         await SyncAsync();
@@ -361,7 +392,8 @@ public sealed class MondaySyncTests : IAsyncLifetime
         await using var command = new NpgsqlCommand(
             """
             SELECT id, name, group_id, state, updated_at, status, notes, budget, due_date, done, priority, start_time,
-                   owner::text, timeline::text, email, status_status_1, _daedalus_deleted_at IS NOT NULL
+                   owner::text, timeline::text, email, status_status_1,
+                   client::text, client_tier, score, blocked_by::text, subitems::text, _daedalus_deleted_at IS NOT NULL
             FROM monday.projects ORDER BY id
             """,
             connection);
@@ -376,8 +408,10 @@ public sealed class MondaySyncTests : IAsyncLifetime
                 Get<string>(5), Get<string>(6), Get<decimal>(7), Get<DateOnly>(8), Get<bool>(9), Get<long>(10), Get<TimeOnly>(11),
                 ExpectedBoard.Json(reader.IsDBNull(12) ? null : reader.GetString(12)), ExpectedBoard.Json(reader.IsDBNull(13) ? null : reader.GetString(13)),
                 Get<string>(14), Get<string>(15),
+                ExpectedBoard.Json(reader.IsDBNull(16) ? null : reader.GetString(16)), Get<string>(17), Get<string>(18),
+                ExpectedBoard.Json(reader.IsDBNull(19) ? null : reader.GetString(19)), ExpectedBoard.Json(reader.IsDBNull(20) ? null : reader.GetString(20)),
             ];
-            rows.Add(string.Join('|', values.Select(ExpectedBoard.Format).Append(reader.GetBoolean(16) ? "deleted" : "live")));
+            rows.Add(string.Join('|', values.Select(ExpectedBoard.Format).Append(reader.GetBoolean(21) ? "deleted" : "live")));
         }
 
         return rows;
