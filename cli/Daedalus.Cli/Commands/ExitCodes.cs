@@ -11,4 +11,7 @@ public static class ExitCodes
     public const int Unavailable = 5;
     public const int Denied = 6;
     public const int Conflict = 7;
+
+    /// <summary>Nothing was pulled: another process holds the source's pull lock (its run goes on there).</summary>
+    public const int Skipped = 8;
 }

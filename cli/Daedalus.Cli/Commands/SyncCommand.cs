@@ -45,6 +45,7 @@ public static class SyncCommand
 
             return summaries.Any(s => s.Status == RunStore.Failed) ? ExitCodes.Failed
                 : summaries.Any(s => s.Status == RunStore.Partial) ? ExitCodes.Partial
+                : summaries.Count > 0 && summaries.All(s => s.Status == SyncRunner.Skipped) ? ExitCodes.Skipped
                 : ExitCodes.Ok;
         });
         return command;

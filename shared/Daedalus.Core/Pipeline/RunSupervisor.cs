@@ -31,7 +31,7 @@ public sealed class RunSupervisor
     /// <summary>One pass. Storage being unreachable skips the lost-batch check (it cannot tell an empty queue); never throws for that.</summary>
     public async Task<IReadOnlyList<LostBatch>> SuperviseAsync(CancellationToken cancellationToken)
     {
-        var abandoned = await _runs.CloseAbandonedAsync(null, RunStore.AbandonedAfter, cancellationToken);
+        var abandoned = await _runs.CloseAbandonedAsync(null, RunStore.AbandonedAfter, null, cancellationToken);
         if (abandoned > 0)
         {
             _logger.LogWarning("Closed {Count} run(s) as failed: their process stopped heartbeating", abandoned);

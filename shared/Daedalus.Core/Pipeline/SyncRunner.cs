@@ -96,8 +96,8 @@ public sealed class SyncRunner
         Task? beating = null;
         try
         {
-            // Holding the lock, any run of this source still marked running with a stale heartbeat is one whose process died.
-            var abandoned = await _runs.CloseAbandonedAsync(source.Name, RunStore.HeartbeatInterval * 2, cancellationToken);
+            // Holding the lock, any other run of this source still marked running is one whose process died (its lock died with it).
+            var abandoned = await _runs.CloseAbandonedAsync(source.Name, TimeSpan.Zero, runId, cancellationToken);
             if (abandoned > 0)
             {
                 _logger.LogWarning("Closed {Count} abandoned run(s) of {Source} as failed (their process stopped)", abandoned, source.Name);

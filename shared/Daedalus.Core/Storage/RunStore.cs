@@ -131,19 +131,20 @@ public sealed class RunStore
 
     /// <summary>
     /// Closes runs whose process died (SIGKILL, crash, host recycled): still <c>running</c> with a heartbeat older
-    /// than <paramref name="staleAfter"/> (of <paramref name="source"/> only, when given). Returns how many.
+    /// than <paramref name="staleAfter"/> (of <paramref name="source"/> only, when given; never <paramref name="except"/>).
+    /// A puller holding the source's lock passes zero: no other process can be pulling that source. Returns how many.
     /// </summary>
-    public async Task<int> CloseAbandonedAsync(string? source, TimeSpan staleAfter, CancellationToken cancellationToken)
+    public async Task<int> CloseAbandonedAsync(string? source, TimeSpan staleAfter, Guid? except, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', finished_at = now(),
                 error = format('abandoned: the process running it stopped without finishing (last heartbeat %s)', to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
-            WHERE status = 'running' AND (@source::text IS NULL OR source = @source)
-              AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => @seconds)
+            WHERE status = 'running' AND (@source::text IS NULL OR source = @source) AND (@except::uuid IS NULL OR id <> @except)
+              AND coalesce(heartbeat_at, started_at) <= now() - make_interval(secs => @seconds)
             """,
-            new { source, seconds = staleAfter.TotalSeconds },
+            new { source, seconds = staleAfter.TotalSeconds, except },
             cancellationToken: cancellationToken));
     }
 

@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Daedalus.Configuration;
+using Daedalus.Pipeline;
+using Daedalus.Queues;
+using Daedalus.Sources.Sample;
+using Daedalus.Storage;
+using Daedalus.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Daedalus.Tests.Hosting;
+
+/// <summary>
+/// Issue 10: a run's status is what happened, on a real Azurite and PostgreSQL. Queue runs are not succeeded before
+/// their batches load; poisoned batches fail them with the rows that did not load; batches storage loses are
+/// noticed and re-pulled; dead processes' runs are closed; an outage does not spend a batch's delivery budget.
+/// </summary>
+public sealed class RunTruthTests : IAsyncLifetime
+{
+    private CoreServices _core = null!;
+    private Dictionary<string, string?> _settings = null!;
+    private string _queueName = null!;
+
+    public async Task InitializeAsync()
+    {
+        _queueName = AzuriteServer.UniqueQueueName("rt");
+        var storage = await AzuriteServer.ConnectionStringAsync();
+        _core = await CoreServices.StartAsync("truth", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage, ["Daedalus:Queue:Name"] = _queueName, ["Daedalus:Queue:LostAfter"] = "00:00:10" });
+        _settings = await SelfHostInstance.SettingsAsync(_core.ConnectionString, _core.Directory, _queueName);
+    }
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
+
+    private static SourceDefinition Customers(string name, long customers)
+    {
+        var source = SampleSourceDefinition.Create(name, customers);
+        source.Streams.RemoveAll(s => s.Name != "customers");
+        source.Settings["maxGenerations"] = "0";
+        return source;
+    }
+
+    private async Task<Guid> PullOntoQueueAsync(SourceDefinition source)
+    {
+        await _core.Get<SourceCatalog>().UpsertAsync(source, "test", CancellationToken.None);
+        var summaries = await _core.Get<SyncRunner>().RunAsync([source.Name], _core.Get<QueueSink>(), "test", null, CancellationToken.None);
+        return summaries.Single().RunId;
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var connection = new NpgsqlConnection(_core.ConnectionString);
+        return (await connection.ExecuteScalarAsync<T>(sql, args))!;
+    }
+
+    private async Task<RunRecord> RunAsync(Guid id) => (await _core.Get<RunStore>().GetAsync(id, CancellationToken.None))!;
+
+    [Fact]
+    public async Task A_queue_run_is_loading_until_its_batches_load_then_succeeded()
+    {
+        var runId = await PullOntoQueueAsync(Customers("patient", 2_500));
+
+        var enqueued = await RunAsync(runId);
+        Assert.Equal(RunStore.Loading, enqueued.Status);
+        Assert.Null(enqueued.FinishedAt);
+
+        await using (await SelfHostInstance.StartAsync(_settings))
+        {
+            await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStore.Succeeded, TimeSpan.FromSeconds(60), "the run succeeded once its 3 batches loaded");
+        }
+
+        var run = await RunAsync(runId);
+        Assert.Equal(2_500, run.RowsLoaded + run.RowsQuarantined);
+        Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM daedalus.enqueued_batches WHERE run_id = @runId AND state = 'loaded'", new { runId }));
+    }
+
+    [Fact]
+    public async Task Poisoned_batches_fail_the_run_with_the_rows_not_loaded_and_status_is_not_healthy_until_replayed()
+    {
+        var runId = await PullOntoQueueAsync(Customers("fragile", 300));
+        await ScalarAsync<int>("""
+            CREATE FUNCTION public.refuse_batches() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'target database is read-only for maintenance'; END $$;
+            CREATE TRIGGER refuse BEFORE INSERT ON daedalus.batches FOR EACH ROW EXECUTE FUNCTION public.refuse_batches();
+            """);
+
+        await using var host = await SelfHostInstance.StartAsync(_settings);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStore.Failed, TimeSpan.FromSeconds(60), "the run failed once its batch was poisoned");
+
+        var failed = await RunAsync(runId);
+        Assert.Equal((1, 300L), (failed.BatchesPoisoned, failed.RowsNotLoaded));
+        Assert.Contains("in the poison queue", failed.Error, StringComparison.Ordinal);
+        using (var status = JsonDocument.Parse(await http.GetStringAsync("/api/v1/status")))
+        {
+            Assert.Equal("degraded", status.RootElement.GetProperty("status").GetString());
+            var batches = status.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "batches");
+            Assert.Equal("degraded", batches.GetProperty("status").GetString());
+        }
+
+        await ScalarAsync<int>("DROP TRIGGER refuse ON daedalus.batches");
+        Assert.Equal(1, await _core.Get<IBatchQueue>().ReplayPoisonAsync(null, CancellationToken.None));
+        await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStore.Succeeded, TimeSpan.FromSeconds(60), "the run succeeded once the replayed batch loaded");
+        Assert.Equal((0, 0L), ((await RunAsync(runId)).BatchesPoisoned, (await RunAsync(runId)).RowsNotLoaded));
+    }
+
+    [Fact]
+    public async Task Batches_storage_loses_are_noticed_the_stream_is_rewound_to_the_hole_and_the_next_pull_heals_it()
+    {
+        var source = Customers("leaky", 2_500);
+        var runId = await PullOntoQueueAsync(source);
+        Assert.NotNull(await ScalarAsync<string?>("SELECT value FROM daedalus.cursors WHERE source = 'leaky'"));
+
+        // Storage loses every acknowledged message (an Azurite killed before it persisted them, a wiped account).
+        await new QueueClient(await AzuriteServer.ConnectionStringAsync(), _queueName).ClearMessagesAsync();
+        await ScalarAsync<int>("UPDATE daedalus.enqueued_batches SET enqueued_at = now() - interval '1 minute'");
+        var lost = await _core.Get<RunSupervisor>().SuperviseAsync(CancellationToken.None);
+
+        Assert.Equal(3, lost.Count);
+        var run = await RunAsync(runId);
+        Assert.Equal((RunStore.Failed, 3, 2_500L), (run.Status, run.BatchesLost, run.RowsNotLoaded));
+        Assert.Contains("lost by storage", run.Error, StringComparison.Ordinal);
+        Assert.Null(await ScalarAsync<string?>("SELECT value FROM daedalus.cursors WHERE source = 'leaky'"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM daedalus.audit_log WHERE action = 'cursor.rewind' AND target = 'leaky/customers'"));
+
+        var healing = await PullOntoQueueAsync(source);
+        await using (await SelfHostInstance.StartAsync(_settings))
+        {
+            await Eventually.TrueAsync(async () => (await RunAsync(healing)).Status == RunStore.Succeeded, TimeSpan.FromSeconds(60), "the re-pull loaded");
+        }
+
+        Assert.Equal(2_500L, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
+    }
+
+    [Fact]
+    public async Task A_wiped_storage_account_gets_its_queue_and_container_back()
+    {
+        var queue = _core.Get<AzureBatchQueue>();
+        await PullOntoQueueAsync(Customers("first", 10));
+        await queue.Batches.DeleteAsync();
+        await queue.ClaimChecks.DeleteAsync();
+
+        await PullOntoQueueAsync(Customers("second", 1_200));
+
+        Assert.True((await queue.GetDepthAsync(CancellationToken.None)).Batches >= 2);
+        Assert.True((await queue.ClaimChecks.ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task A_database_outage_defers_the_batch_without_spending_its_delivery_budget()
+    {
+        await PullOntoQueueAsync(Customers("outage", 300));
+        var queue = _core.Get<AzureBatchQueue>();
+        var message = Assert.Single((await queue.Batches.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value);
+
+        // The same services, but PostgreSQL is unreachable (nothing listens on the port).
+        var down = new Dictionary<string, string?>(_settings) { ["Daedalus:Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=x;Password=y;Database=z;Timeout=2" };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(down).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
+        Daedalus.Hosting.DaedalusServiceCollectionExtensions.AddDaedalusCore(services, configuration);
+        await using var provider = services.BuildServiceProvider();
+        var handler = provider.GetRequiredService<BatchMessageHandler>();
+
+        // Even on what would be its last allowed delivery, an outage is not the batch's fault.
+        var outcome = await handler.HandleAsync(new IncomingBatchMessage(message.MessageId, message.Body, 5, message.InsertedOn), CancellationToken.None);
+        await queue.Batches.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+
+        Assert.Equal(BatchMessageOutcome.Deferred, outcome);
+        Assert.Equal(0, (await queue.GetDepthAsync(CancellationToken.None)).Poison);
+        await using (await SelfHostInstance.StartAsync(_settings))
+        {
+            await Eventually.TrueAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM daedalus.batches") == 1, TimeSpan.FromSeconds(60), "the deferred batch loaded once the database was back");
+        }
+    }
+
+    [Fact]
+    public async Task A_run_whose_process_died_is_closed_as_failed_by_the_next_look()
+    {
+        var id = Guid.CreateVersion7();
+        await ScalarAsync<int>("INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at) VALUES (@id, 'ghost', 'schedule', 'running', now() - interval '10 minutes', now() - interval '5 minutes')", new { id });
+        var alive = Guid.CreateVersion7();
+        await ScalarAsync<int>("INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at) VALUES (@alive, 'busy', 'schedule', 'running', now(), now())", new { alive });
+
+        await _core.Get<RunSupervisor>().SuperviseAsync(CancellationToken.None);
+
+        var closed = await RunAsync(id);
+        Assert.Equal(RunStore.Failed, closed.Status);
+        Assert.StartsWith("abandoned", closed.Error, StringComparison.Ordinal);
+        Assert.NotNull(closed.FinishedAt);
+        Assert.Equal(RunStore.Running, (await RunAsync(alive)).Status);
+    }
+}
