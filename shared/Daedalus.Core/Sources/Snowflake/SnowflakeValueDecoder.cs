@@ -54,7 +54,7 @@ public static class SnowflakeValueDecoder
                 ColumnType.Time => SnowflakeEpochSeconds.Parse(cell).ToTimeOfDay(),
                 ColumnType.Timestamp => Timestamp(column, cell),
                 ColumnType.Json => Json(cell),
-                _ => cell,
+                _ => Text(cell),
             };
         }
         catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentOutOfRangeException or JsonException)
@@ -121,6 +121,10 @@ public static class SnowflakeValueDecoder
         string.Equals(cell, "true", StringComparison.OrdinalIgnoreCase) || cell == "1" ? true
         : string.Equals(cell, "false", StringComparison.OrdinalIgnoreCase) || cell == "0" ? false
         : throw new FormatException("not a boolean");
+
+    private static string Text(string cell) =>
+        // PostgreSQL text cannot hold U+0000; refusing here names the column instead of failing the whole COPY.
+        cell.Contains('\0', StringComparison.Ordinal) ? throw new FormatException("text with U+0000, which PostgreSQL text cannot hold") : cell;
 
     private static string Json(string cell)
     {

@@ -151,6 +151,15 @@ public sealed class SnowflakeValueDecoderTests
         Assert.Equal("12345678901234567890123456789", SnowflakeValueDecoder.Decode(new("V", "variant"), "12345678901234567890123456789"));
     }
 
+    [Fact]
+    public void Text_with_U_0000_is_refused_naming_the_column_because_PostgreSQL_text_cannot_hold_it()
+    {
+        var ex = Assert.Throws<SourceException>(() => SnowflakeValueDecoder.Decode(new("SECRET_COL", "text"), "a\0b"));
+
+        Assert.Contains("SECRET_COL", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("a\0b", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("18262", 2020, 1, 1)]
     [InlineData("0", 1970, 1, 1)]
