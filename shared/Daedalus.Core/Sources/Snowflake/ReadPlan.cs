@@ -53,6 +53,9 @@ internal sealed class ReadPlan
             bool flag => flag,
             long number => number != 0,
             decimal number => number != 0,
+
+            // Only a value decimal cannot hold is a NumericText, so it is never zero; checked anyway.
+            NumericText number => number.Value.Any(c => c is >= '1' and <= '9'),
             string text => text.Trim() is "1" || text.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) || text.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase),
             _ => false,
         };

@@ -5,16 +5,26 @@ namespace Daedalus.Sources.Snowflake;
 
 /// <summary>
 /// Decodes jsonv2 cells by the column's rowType into the CLR type of its <see cref="ColumnType"/>. Every non-null
-/// cell is a string: fixed = the decimal verbatim (not divided by scale), real = float, boolean = "true"/"false",
-/// date = days since epoch, time = seconds since midnight, timestamp_ntz/ltz = epoch seconds with fraction,
-/// timestamp_tz = "&lt;epoch seconds&gt; &lt;offset minutes + 1440&gt;", binary = hex, variant/object/array = JSON text.
-/// Timestamps come out as UTC instants (offset 0), which is what timestamptz stores.
+/// cell is a string: fixed = the decimal verbatim (not divided by scale), decfloat = a decimal, in exponent form
+/// past 38 digits, real = float ("NaN", "inf", "-inf" too), boolean = "true"/"false", date = days since epoch,
+/// time = seconds since midnight, timestamp_ntz/ltz = epoch seconds with fraction, timestamp_tz =
+/// "&lt;epoch seconds&gt; &lt;offset minutes + 1440&gt;", binary = hex, variant/object/array = JSON text.
+/// Decimals keep every digit (<see cref="NumericText.Parse"/>); times and timestamps are truncated to the
+/// microsecond, which is what PostgreSQL holds; timestamps come out as UTC instants (offset 0), which is what
+/// timestamptz stores. A cell that cannot be held exactly (a date or timestamp outside 0001-01-01 .. 9999-12-31,
+/// a number past PostgreSQL numeric's digits) throws <see cref="SourceException"/> naming the column, not the value.
 /// </summary>
 public static class SnowflakeValueDecoder
 {
+    /// <summary>
+    /// The widest NUMBER(p,0) loaded as bigint: 18 nines fit in 64 bits, 19 do not. Snowflake's INT, INTEGER and
+    /// BIGINT are NUMBER(38,0), so they load as numeric.
+    /// </summary>
+    public const int MaxBigintPrecision = 18;
+
     public static ColumnType ColumnTypeOf(SnowflakeColumn column) => Kind(column.Type) switch
     {
-        "fixed" or "number" or "decimal" or "numeric" or "int" or "integer" or "bigint" => (column.Scale ?? 0) == 0 ? ColumnType.Integer : ColumnType.Decimal,
+        "fixed" or "number" or "decimal" or "numeric" or "int" or "integer" or "bigint" => FitsBigint(column) ? ColumnType.Integer : ColumnType.Decimal,
         "decfloat" => ColumnType.Decimal,
         "real" or "float" or "double" => ColumnType.Double,
         "boolean" => ColumnType.Boolean,
@@ -37,34 +47,39 @@ public static class SnowflakeValueDecoder
             return ColumnTypeOf(column) switch
             {
                 ColumnType.Integer => long.Parse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
-                ColumnType.Decimal => decimal.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture),
+                ColumnType.Decimal => NumericText.Parse(cell),
                 ColumnType.Double => ParseDouble(cell),
                 ColumnType.Boolean => ParseBoolean(cell),
-                ColumnType.Date => DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + int.Parse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
-                ColumnType.Time => TimeOnly.FromTimeSpan(TimeSpan.FromTicks(Nanoseconds(cell) / 100)),
+                ColumnType.Date => Date(cell),
+                ColumnType.Time => SnowflakeEpochSeconds.Parse(cell).ToTimeOfDay(),
                 ColumnType.Timestamp => Timestamp(column, cell),
                 ColumnType.Json => Json(cell),
-                _ => cell,
+                _ => Text(cell),
             };
         }
         catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentOutOfRangeException or JsonException)
         {
             // The cell value itself is left out: it may be sensitive.
-            var hint = ex is OverflowException && ColumnTypeOf(column) == ColumnType.Integer
-                ? "; the value does not fit a 64-bit integer: cast the column (e.g. ::NUMBER(38,2) or ::VARCHAR) in a query stream"
-                : "";
+            var hint = ex is OverflowException or ArgumentOutOfRangeException ? "; the value is out of the range Daedalus can load exactly" : "";
             throw new SourceException($"column {column.Name} ({column.Type}): cannot decode a {column.Type} cell ({ex.GetType().Name}){hint}", ex);
         }
     }
 
-    /// <summary>Parses "seconds[.fraction]" (fraction up to 9 digits) into whole nanoseconds without going through floating point.</summary>
-    public static long Nanoseconds(string seconds)
-    {
-        var value = decimal.Parse(seconds, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-        return checked((long)decimal.Truncate(value * 1_000_000_000m));
-    }
-
     public static string Kind(string type) => type.Trim().ToLowerInvariant();
+
+    // NUMBER(p,0) up to 18 digits always fits a long; a missing precision is taken as Snowflake's default, 38.
+    private static bool FitsBigint(SnowflakeColumn column) =>
+        (column.Scale ?? 0) == 0 && column.Precision is { } precision && precision <= MaxBigintPrecision;
+
+    private static DateOnly Date(string cell)
+    {
+        // Long arithmetic, so a day count far outside DateOnly's range throws instead of wrapping into it.
+        var days = long.Parse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var dayNumber = checked(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + days);
+        return dayNumber is >= 0 and <= int.MaxValue
+            ? DateOnly.FromDayNumber((int)dayNumber)
+            : throw new ArgumentOutOfRangeException(nameof(cell), "day count outside 0001-01-01 .. 9999-12-31");
+    }
 
     private static DateTimeOffset Timestamp(SnowflakeColumn column, string cell)
     {
@@ -87,8 +102,7 @@ public static class SnowflakeValueDecoder
             text = cell[..space];
         }
 
-        var ticks = Nanoseconds(text) / 100;
-        return new DateTimeOffset(DateTime.UnixEpoch.Ticks + ticks, TimeSpan.Zero);
+        return SnowflakeEpochSeconds.Parse(text).ToUtcInstant();
     }
 
     private static double ParseDouble(string cell) => cell switch
@@ -96,13 +110,21 @@ public static class SnowflakeValueDecoder
         "NaN" => double.NaN,
         "inf" or "Infinity" => double.PositiveInfinity,
         "-inf" or "-Infinity" => double.NegativeInfinity,
-        _ => double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture),
+
+        // double.Parse answers infinity for a finite number past double's range; that would be a different value.
+        _ => double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture) is var value && double.IsFinite(value)
+            ? value
+            : throw new OverflowException("beyond double precision's range"),
     };
 
     private static bool ParseBoolean(string cell) =>
         string.Equals(cell, "true", StringComparison.OrdinalIgnoreCase) || cell == "1" ? true
         : string.Equals(cell, "false", StringComparison.OrdinalIgnoreCase) || cell == "0" ? false
         : throw new FormatException("not a boolean");
+
+    private static string Text(string cell) =>
+        // PostgreSQL text cannot hold U+0000; refusing here names the column instead of failing the whole COPY.
+        cell.Contains('\0', StringComparison.Ordinal) ? throw new FormatException("text with U+0000, which PostgreSQL text cannot hold") : cell;
 
     private static string Json(string cell)
     {

@@ -28,6 +28,8 @@ public sealed record SnowflakeWatermark(string Type, string Cell)
     /// <summary>
     /// The bind variable in the SQL API's wire form: fixed/real/text as-is, date as epoch milliseconds,
     /// time as nanoseconds since midnight, timestamps as epoch nanoseconds (timestamp_tz adds "offset+1440").
+    /// Nanoseconds are built from the stored cell's digits, never through a 64-bit nanosecond count, so every
+    /// digit Snowflake sent is bound back (9999-12-31 23:59:59.999999999 is 253402300799999999999 ns).
     /// </summary>
     public SnowflakeBinding ToBinding()
     {
@@ -40,11 +42,11 @@ public sealed record SnowflakeWatermark(string Type, string Cell)
                     : new SnowflakeBinding("FIXED", Cell),
                 "real" or "float" or "double" => new SnowflakeBinding("REAL", Cell),
                 "text" => new SnowflakeBinding("TEXT", Cell),
-                "date" => new SnowflakeBinding("DATE", (long.Parse(Cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) * 86_400_000L).ToString(CultureInfo.InvariantCulture)),
+                "date" => new SnowflakeBinding("DATE", checked(long.Parse(Cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) * 86_400_000L).ToString(CultureInfo.InvariantCulture)),
                 "time" => new SnowflakeBinding("TIME", Nanos(Cell)),
                 "timestamp_ntz" => new SnowflakeBinding("TIMESTAMP_NTZ", Nanos(Cell)),
                 "timestamp_ltz" => new SnowflakeBinding("TIMESTAMP_LTZ", Nanos(Cell)),
-                "timestamp_tz" => new SnowflakeBinding("TIMESTAMP_TZ", $"{Nanos(Cell[..Cell.IndexOf(' ', StringComparison.Ordinal)])} {Cell[(Cell.IndexOf(' ', StringComparison.Ordinal) + 1)..]}"),
+                "timestamp_tz" => new SnowflakeBinding("TIMESTAMP_TZ", TzNanos(Cell)),
                 _ => throw new SourceException($"a {Type} column cannot be a watermark (use a number, text, date, time or timestamp column)"),
             };
         }
@@ -54,5 +56,14 @@ public sealed record SnowflakeWatermark(string Type, string Cell)
         }
     }
 
-    private static string Nanos(string seconds) => SnowflakeValueDecoder.Nanoseconds(seconds).ToString(CultureInfo.InvariantCulture);
+    private static string Nanos(string seconds) => SnowflakeEpochSeconds.Parse(seconds).ToNanosecondsText();
+
+    // "<epoch seconds> <offset + 1440>" becomes "<epoch nanoseconds> <offset + 1440>".
+    private static string TzNanos(string cell)
+    {
+        var space = cell.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0
+            ? throw new FormatException("timestamp_tz cursor without an offset")
+            : $"{Nanos(cell[..space])} {int.Parse(cell.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)}";
+    }
 }

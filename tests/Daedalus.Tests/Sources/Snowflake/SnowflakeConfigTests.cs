@@ -92,12 +92,14 @@ public sealed class SnowflakeConfigTests
     {
         var stream = Source(s => s["deletedColumn"] = "is_deleted").Streams[0];
         var settings = SnowflakeStreamSettings.From(stream);
-        SnowflakeColumn[] rowType = [new("ID", "fixed", 0, 38), new("UPDATED_AT", "timestamp_ntz", 9), new("IS_DELETED", "boolean"), new("Order Total", "fixed", 2, 10)];
+        SnowflakeColumn[] rowType = [new("ID", "fixed", 0, 38), new("UPDATED_AT", "timestamp_ntz", 9), new("IS_DELETED", "boolean"), new("Order Total", "fixed", 2, 10), new("QTY", "fixed", 0, 18)];
 
         var schema = SnowflakeSourcePlugin.Schema(stream, settings, rowType);
 
-        Assert.Equal(["id", "updated_at", "is_deleted", "order_total"], schema.Columns.Select(c => c.Name));
-        Assert.Equal([ColumnType.Integer, ColumnType.Timestamp, ColumnType.Boolean, ColumnType.Decimal], schema.Columns.Select(c => c.Type));
+        Assert.Equal(["id", "updated_at", "is_deleted", "order_total", "qty"], schema.Columns.Select(c => c.Name));
+
+        // NUMBER(38,0) (what INT/BIGINT are) can exceed 64 bits, so it loads as numeric; NUMBER(18,0) fits bigint.
+        Assert.Equal([ColumnType.Decimal, ColumnType.Timestamp, ColumnType.Boolean, ColumnType.Decimal, ColumnType.Integer], schema.Columns.Select(c => c.Type));
         Assert.Equal("updated_at", schema.CursorField);
         Assert.Equal(["id"], schema.PrimaryKey);
         Assert.Contains("watermark column", Assert.Throws<SourceException>(() => SnowflakeSourcePlugin.Schema(stream, settings, rowType[..1])).Message, StringComparison.Ordinal);

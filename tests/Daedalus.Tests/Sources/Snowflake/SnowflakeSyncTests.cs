@@ -6,6 +6,7 @@ using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -319,6 +320,74 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
         Assert.Contains("390318", summary.Error, StringComparison.Ordinal);
         Assert.Single(_fake.Requests.Skip(before));
         Assert.DoesNotContain(_logs.Lines, l => l.Contains(_fake.OAuthToken, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Issue 11: the values at the ends of Snowflake's types land in PostgreSQL exactly as Snowflake holds them,
+    /// and a 9999-12-31 watermark binds back digit for digit. Cells are written as the SQL API docs' jsonv2 form.
+    /// </summary>
+    [Fact]
+    public async Task Values_at_the_ends_of_Snowflake_s_types_land_exactly_and_a_9999_watermark_round_trips()
+    {
+        const string big = "1234567890123456789012345678.1234567890";
+        const string huge = "99999999999999999999999999999999999999";
+        var table = _fake.AddTable("\"SALES\".\"PUBLIC\".\"EXTREMES\"", [
+            new("ID", "fixed", 0, 38, false),
+            new("BIG", "fixed", 10, 38),
+            new("HUGE", "fixed", 0, 38),
+            new("D", "date"),
+            new("TS", "timestamp_ntz", 9, null, false),
+            new("TZ", "timestamp_tz", 9),
+            new("T", "time", 9),
+        ]);
+        table.Upsert(["1", big, huge, "2932896", "253402300799.999999000", "253402300799.999999000 2280", "86399.999999999"]);
+        table.Upsert(["2", "-0.0000000001", "-" + huge, "-719162", "-62135596800.000000000", "-62135596800.000000000 720", "0.000000000"]);
+        table.Upsert(["3", "12.5000000000", "9223372036854775808", "0", "9223372036.854775808", "1616173619.000000000 1770", "43200.000000001"]);
+        var source = Source(SyncMode.Incremental);
+        source.Streams[0].Name = "extremes";
+        source.Streams[0].Target = new TargetTable { Schema = "snowflake", Table = "extremes" };
+        source.Streams[0].Settings = new(StringComparer.OrdinalIgnoreCase) { ["table"] = "sales.public.extremes", ["watermark"] = "TS" };
+        await SaveAsync(source);
+
+        var first = Assert.Single(await SyncAsync());
+
+        // PostgreSQL assertion: needs the loader to write NumericText into numeric columns and Npgsql's
+        // DisableDateTimeInfinityConversions switch (0001-01-01 and 9999-12-31 would land as -infinity/infinity).
+        Assert.True(first.Status == "succeeded", first.Error);
+        await using var connection = new NpgsqlConnection(_core.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SET TIME ZONE 'UTC'; SELECT id::text, big::text, huge::text, d::text, ts::text, tz::text, t::text FROM snowflake.extremes ORDER BY id",
+            connection);
+        var landed = new List<string[]>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                landed.Add(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray());
+            }
+        }
+
+        Assert.Equal(
+            [
+                ["1", big, huge, "9999-12-31", "9999-12-31 23:59:59.999999+00", "9999-12-31 23:59:59.999999+00", "23:59:59.999999"],
+                ["2", "-0.0000000001", "-" + huge, "0001-01-01", "0001-01-01 00:00:00+00", "0001-01-01 00:00:00+00", "00:00:00"],
+                ["3", "12.5000000000", "9223372036854775808", "1970-01-01", "2262-04-11 23:47:16.854775+00", "2021-03-19 17:06:59+00", "12:00:00"],
+            ],
+            landed);
+        Assert.Equal(
+            ["numeric", "numeric", "numeric", "date", "timestamp with time zone", "timestamp with time zone", "time without time zone"],
+            await connection.QueryAsync<string>("SELECT data_type FROM information_schema.columns WHERE table_schema = 'snowflake' AND table_name = 'extremes' AND column_name NOT LIKE '\\_%' ORDER BY ordinal_position"));
+
+        // The cursor is the raw cell; the next read binds it back as epoch nanoseconds past 64 bits, every digit kept.
+        Assert.Equal("timestamp_ntz:253402300799.999999000", await _core.Get<CursorStore>().GetAsync(SourceName, "extremes", CancellationToken.None));
+        var second = Assert.Single(await SyncAsync());
+        Assert.True(second.Status == "succeeded", second.Error);
+        Assert.Equal(1, second.RowsRead);
+        var binding = _fake.Submissions().Last().Bindings!["1"]!;
+        Assert.Equal("TIMESTAMP_NTZ", binding["type"]!.GetValue<string>());
+        Assert.Equal("253402300799999999000", binding["value"]!.GetValue<string>());
+        AssertCleanWire();
     }
 
     private static SourceDefinition Source(SyncMode mode) => new()
