@@ -13,6 +13,9 @@ namespace Daedalus.Ingest;
 /// </summary>
 public sealed class BatchPreparer
 {
+    /// <summary>The rule name of quarantine rows whose cells the plugin could not decode.</summary>
+    public const string DecodeRule = "decode";
+
     private readonly ColumnProtector _protector;
 
     public BatchPreparer(ColumnProtector protector)
@@ -177,6 +180,12 @@ public sealed class BatchPreparer
         for (var i = start; i < end; i++)
         {
             var record = records[i];
+            if (record.Rejected is { } undecodable)
+            {
+                quarantined.Add(new QuarantinedRow(DecodeRule, undecodable, QuarantineRowJson.Write(schema.Columns, Protect(record.Values, protection, protector))));
+                continue;
+            }
+
             if (!record.IsDeleted)
             {
                 string? failure = null;

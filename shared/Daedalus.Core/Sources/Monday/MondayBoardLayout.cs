@@ -54,16 +54,23 @@ public sealed record MondayBoardLayout(string BoardId, IReadOnlyList<MondayLayou
     }
 
     /// <summary>One item as a row aligned with <see cref="Schema"/>; archived and deleted items are deletes.</summary>
-    /// <exception cref="SourceException">A cell does not decode as its column's type; the message names the column, not the value.</exception>
+    /// <remarks>
+    /// A cell that does not decode as its column's type makes the record <see cref="SourceRecord.Rejected"/> (the row
+    /// goes to quarantine; the reason names the column, never the value); the rest of the stream loads.
+    /// </remarks>
     public SourceRecord ToRecord(MondayItem item)
     {
-        if (!long.TryParse(item.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        string? rejected = null;
+        var values = new object?[FixedColumns.Count + BoardColumns.Count];
+        if (long.TryParse(item.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
         {
-            throw new SourceException($"monday board {BoardId}: item id '{item.Id}' is not a number");
+            values[0] = id;
+        }
+        else
+        {
+            rejected = $"stream {Schema.Name}, monday board {BoardId}: item id is not a number";
         }
 
-        var values = new object?[FixedColumns.Count + BoardColumns.Count];
-        values[0] = id;
         values[1] = item.Name;
         values[2] = item.Group?.Id;
         values[3] = item.State;
@@ -89,11 +96,11 @@ public sealed record MondayBoardLayout(string BoardId, IReadOnlyList<MondayLayou
             catch (Exception ex) when (ex is FormatException or OverflowException)
             {
                 // The reasons are fixed texts; the cell value is never part of the message.
-                throw new SourceException($"stream {Schema.Name}, monday board {BoardId}: column {column.Column.Name} (monday column {column.ColumnId}, type {column.MondayType}) cannot be decoded: {ex.Message}", ex);
+                rejected ??= $"stream {Schema.Name}, monday board {BoardId}: column {column.Column.Name} (monday column {column.ColumnId}, type {column.MondayType}) cannot be decoded: {ex.Message}";
             }
         }
 
         var deleted = item.State is "archived" or "deleted";
-        return new SourceRecord(values, deleted);
+        return new SourceRecord(values, deleted, rejected);
     }
 }

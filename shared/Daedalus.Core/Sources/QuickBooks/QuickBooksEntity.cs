@@ -109,6 +109,7 @@ public sealed class QuickBooksEntity
     public SourceRecord ToRecord(JsonElement entity)
     {
         var values = new object?[_columns.Length + 1];
+        string? rejected = null;
         for (var i = 0; i < _columns.Length; i++)
         {
             try
@@ -117,14 +118,13 @@ public sealed class QuickBooksEntity
             }
             catch (SourceException ex)
             {
-                throw new SourceException($"QuickBooks {Name} {IdOf(entity)}: {ex.Message}", ex);
+                // One bad field quarantines its entity, not the stream.
+                rejected ??= $"QuickBooks {Name}: {ex.Message}";
             }
         }
 
         values[^1] = entity.GetRawText();
-        return values[0] is null
-            ? throw new SourceException($"QuickBooks returned a {Name} without an Id")
-            : new SourceRecord(values);
+        return new SourceRecord(values, Rejected: values[0] is null ? rejected ?? $"QuickBooks returned a {Name} without an Id" : rejected);
     }
 
     /// <summary>A CDC entry with <c>status: "Deleted"</c>: only the id and when it was deleted are known.</summary>

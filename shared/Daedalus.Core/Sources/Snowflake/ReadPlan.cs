@@ -37,9 +37,18 @@ internal sealed class ReadPlan
         }
 
         var values = new object?[row.Length];
+        string? rejected = null;
         for (var i = 0; i < row.Length; i++)
         {
-            values[i] = SnowflakeValueDecoder.Decode(_rowType[i], row[i]);
+            try
+            {
+                values[i] = SnowflakeValueDecoder.Decode(_rowType[i], row[i]);
+            }
+            catch (SourceException ex)
+            {
+                // One bad cell quarantines its row, not the stream (the message names the column, never the value).
+                rejected ??= ex.Message;
+            }
         }
 
         // Rows arrive ordered by the watermark, so the last non-null one is the highest so far.
@@ -59,6 +68,6 @@ internal sealed class ReadPlan
             string text => text.Trim() is "1" || text.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) || text.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase),
             _ => false,
         };
-        return new SourceRecord(values, deleted);
+        return new SourceRecord(values, deleted, rejected);
     }
 }

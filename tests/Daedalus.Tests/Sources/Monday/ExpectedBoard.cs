@@ -5,7 +5,7 @@ namespace Daedalus.Tests.Sources.Monday;
 
 /// <summary>
 /// What the target table must hold, derived from the typed fixtures (not from the plugin): active items as they
-/// are; an archived/deleted item keeps the values it was last stored with, takes the new updated_at and is
+/// are; an archived/deleted item keeps the values it was last stored with (their updated_at included) and is
 /// marked deleted (that is the loader's soft-delete rule).
 /// </summary>
 public sealed class ExpectedBoard
@@ -21,8 +21,8 @@ public sealed class ExpectedBoard
             var deleted = item.State is "archived" or "deleted";
             if (deleted && _rows.TryGetValue(item.Id, out var previous))
             {
+                // The stored row keeps its values and their updated_at; the delete's own time goes to _daedalus_deleted_cursor.
                 var fields = previous.Split('|');
-                fields[4] = Format(item.UpdatedAt);
                 fields[^1] = "deleted";
                 _rows[item.Id] = string.Join('|', fields);
             }

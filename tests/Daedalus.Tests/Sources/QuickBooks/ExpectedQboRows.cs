@@ -6,8 +6,9 @@ namespace Daedalus.Tests.Sources.QuickBooks;
 
 /// <summary>
 /// What one target table must hold, derived from the typed fixtures (not from the plugin): live entities as
-/// they are; a deleted one keeps the values it was last stored with, takes the deletion time as its
-/// last_updated_time and is marked deleted (the loader's soft-delete rule); one never stored is an id, a time and the mark.
+/// they are; a deleted one keeps the values it was last stored with, including their last_updated_time (the
+/// delete's time goes to _daedalus_deleted_cursor), and is marked deleted (the loader's soft-delete rule); one never
+/// stored is an id, the deletion time and the mark.
 /// </summary>
 public sealed class ExpectedQboRows(string entity)
 {
@@ -73,10 +74,16 @@ public sealed class ExpectedQboRows(string entity)
         {
             if (e.Deleted)
             {
-                var fields = _rows.TryGetValue(e.Id, out var previous)
-                    ? (string[])previous.Clone()
+                var stored = _rows.TryGetValue(e.Id, out var previous);
+                var fields = stored
+                    ? (string[])previous!.Clone()
                     : [.. columns.Select((c, i) => i == 0 ? e.Id : "∅"), "live"];
-                fields[Array.FindIndex(columns, c => c.Name == "last_updated_time")] = Format(e.Updated);
+                if (!stored)
+                {
+                    // A stored row keeps the cursor of its values (the delete's own time goes to _daedalus_deleted_cursor).
+                    fields[Array.FindIndex(columns, c => c.Name == "last_updated_time")] = Format(e.Updated);
+                }
+
                 fields[^1] = "deleted";
                 _rows[e.Id] = fields;
             }
