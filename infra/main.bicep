@@ -68,6 +68,12 @@ param maximumInstanceCount int = 40
 @description('Log Analytics retention in days.')
 param logRetentionInDays int = 30
 
+@description('Private networking: the Function App joins a virtual network; Storage, Key Vault and PostgreSQL are reachable only through private endpoints in it (public network access off, no firewall rules).')
+param privateNetworking bool = false
+
+@description('Address space of the virtual network (privateNetworking); its first two /24 blocks become the app and private-endpoint subnets.')
+param virtualNetworkAddressPrefix string = '10.40.0.0/16'
+
 @description('Key Vault purge protection (irreversible once on).')
 param keyVaultPurgeProtection bool = false
 
@@ -104,7 +110,41 @@ var names = {
   functionApp: 'func-${baseName}-${token}'
   plan: 'plan-${baseName}-${token}'
   grafana: take('amg-${namePrefix}-${token}', 23)
+  virtualNetwork: 'vnet-${baseName}-${token}'
 }
+// One private endpoint (and private DNS zone) per service endpoint the app calls.
+var privateEndpoints = [
+  {
+    groupId: 'blob'
+    target: resourceId('Microsoft.Storage/storageAccounts', names.storage)
+    zone: 'privatelink.blob.${environment().suffixes.storage}'
+    name: 'pe-${names.storage}-blob'
+  }
+  {
+    groupId: 'queue'
+    target: resourceId('Microsoft.Storage/storageAccounts', names.storage)
+    zone: 'privatelink.queue.${environment().suffixes.storage}'
+    name: 'pe-${names.storage}-queue'
+  }
+  {
+    groupId: 'table'
+    target: resourceId('Microsoft.Storage/storageAccounts', names.storage)
+    zone: 'privatelink.table.${environment().suffixes.storage}'
+    name: 'pe-${names.storage}-table'
+  }
+  {
+    groupId: 'vault'
+    target: resourceId('Microsoft.KeyVault/vaults', names.keyVault)
+    zone: 'privatelink.vaultcore.azure.net'
+    name: 'pe-${names.keyVault}'
+  }
+  {
+    groupId: 'postgresqlServer'
+    target: resourceId('Microsoft.DBforPostgreSQL/flexibleServers', names.postgres)
+    zone: 'privatelink.postgres.database.azure.com'
+    name: 'pe-${names.postgres}'
+  }
+]
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -135,6 +175,7 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSkuName
     deploymentContainerName: 'app-package'
     batchQueueName: batchQueueName
+    privateNetworking: privateNetworking
   }
 }
 
@@ -145,6 +186,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
+    privateNetworking: privateNetworking
   }
 }
 
@@ -161,6 +203,7 @@ module postgres 'modules/postgres.bicep' = {
     backupRetentionDays: postgresBackupRetentionDays
     highAvailability: postgresHighAvailability
     databaseName: databaseName
+    privateNetworking: privateNetworking
     // The Entra admin resource is named by the identity's object id, which exists only once the
     // identity does; What-If cannot know it in advance, and no other shape avoids that.
     #disable-next-line what-if-short-circuiting
@@ -168,6 +211,40 @@ module postgres 'modules/postgres.bicep' = {
     adminPrincipalName: identity.outputs.name
   }
 }
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  params: {
+    name: names.virtualNetwork
+    location: location
+    tags: tags
+    addressPrefix: virtualNetworkAddressPrefix
+    appSubnetPrefix: cidrSubnet(virtualNetworkAddressPrefix, 24, 0)
+    privateEndpointSubnetPrefix: cidrSubnet(virtualNetworkAddressPrefix, 24, 1)
+  }
+}
+
+module privateEndpoint 'modules/private-endpoint.bicep' = [
+  for endpoint in privateEndpoints: if (privateNetworking) {
+    name: 'pe-${endpoint.groupId}'
+    params: {
+      name: endpoint.name
+      location: location
+      tags: tags
+      targetResourceId: endpoint.target
+      groupId: endpoint.groupId
+      privateDnsZoneName: endpoint.zone
+      virtualNetworkId: resourceId('Microsoft.Network/virtualNetworks', names.virtualNetwork)
+      subnetId: resourceId('Microsoft.Network/virtualNetworks/subnets', names.virtualNetwork, 'private-endpoints')
+    }
+    dependsOn: [
+      network
+      storage
+      keyVault
+      postgres
+    ]
+  }
+]
 
 module roles 'modules/roles.bicep' = {
   name: 'roles'
@@ -200,6 +277,9 @@ module functionApp 'modules/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    virtualNetworkSubnetId: privateNetworking
+      ? resourceId('Microsoft.Network/virtualNetworks/subnets', names.virtualNetwork, 'app')
+      : ''
     appSettings: {
       DOTNET_ENVIRONMENT: environmentName
       // No password: the app gets an Entra token for this user (the identity) and passes it as the password.
@@ -210,9 +290,12 @@ module functionApp 'modules/functionapp.bicep' = {
       Daedalus__Security__KeyVaultUri: keyVault.outputs.uri
     }
   }
-  // The host needs its storage and telemetry roles before its first start.
+  // The host needs its storage and telemetry roles, and with private networking its subnet and the private
+  // endpoints of its storage, before its first start.
   dependsOn: [
     roles
+    network
+    privateEndpoint
   ]
 }
 
@@ -235,4 +318,5 @@ output storageAccountName string = storage.outputs.name
 output keyVaultUri string = keyVault.outputs.uri
 output postgresFqdn string = postgres.outputs.fqdn
 output postgresDatabase string = postgres.outputs.databaseName
+output privateNetworking bool = privateNetworking
 output grafanaEndpoint string = deployGrafana ? grafana!.outputs.endpoint : ''

@@ -7,5 +7,6 @@ param postgresSkuTier = 'Burstable'
 param maximumInstanceCount = 10
 param instanceMemoryMB = 2048
 param logRetentionInDays = 30
+param privateNetworking = false
 param keyVaultPurgeProtection = false
 param deployGrafana = false

@@ -1,4 +1,5 @@
-// Prod: zone-redundant database and storage, longer retention, Key Vault purge protection.
+// Prod: zone-redundant database and storage, longer retention, private networking (no public endpoint on
+// Storage, Key Vault or PostgreSQL), Key Vault purge protection.
 using './main.bicep'
 
 param environmentName = 'prod'
@@ -12,6 +13,7 @@ param storageSkuName = 'Standard_ZRS'
 param maximumInstanceCount = 40
 param instanceMemoryMB = 4096
 param logRetentionInDays = 90
+param privateNetworking = true
 param keyVaultPurgeProtection = true
 param deployGrafana = true
 // Set to the object id of the operators' Entra group to give them Grafana Admin.

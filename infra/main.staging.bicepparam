@@ -1,4 +1,5 @@
-// Staging: production shape at a lower scale, so upgrades and migrations are rehearsed here first.
+// Staging: production shape (private networking included) at a lower scale, so upgrades, migrations and
+// network changes are rehearsed here first.
 using './main.bicep'
 
 param environmentName = 'staging'
@@ -10,5 +11,6 @@ param storageSkuName = 'Standard_ZRS'
 param maximumInstanceCount = 20
 param instanceMemoryMB = 2048
 param logRetentionInDays = 30
+param privateNetworking = true
 param keyVaultPurgeProtection = false
 param deployGrafana = true

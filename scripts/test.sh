@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite. Installs what it needs (PostgreSQL server binaries, Azurite from npm, the Bicep
 # compiler from NuGet), builds everything that can restore here, checks formatting, runs the tests against a
-# real PostgreSQL and Azurite that the tests start, and checks infra/ and docker/.
+# real PostgreSQL and Azurite that the tests start, and checks infra/, docker/ and .github/workflows/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-postgres.sh
@@ -54,7 +54,7 @@ for data in "${TMPDIR:-/tmp}"/daedalus-tests/pg-*/data; do
   else pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
 done
 
-for check in scripts/check-infra.sh scripts/check-docker.sh; do
+for check in scripts/check-infra.sh scripts/check-docker.sh scripts/check-workflows.sh; do
   if [ -f "$check" ]; then
     step "$check"
     bash "$check"

@@ -43,6 +43,9 @@ param instanceMemoryMB int
 @maxValue(1000)
 param maximumInstanceCount int
 
+@description('Subnet (delegated to Microsoft.App/environments) for virtual network integration; empty for none.')
+param virtualNetworkSubnetId string
+
 @description('Daedalus settings merged on top of the platform settings.')
 param appSettings { *: string }
 
@@ -74,6 +77,9 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Outbound traffic enters the virtual network here, where Storage, Key Vault and PostgreSQL resolve to
+    // their private endpoints. Inbound (the HTTP API) stays on the public host name, behind function keys.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

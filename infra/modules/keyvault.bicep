@@ -14,6 +14,9 @@ param tags { *: string }
 @description('Turn on purge protection. It cannot be turned off again, so only production enables it.')
 param enablePurgeProtection bool
 
+@description('Reachable only through a private endpoint (privateNetworking): public network access off, deny by default.')
+param privateNetworking bool
+
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
   location: location
@@ -29,10 +32,10 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     softDeleteRetentionInDays: 90
     // The API accepts only true or absent here; absent means "off".
     enablePurgeProtection: enablePurgeProtection ? true : null
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      bypass: privateNetworking ? 'None' : 'AzureServices'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
     }
   }
 }

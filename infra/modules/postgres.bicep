@@ -39,6 +39,9 @@ param backupRetentionDays int
 @description('Zone-redundant high availability (not available on Burstable).')
 param highAvailability bool
 
+@description('Reachable only through a private endpoint (privateNetworking): public network access off, no firewall rule.')
+param privateNetworking bool
+
 @description('Database the app owns and migrates.')
 param databaseName string
 
@@ -75,14 +78,16 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
       mode: highAvailability ? 'ZoneRedundant' : 'Disabled'
     }
     network: {
-      publicNetworkAccess: 'Enabled'
+      publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     }
   }
 }
 
-// Flex Consumption apps without VNet integration have no fixed outbound IPs, so allow Azure-internal
-// traffic (0.0.0.0 is the special "Azure services" rule). Harden with VNet integration + private access.
-resource allowAzureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2025-08-01' = {
+// Flex Consumption apps without VNet integration have no fixed outbound IPs, so without private networking
+// the server admits Azure-internal traffic (0.0.0.0 is the special "Azure services" rule: any Azure tenant's
+// resources, still needing an Entra token of this tenant). With private networking the app arrives through
+// the private endpoint and the public endpoint is off, so no rule is created.
+resource allowAzureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2025-08-01' = if (!privateNetworking) {
   parent: server
   name: 'AllowAzureServices'
   properties: {

@@ -18,6 +18,9 @@ param deploymentContainerName string
 @description('Queue (and claim-check container) name used by the ingest pipeline.')
 param batchQueueName string
 
+@description('Reachable only through private endpoints (privateNetworking): public network access off, deny by default.')
+param privateNetworking bool
+
 @description('Replication SKU.')
 @allowed([
   'Standard_LRS'
@@ -41,10 +44,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    // Without private networking the account is reachable from anywhere, Entra-authenticated (no shared
+    // keys); with it, only through the private endpoints in the virtual network.
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      bypass: privateNetworking ? 'None' : 'AzureServices'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
     }
   }
 }
