@@ -247,4 +247,39 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
             await loop.StopAsync(CancellationToken.None);
         }
     }
+    [Fact]
+    public async Task A_run_that_reads_a_hundred_times_the_usual_rows_is_flagged_stored_shown_and_notified()
+    {
+        await ChannelsAsync(("anomalies", WebhookFormats.Generic, _receiver.Url("anomalies"), [NotificationKinds.Anomaly]));
+        await using (var connection = new NpgsqlConnection(_core.ConnectionString))
+        {
+            // Two weeks of daily succeeded runs in which customers read about 5 rows.
+            for (var day = 14; day >= 1; day--)
+            {
+                var id = Guid.NewGuid();
+                var at = DateTime.UtcNow.AddDays(-day);
+                await connection.ExecuteAsync("INSERT INTO daedalus.runs (id, source, trigger, status, started_at, finished_at) VALUES (@id, 'sample', 'test', 'succeeded', @at, @at)", new { id, at });
+                await connection.ExecuteAsync(
+                    "INSERT INTO daedalus.run_stream_metrics (run_id, source, stream, status, started_at, rows, quarantine_rate, duration_seconds) VALUES (@id, 'sample', 'customers', 'succeeded', @at, @rows, 0, 0.2)",
+                    new { id, at, rows = 4 + (day % 3) });
+            }
+        }
+
+        var summaries = await SyncAsync(broken: false);
+        var runId = summaries[0].RunId;
+
+        var anomalies = await _core.Get<Daedalus.Anomalies.RunAnomalyStore>().ForRunsAsync([runId], CancellationToken.None);
+        var rows = Assert.Single(anomalies, a => a.Metric == "rows");
+        Assert.Equal("customers", rows.Stream);
+        Assert.Equal(500, rows.Value);
+        Assert.InRange(rows.Expected, 4, 6);
+        Assert.True(rows.Score > Daedalus.Anomalies.AnomalyDetector.Threshold);
+        Assert.DoesNotContain(anomalies, a => a.Stream == "invoices"); // no history, no verdict
+        Assert.Contains(await _core.Get<Daedalus.Anomalies.RunAnomalyStore>().CurrentAsync(CancellationToken.None), a => a.RunId == runId && a.Metric == "rows");
+
+        await DrainAsync();
+        var notification = Json(Assert.Single(_receiver.For("anomalies")));
+        Assert.Equal(NotificationKinds.Anomaly, notification.GetProperty("kind").GetString());
+        Assert.Contains("customers rows 500 (usual", notification.GetProperty("text").GetString());
+    }
 }
