@@ -126,9 +126,10 @@ public sealed class SyncRunner
         }
         finally
         {
-            // Only outbox inserts: the notification itself is sent by the dispatcher, never from here.
-            await _alerts.RunFinishedAsync(runId, CancellationToken.None);
             await lockConnection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey }, cancellationToken: CancellationToken.None));
+
+            // After the unlock, so the next pull never waits on it; only outbox inserts (the dispatcher sends).
+            await _alerts.RunFinishedAsync(runId, CancellationToken.None);
         }
     }
 
