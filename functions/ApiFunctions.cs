@@ -47,6 +47,14 @@ public static class ApiFunctions
     public static Task<IResult> ResetStream([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/streams/{stream}/reset")] HttpRequest request, string name, string stream) =>
         ApiFunctionCall.RunAsync(request, ApiScope.Write, (c, ct) => StreamsHandlers.Reset(c, name, stream, ct));
 
+    [Function("GetNotifications")]
+    public static Task<IResult> GetNotifications([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/notifications")] HttpRequest request) =>
+        ApiFunctionCall.RunAsync(request, ApiScope.Read, NotificationsHandlers.Get);
+
+    [Function("ReplaceNotifications")]
+    public static Task<IResult> ReplaceNotifications([HttpTrigger(AuthorizationLevel.Function, "put", Route = "v1/notifications")] HttpRequest request) =>
+        ApiFunctionCall.RunAsync(request, ApiScope.Write, NotificationsHandlers.Replace);
+
     [Function("GetStatus")]
     public static Task<IResult> GetStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/status")] HttpRequest request) =>
         ApiFunctionCall.RunAsync(request, ApiScope.Anonymous, StatusHandler.Get);

@@ -27,6 +27,8 @@ public static class ApiPaths
 
     public static string PoisonReplay => $"{Prefix}/batches/poison/replay";
 
+    public static string Notifications => $"{Prefix}/notifications";
+
     public static string OpenApi => $"{Prefix}/openapi.json";
 
     public static string Docs => $"{Prefix}/docs";

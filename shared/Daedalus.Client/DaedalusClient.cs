@@ -68,6 +68,13 @@ public sealed class DaedalusClient
         using var response = await SendRawAsync(HttpMethod.Delete, ApiPaths.Source(name), null, cancellationToken);
     }
 
+    public Task<NotificationSettings> GetNotificationsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<NotificationSettings>(HttpMethod.Get, ApiPaths.Notifications, null, cancellationToken);
+
+    /// <summary>Replaces the global notification channels.</summary>
+    public Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default) =>
+        SendAsync<NotificationSettings>(HttpMethod.Put, ApiPaths.Notifications, settings, cancellationToken);
+
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
         (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
 

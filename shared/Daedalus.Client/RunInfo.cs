@@ -1,6 +1,9 @@
 namespace Daedalus.Client;
 
-/// <summary>One pull of one source: status (running, succeeded, partial, failed, skipped) and its counters.</summary>
+/// <summary>
+/// One pull of one source: status (running, succeeded, partial, failed, skipped) and its counters;
+/// <see cref="Anomalies"/> lists stream metrics that departed from the usual (empty when none, or not judged).
+/// </summary>
 public sealed record RunInfo(
     Guid Id,
     string Source,
@@ -14,4 +17,5 @@ public sealed record RunInfo(
     long RowsDeleted,
     int Batches,
     double? DurationSeconds,
-    string? Error);
+    string? Error,
+    IReadOnlyList<RunAnomaly>? Anomalies = null);

@@ -26,4 +26,7 @@ public sealed record SourceSpec
     public required Dictionary<string, StreamSpec?> Streams { get; init; }
 
     public List<MetricRuleSpec>? Metrics { get; init; }
+
+    /// <summary>This source's own webhook channels (name → channel), notified besides the global ones.</summary>
+    public Dictionary<string, NotificationChannelSpec>? Notifications { get; init; }
 }

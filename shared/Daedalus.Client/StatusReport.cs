@@ -2,6 +2,7 @@ namespace Daedalus.Client;
 
 /// <summary>
 /// Health: <see cref="Status"/> is healthy, degraded (a source is stale or failing) or unhealthy (a dependency is
-/// down; the HTTP status is then 503).
+/// down; the HTTP status is then 503). <see cref="Anomalies"/>: what is unusual in each source's latest succeeded
+/// run (informational: it does not make the status degraded).
 /// </summary>
-public sealed record StatusReport(string Status, DateTimeOffset CheckedAt, IReadOnlyList<DependencyStatus> Checks, IReadOnlyList<SourceFreshness> Sources);
+public sealed record StatusReport(string Status, DateTimeOffset CheckedAt, IReadOnlyList<DependencyStatus> Checks, IReadOnlyList<SourceFreshness> Sources, IReadOnlyList<RunAnomaly>? Anomalies = null);

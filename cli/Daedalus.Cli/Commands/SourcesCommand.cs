@@ -82,10 +82,10 @@ public static class SourcesCommand
         var command = new Command("apply", "Validate a config file and create or replace each of its sources") { file, environment };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            IReadOnlyList<SourceDefinition> sources;
+            DaedalusConfig config;
             try
             {
-                sources = LocalValidator().Load(parse.GetValue(file)!, parse.GetValue(environment) ?? Environment.GetEnvironmentVariable("DAEDALUS_ENVIRONMENT"));
+                config = LocalValidator().LoadConfig(parse.GetValue(file)!, parse.GetValue(environment) ?? Environment.GetEnvironmentVariable("DAEDALUS_ENVIRONMENT"));
             }
             catch (ConfigException ex)
             {
@@ -96,6 +96,7 @@ public static class SourcesCommand
             return await ApiCommand.RunAsync(parse, async (session, json) =>
             {
                 var results = new List<object>();
+                var sources = config.Sources;
                 foreach (var source in sources)
                 {
                     var (_, created) = await session.Client.ReplaceSourceAsync(source.Name, SourceSpecMapper.ToSpec(source), cancellationToken);
@@ -109,9 +110,15 @@ public static class SourcesCommand
                     }
                 }
 
+                // The file is the truth for the global channels too: no `notifications:` section clears them.
+                await session.Client.ReplaceNotificationsAsync(new NotificationSettings { Channels = SourceSpecMapper.ToChannelSpecs(config.Notifications) }, cancellationToken);
                 if (json)
                 {
                     ApiCommand.WriteJson(results);
+                }
+                else
+                {
+                    Console.WriteLine($"notifications: {config.Notifications.Count} global channel(s)");
                 }
 
                 return ExitCodes.Ok;
@@ -127,7 +134,9 @@ public static class SourcesCommand
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, _) =>
         {
             var sources = await session.Client.ListSourcesAsync(cancellationToken);
-            var yaml = ConfigWriter.Write(sources.Select(ToDefinition));
+            var notifications = await session.Client.GetNotificationsAsync(cancellationToken);
+            var errors = new List<ConfigError>();
+            var yaml = ConfigWriter.Write(sources.Select(ToDefinition), SourceSpecMapper.ToChannels(notifications.Channels, "notifications", errors));
             if (parse.GetValue(output) is { } path)
             {
                 await File.WriteAllTextAsync(path, yaml, cancellationToken);

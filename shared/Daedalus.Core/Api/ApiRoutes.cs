@@ -19,6 +19,8 @@ public static class ApiRoutes
         new("GetRun", "GET", $"{P}/sources/{{name}}/runs/{{id}}", RunsHandlers.Get, ApiScope.Read, "One run of a source", Response: typeof(RunInfo), Problems: [404]),
         new("TriggerRun", "POST", $"{P}/sources/{{name}}/runs", RunsHandlers.Trigger, ApiScope.Write, "Pull a source now, in the background", 202, Response: typeof(RunAccepted), Problems: [404, 409]),
         new("ResetStream", "POST", $"{P}/sources/{{name}}/streams/{{stream}}/reset", StreamsHandlers.Reset, ApiScope.Write, "Forget a stream's cursor: the next pull is a full resync (audited)", Response: typeof(CursorReset), Problems: [404, 409]),
+        new("GetNotifications", "GET", $"{P}/notifications", NotificationsHandlers.Get, ApiScope.Read, "The global notification channels (webhook URLs are secret names)", Response: typeof(NotificationSettings)),
+        new("ReplaceNotifications", "PUT", $"{P}/notifications", NotificationsHandlers.Replace, ApiScope.Write, "Replace the global notification channels", 200, typeof(NotificationSettings), typeof(NotificationSettings), [400, 413, 415, 422]),
         new("GetStatus", "GET", $"{P}/status", StatusHandler.Get, ApiScope.Anonymous, "Health of dependencies and freshness of sources (503 when a dependency is down)", Response: typeof(StatusReport)),
         new("ListSeries", "GET", $"{P}/timeseries", TimeseriesHandlers.ListSeries, ApiScope.Read, "Metric series (name and labels)", Response: typeof(ItemList<SeriesInfo>), Problems: [400]),
         new("GetSeriesPoints", "GET", $"{P}/timeseries/points", TimeseriesHandlers.Points, ApiScope.Read, "Points of a metric: labels, from, to, step, aggregate", Response: typeof(SeriesPoints), Problems: [400]),

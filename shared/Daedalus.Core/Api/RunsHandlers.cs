@@ -1,3 +1,4 @@
+using Daedalus.Anomalies;
 using Daedalus.Client;
 using Daedalus.Storage;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +26,8 @@ public static class RunsHandlers
         }
 
         var runs = await context.RequestServices.GetRequiredService<RunStore>().ListAsync(name, limit, cancellationToken);
-        return Results.Json(new ItemList<RunInfo>(runs.Select(ToInfo).ToList()), DaedalusJson.Options);
+        var anomalies = (await context.RequestServices.GetRequiredService<RunAnomalyStore>().ForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
+        return Results.Json(new ItemList<RunInfo>(runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList()), DaedalusJson.Options);
     }
 
     public static async Task<IResult> Get(HttpContext context, string name, string id, CancellationToken cancellationToken)
@@ -36,9 +38,13 @@ public static class RunsHandlers
         }
 
         var run = await context.RequestServices.GetRequiredService<RunStore>().GetAsync(runId, cancellationToken);
-        return run is null || run.Source != name
-            ? ApiProblems.NotFound("There is no such run.")
-            : Results.Json(ToInfo(run), DaedalusJson.Options);
+        if (run is null || run.Source != name)
+        {
+            return ApiProblems.NotFound("There is no such run.");
+        }
+
+        var anomalies = await context.RequestServices.GetRequiredService<RunAnomalyStore>().ForRunsAsync([run.Id], cancellationToken);
+        return Results.Json(ToInfo(run, anomalies), DaedalusJson.Options);
     }
 
     /// <summary>Starts a pull now, in the background: 202 with the run id, or 409 when a pull is under way.</summary>
@@ -64,13 +70,14 @@ public static class RunsHandlers
         return Results.Json(new RunAccepted(id, name, location), DaedalusJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
-    internal static RunInfo ToInfo(RunRecord run)
+    internal static RunInfo ToInfo(RunRecord run, IReadOnlyList<RunAnomaly> anomalies)
     {
         var started = new DateTimeOffset(DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc));
         DateTimeOffset? finished = run.FinishedAt is { } f ? new DateTimeOffset(DateTime.SpecifyKind(f, DateTimeKind.Utc)) : null;
         return new RunInfo(
             run.Id, run.Source, run.Trigger, run.Status, started, finished, run.RowsRead, run.RowsLoaded, run.RowsQuarantined, run.RowsDeleted, run.Batches,
             finished is { } end ? Math.Round((end - started).TotalSeconds, 3) : null,
-            run.Error);
+            run.Error,
+            anomalies);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Daedalus.Alerting;
 using Daedalus.Client;
 using Daedalus.Configuration;
 using Daedalus.Sources;
@@ -56,8 +57,41 @@ public static partial class SourceSpecMapper
             });
         }
 
+        source.Notifications = ToChannels(spec.Notifications, "$.notifications", errors);
         return source;
     }
+
+    /// <summary>Channel specs → definitions, with the YAML reader's rules (format, secret-name url, known events).</summary>
+    public static List<NotificationChannelDefinition> ToChannels(Dictionary<string, NotificationChannelSpec>? specs, string path, List<ConfigError> errors)
+    {
+        var channels = new List<NotificationChannelDefinition>();
+        foreach (var (name, spec) in specs ?? [])
+        {
+            var channel = new NotificationChannelDefinition { Name = name, Format = spec.Format ?? WebhookFormats.Generic, Url = spec.Url, Events = spec.Events ?? [] };
+            if (!WebhookFormats.All.Contains(channel.Format))
+            {
+                errors.Add(new ConfigError($"{path}.{name}.format", $"'{channel.Format}' is not a webhook format ({string.Join(", ", WebhookFormats.All)})"));
+            }
+
+            if (!SecretReference().IsMatch(channel.Url))
+            {
+                // Not echoed back: a webhook URL pasted here is a credential.
+                errors.Add(new ConfigError($"{path}.{name}.url", "must be the name of a secret holding the webhook URL (letters, digits, '.', '_', '-', at most 127), not the URL itself"));
+            }
+
+            foreach (var kind in channel.Events.Where(e => !NotificationKinds.All.Contains(e)))
+            {
+                errors.Add(new ConfigError($"{path}.{name}.events", $"'{kind}' is not an event ({string.Join(", ", NotificationKinds.All)})"));
+            }
+
+            channels.Add(channel);
+        }
+
+        return channels;
+    }
+
+    public static Dictionary<string, NotificationChannelSpec> ToChannelSpecs(IEnumerable<NotificationChannelDefinition> channels) =>
+        channels.ToDictionary(c => c.Name, c => new NotificationChannelSpec { Format = c.Format, Url = c.Url, Events = c.Events.Count == 0 ? null : c.Events });
 
     public static SourceSpec ToSpec(SourceDefinition source) => new()
     {
@@ -79,6 +113,7 @@ public static partial class SourceSpecMapper
             Bucket = m.Bucket,
             Labels = m.Labels.Count == 0 ? null : m.Labels,
         }).ToList(),
+        Notifications = source.Notifications.Count == 0 ? null : ToChannelSpecs(source.Notifications),
     };
 
     private static StreamSpec ToSpec(StreamDefinition stream) => new()

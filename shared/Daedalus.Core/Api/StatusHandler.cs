@@ -17,9 +17,11 @@ public static class StatusHandler
         var clock = services.GetRequiredService<TimeProvider>();
         var checks = await services.GetRequiredService<DependencyChecks>().RunAsync(cancellationToken);
         IReadOnlyList<SourceFreshness> sources = [];
+        IReadOnlyList<RunAnomaly> anomalies = [];
         if (checks.All(c => c.Name != "postgresql" || c.Status == DependencyChecks.Healthy))
         {
             sources = await services.GetRequiredService<SourceFreshnessReader>().ReadAsync(cancellationToken);
+            anomalies = await services.GetRequiredService<Anomalies.RunAnomalyStore>().CurrentAsync(cancellationToken);
         }
 
         if (sources.Count > 0 || checks.All(c => c.Name != "postgresql" || c.Status == DependencyChecks.Healthy))
@@ -33,7 +35,7 @@ public static class StatusHandler
         var status = unhealthy ? "unhealthy" : degraded ? "degraded" : "healthy";
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(
-            new StatusReport(status, clock.GetUtcNow(), checks, sources),
+            new StatusReport(status, clock.GetUtcNow(), checks, sources, anomalies),
             DaedalusJson.Options,
             statusCode: unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }

@@ -19,7 +19,11 @@ public sealed partial class ConfigLoader
         _validator = validator;
     }
 
-    public IReadOnlyList<SourceDefinition> Load(string path, string? environment = null, IDictionary? environmentVariables = null)
+    public IReadOnlyList<SourceDefinition> Load(string path, string? environment = null, IDictionary? environmentVariables = null) =>
+        LoadConfig(path, environment, environmentVariables).Sources;
+
+    /// <summary>The sources and the global notification channels.</summary>
+    public DaedalusConfig LoadConfig(string path, string? environment = null, IDictionary? environmentVariables = null)
     {
         var errors = new List<ConfigError>();
         if (!File.Exists(path))
@@ -43,7 +47,8 @@ public sealed partial class ConfigLoader
 
         root = ApplyEnvironment(root, environmentVariables ?? Environment.GetEnvironmentVariables(), errors);
 
-        var sources = new SourceConfigReader(errors).Read(root);
+        var reader = new SourceConfigReader(errors);
+        var sources = reader.Read(root);
         foreach (var source in sources)
         {
             foreach (var error in _validator.Validate(source, $"sources.{source.Name}"))
@@ -58,7 +63,7 @@ public sealed partial class ConfigLoader
             throw new ConfigException(errors);
         }
 
-        return sources;
+        return new DaedalusConfig(sources, reader.Notifications);
     }
 
     private static ConfigNode ApplyEnvironment(ConfigNode root, IDictionary variables, List<ConfigError> errors)

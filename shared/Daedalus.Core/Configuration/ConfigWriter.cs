@@ -7,13 +7,18 @@ namespace Daedalus.Configuration;
 /// <summary>Writes source definitions back as <c>daedalus.yaml</c> (for <c>sources export</c>), in the shape the loader reads.</summary>
 public static class ConfigWriter
 {
-    public static string Write(IEnumerable<SourceDefinition> sources)
+    public static string Write(IEnumerable<SourceDefinition> sources, IReadOnlyList<Alerting.NotificationChannelDefinition>? notifications = null)
     {
         var document = new Dictionary<string, object>
         {
             ["version"] = 1,
-            ["sources"] = sources.ToDictionary(s => s.Name, Source),
         };
+        if (notifications is { Count: > 0 })
+        {
+            document["notifications"] = Channels(notifications);
+        }
+
+        document["sources"] = sources.ToDictionary(s => s.Name, Source);
         return new SerializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
             .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull | DefaultValuesHandling.OmitEmptyCollections)
@@ -59,8 +64,25 @@ public static class ConfigWriter
             }.Where(kv => kv.Value is not null).ToDictionary()).ToList();
         }
 
+        if (s.Notifications.Count > 0)
+        {
+            map["notifications"] = Channels(s.Notifications);
+        }
+
         return map;
     }
+
+    private static Dictionary<string, Dictionary<string, object>> Channels(IEnumerable<Alerting.NotificationChannelDefinition> channels) =>
+        channels.ToDictionary(c => c.Name, c =>
+        {
+            var channel = new Dictionary<string, object> { ["format"] = c.Format, ["url"] = c.Url };
+            if (c.Events.Count > 0)
+            {
+                channel["events"] = c.Events;
+            }
+
+            return channel;
+        });
 
     private static Dictionary<string, object?> Stream(StreamDefinition st)
     {

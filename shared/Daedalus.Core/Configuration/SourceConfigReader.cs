@@ -1,13 +1,16 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Daedalus.Alerting;
 using Daedalus.Sources;
 
 namespace Daedalus.Configuration;
 
 /// <summary>Maps the merged node tree onto <see cref="SourceDefinition"/>s, collecting every shape error.</summary>
-public sealed class SourceConfigReader
+public sealed partial class SourceConfigReader
 {
-    private static readonly string[] RootFields = ["version", "sources"];
-    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "settings", "secrets", "streams", "metrics"];
+    private static readonly string[] RootFields = ["version", "sources", "notifications"];
+    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "settings", "secrets", "streams", "metrics", "notifications"];
+    private static readonly string[] ChannelFields = ["format", "url", "events"];
     private static readonly string[] StreamFields = ["mode", "primaryKey", "cursor", "target", "rename", "qa", "protect", "settings"];
     private static readonly string[] QaFields = ["column", "rule", "pattern", "min", "max", "values", "length"];
     private static readonly string[] MetricFields = ["name", "stream", "time", "value", "aggregate", "bucket", "labels"];
@@ -18,6 +21,9 @@ public sealed class SourceConfigReader
     {
         _errors = errors;
     }
+
+    /// <summary>The global channels (top-level <c>notifications:</c>), filled by <see cref="Read"/>.</summary>
+    public List<NotificationChannelDefinition> Notifications { get; } = [];
 
     public List<SourceDefinition> Read(ConfigNode root)
     {
@@ -32,6 +38,11 @@ public sealed class SourceConfigReader
         if (root.Map.TryGetValue("version", out var version) && version.Scalar != "1")
         {
             Error(version, "version", $"unsupported version '{version.Scalar}' (supported: 1)");
+        }
+
+        if (root.Map.TryGetValue("notifications", out var notifications))
+        {
+            Notifications.AddRange(ReadNotifications(notifications, "notifications"));
         }
 
         if (!root.Map.TryGetValue("sources", out var sourcesNode) || sourcesNode.Map is null)
@@ -120,7 +131,68 @@ public sealed class SourceConfigReader
             }
         }
 
+        if (node.Map.TryGetValue("notifications", out var channels))
+        {
+            source.Notifications = ReadNotifications(channels, $"{path}.notifications");
+        }
+
         return source;
+    }
+
+    /// <summary>
+    /// A mapping of channel name → { format, url, events }. <c>url</c> is a secret name: a value that looks like a
+    /// URL is refused (and not echoed), since a webhook URL is a credential.
+    /// </summary>
+    public List<NotificationChannelDefinition> ReadNotifications(ConfigNode node, string path)
+    {
+        var channels = new List<NotificationChannelDefinition>();
+        if (node.IsNull || !Expect(node, path, isMap: true))
+        {
+            return channels;
+        }
+
+        foreach (var (name, channelNode) in node.Map!)
+        {
+            var channelPath = $"{path}.{name}";
+            if (!Expect(channelNode, channelPath, isMap: true))
+            {
+                continue;
+            }
+
+            CheckFields(channelNode, channelPath, ChannelFields);
+            var channel = new NotificationChannelDefinition
+            {
+                Name = name,
+                Format = String(channelNode, "format", channelPath) ?? WebhookFormats.Generic,
+                Url = String(channelNode, "url", channelPath) ?? "",
+                Events = StringList(channelNode, "events", channelPath),
+            };
+            if (!WebhookFormats.All.Contains(channel.Format))
+            {
+                Error(channelNode.Map!["format"], $"{channelPath}.format", $"'{channel.Format}' is not a webhook format ({string.Join(", ", WebhookFormats.All)})");
+            }
+
+            if (channel.Url.Length == 0)
+            {
+                Error(channelNode, $"{channelPath}.url", "required: the name of the secret holding the webhook URL");
+            }
+            else if (!SecretName().IsMatch(channel.Url))
+            {
+                Error(channelNode.Map!["url"], $"{channelPath}.url", "must be the name of a secret holding the webhook URL (letters, digits, '.', '_', '-'), not the URL itself");
+            }
+
+            for (var i = 0; i < channel.Events.Count; i++)
+            {
+                if (!NotificationKinds.All.Contains(channel.Events[i]))
+                {
+                    Error(channelNode.Map!["events"], $"{channelPath}.events[{i}]", $"'{channel.Events[i]}' is not an event ({string.Join(", ", NotificationKinds.All)})");
+                }
+            }
+
+            channels.Add(channel);
+        }
+
+        return channels;
     }
 
     private StreamDefinition? ReadStream(string name, ConfigNode node, string path)
@@ -355,4 +427,7 @@ public sealed class SourceConfigReader
         _errors.Add(new ConfigError(path, message, node.Origin, node.Line));
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$")]
+    private static partial Regex SecretName();
 }

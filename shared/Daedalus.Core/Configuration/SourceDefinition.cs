@@ -1,3 +1,5 @@
+using Daedalus.Alerting;
+
 namespace Daedalus.Configuration;
 
 /// <summary>One configured source: which plugin, when it runs, its settings, secret names and streams.</summary>
@@ -22,6 +24,9 @@ public sealed class SourceDefinition
     public List<StreamDefinition> Streams { get; set; } = [];
 
     public List<MetricRuleDefinition> Metrics { get; set; } = [];
+
+    /// <summary>This source's own webhook channels, notified besides the global ones.</summary>
+    public List<NotificationChannelDefinition> Notifications { get; set; } = [];
 
     public StreamDefinition? FindStream(string name) =>
         Streams.Find(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -1,5 +1,8 @@
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using Daedalus.Alerting;
+using Daedalus.Anomalies;
+using Daedalus.Api;
 using Daedalus.Configuration;
 using Daedalus.Ingest;
 using Daedalus.Pipeline;
@@ -77,6 +80,7 @@ public static class DaedalusServiceCollectionExtensions
         services.AddSingleton<BatchPreparer>();
         services.AddSingleton<InProcessSink>();
         services.AddSingleton<SyncRunner>();
+        services.AddDaedalusAlerting(configuration);
         services.AddDaedalusQueue(configuration);
         services.AddDaedalusKeyVault();
         return services;
@@ -99,6 +103,22 @@ public static class DaedalusServiceCollectionExtensions
         services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>(), sp.GetRequiredService<BatchPreparer>(), sp.GetRequiredService<EnqueuedBatchStore>()));
         services.AddSingleton<RunSupervisor>();
         services.AddSingleton<Scheduler>();
+        return services;
+    }
+
+    /// <summary>Notifications (outbox, dispatcher, freshness watch) and anomaly detection; docs/alerting.md.</summary>
+    public static IServiceCollection AddDaedalusAlerting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("Daedalus:Notifications")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(NotificationDispatcher.HttpClientName);
+        services.TryAddSingleton<SourceFreshnessReader>();
+        services.AddSingleton<NotificationSettingsStore>();
+        services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<FreshnessWatch>();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton<RunAnomalyStore>();
+        services.AddSingleton<RunAnomalyMonitor>();
+        services.AddSingleton<PipelineAlerts>();
         return services;
     }
 

@@ -16,6 +16,15 @@ public static class HostTriggers
     /// </summary>
     public const string SchedulerSchedule = "0 */1 * * * *";
 
+    /// <summary>Timer function running <see cref="Alerting.NotificationDispatcher.TickAsync"/> (freshness, then delivery).</summary>
+    public const string NotificationsFunction = "notifications";
+
+    /// <summary>
+    /// The notification tick in Azure (every 30 seconds); the self-host ticks every
+    /// <c>Daedalus:Notifications:DispatchIntervalSeconds</c>.
+    /// </summary>
+    public const string NotificationsSchedule = "*/30 * * * * *";
+
     /// <summary>Queue function running <see cref="Queues.BatchMessageHandler.HandleAsync"/>.</summary>
     public const string IngestFunction = "ingest";
 
@@ -26,5 +35,6 @@ public static class HostTriggers
     [
         new(SchedulerFunction, "timer", SchedulerSchedule),
         new(IngestFunction, "queue", queueName),
+        new(NotificationsFunction, "timer", NotificationsSchedule),
     ];
 }

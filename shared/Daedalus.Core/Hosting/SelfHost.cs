@@ -1,3 +1,4 @@
+using Daedalus.Alerting;
 using Daedalus.Api;
 using Daedalus.Queues;
 using Daedalus.Scheduling;
@@ -39,6 +40,7 @@ public static class SelfHost
         builder.Services.AddDaedalusApi(builder.Configuration);
         builder.Services.AddHostedService<QueueWorker>();
         builder.Services.AddHostedService<ScheduleLoop>();
+        builder.Services.AddHostedService<NotificationLoop>();
         var app = builder.Build();
         app.UseDaedalusProblemDetails();
         // The API route table; the Functions app exposes the same routes through HttpTriggers.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Daedalus.Alerting;
 using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Metrics;
@@ -32,6 +33,7 @@ public sealed class SyncRunner
     private readonly SyncOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<SyncRunner> _logger;
+    private readonly PipelineAlerts _alerts;
 
     public SyncRunner(
         SourceCatalog catalog,
@@ -43,7 +45,8 @@ public sealed class SyncRunner
         IHttpClientFactory http,
         TimeProvider clock,
         IOptions<SyncOptions> options,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        PipelineAlerts alerts)
     {
         _catalog = catalog;
         _plugins = plugins;
@@ -56,6 +59,7 @@ public sealed class SyncRunner
         _options = options.Value;
         _loggers = loggers;
         _logger = loggers.CreateLogger<SyncRunner>();
+        _alerts = alerts;
     }
 
     /// <summary>Pulls the named sources (all enabled ones when none are named) into the sink.</summary>
@@ -140,6 +144,9 @@ public sealed class SyncRunner
             }
 
             await lockConnection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey }, cancellationToken: CancellationToken.None));
+
+            // After the unlock, so the next pull never waits on it; only outbox inserts (the dispatcher sends).
+            await _alerts.RunFinishedAsync(runId, CancellationToken.None);
         }
     }
 

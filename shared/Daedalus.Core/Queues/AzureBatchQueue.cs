@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Daedalus.Alerting;
 using Daedalus.Batching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,10 +28,12 @@ public sealed class AzureBatchQueue : IBatchQueue
     private readonly TimeProvider _clock;
     private readonly ILogger<AzureBatchQueue> _logger;
     private readonly SemaphoreSlim _createGate = new(1, 1);
+    private readonly PipelineAlerts? _alerts;
     private bool _created;
 
-    public AzureBatchQueue(StorageClients clients, IOptions<QueueOptions> options, TimeProvider clock, ILogger<AzureBatchQueue> logger)
+    public AzureBatchQueue(StorageClients clients, IOptions<QueueOptions> options, TimeProvider clock, ILogger<AzureBatchQueue> logger, PipelineAlerts? alerts = null)
     {
+        _alerts = alerts;
         _options = options.Value;
         _clock = clock;
         _logger = logger;
@@ -162,6 +165,7 @@ public sealed class AzureBatchQueue : IBatchQueue
 
         await SendAsync(Poison, payload, cancellationToken);
         _logger.LogWarning("Message {MessageId} (batch {BatchId}, {Source}/{Stream}) moved to {PoisonQueue} after {DequeueCount} deliveries: {Error}", message.MessageId, header?.BatchId, header?.Source, header?.Stream, _options.PoisonName, message.DequeueCount, error);
+        await (_alerts?.BatchPoisonedAsync(message.MessageId, header?.BatchId, header?.Source, header?.Stream, error, CancellationToken.None) ?? Task.CompletedTask);
     }
 
     public async Task<IReadOnlyList<PoisonMessage>> ListPoisonAsync(int max, CancellationToken cancellationToken)
