@@ -78,6 +78,9 @@ public static class RunsHandlers
             run.Id, run.Source, run.Trigger, run.Status, started, finished, run.RowsRead, run.RowsLoaded, run.RowsQuarantined, run.RowsDeleted, run.Batches,
             finished is { } end ? Math.Round((end - started).TotalSeconds, 3) : null,
             run.Error,
-            anomalies);
+            anomalies,
+            run.BatchesPoisoned,
+            run.BatchesLost,
+            run.RowsNotLoaded);
     }
 }

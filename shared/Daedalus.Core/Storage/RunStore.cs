@@ -67,7 +67,7 @@ public sealed class RunStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE daedalus.runs r SET pull_status = @status, pull_error = @error, error = @error, heartbeat_at = NULL,
+            UPDATE daedalus.runs r SET pull_status = @status, pull_error = @error, error = @error, heartbeat_at = NULL, pull_finished_at = @at,
                 status = CASE WHEN q.any THEN 'loading' ELSE @status END,
                 finished_at = CASE WHEN q.any THEN NULL ELSE @at END
             FROM (SELECT EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id) AS any) q

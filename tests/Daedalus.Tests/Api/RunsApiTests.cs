@@ -82,7 +82,8 @@ public sealed class RunsApiTests : IAsyncLifetime
 
         var reset = await _client.ResetStreamAsync("shop", "customers");
         Assert.Equal(cursor, reset.PreviousCursor);
-        Assert.Equal(0L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.cursors WHERE source = 'shop' AND stream = 'customers'"));
+        Assert.Equal(0L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.cursors WHERE source = 'shop' AND stream = 'customers' AND value IS NOT NULL"));
+        Assert.Equal(1, await _server.ScalarAsync<int>("SELECT generation FROM daedalus.cursors WHERE source = 'shop' AND stream = 'customers'"));
         Assert.Equal(cursor, await _server.ScalarAsync<string>("SELECT detail->>'previous' FROM daedalus.audit_log WHERE action = 'cursor.reset' AND target = 'shop/customers'"));
         Assert.StartsWith("api:key:", await _server.ScalarAsync<string>("SELECT actor FROM daedalus.audit_log WHERE action = 'cursor.reset'"), StringComparison.Ordinal);
 

@@ -38,7 +38,8 @@ public sealed class StatusAndTelemetryApiTests : IAsyncLifetime
     {
         var report = await _server.Client(null).GetStatusAsync();
         Assert.Equal("healthy", report.Status);
-        Assert.Equal(["keys", "postgresql", "queue"], report.Checks.Select(c => c.Name).Order());
+        Assert.Equal(["batches", "keys", "postgresql", "queue"], report.Checks.Select(c => c.Name).Order());
+        Assert.Equal("healthy", report.Checks.Single(c => c.Name == "batches").Status);
         Assert.Equal("healthy", report.Checks.Single(c => c.Name == "postgresql").Status);
         Assert.Equal("absent", report.Checks.Single(c => c.Name == "queue").Status);
         var fin = report.Sources.Single(s => s.Name == "fin");

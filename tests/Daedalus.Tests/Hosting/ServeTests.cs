@@ -83,10 +83,10 @@ public sealed class ServeTests : IAsyncLifetime
 
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         var runs = (await connection.QueryAsync<(DateTime Started, DateTime? Finished)>(
-            "SELECT started_at, finished_at FROM daedalus.runs WHERE source = 'sample' ORDER BY started_at")).ToList();
+            "SELECT started_at, pull_finished_at FROM daedalus.runs WHERE source = 'sample' ORDER BY started_at")).ToList();
         for (var i = 1; i < runs.Count; i++)
         {
-            Assert.True(runs[i - 1].Finished is { } finished && finished <= runs[i].Started, $"run {i - 1} ({runs[i - 1].Started:O}..{runs[i - 1].Finished:O}) overlaps run {i} (from {runs[i].Started:O})");
+            Assert.True(runs[i - 1].Finished is { } finished && finished <= runs[i].Started, $"run {i - 1} ({runs[i - 1].Started:O}..{runs[i - 1].Finished:O}) overlaps run {i} (from {runs[i].Started:O}): pulls, not loads, must not overlap");
         }
 
         var claimers = await connection.ExecuteScalarAsync<string>("SELECT claimed_by FROM daedalus.schedule_state WHERE source = 'sample'");

@@ -9,6 +9,7 @@ ALTER TABLE daedalus.cursors ADD COLUMN IF NOT EXISTS generation integer NOT NUL
 ALTER TABLE daedalus.runs ADD COLUMN IF NOT EXISTS heartbeat_at timestamptz;
 ALTER TABLE daedalus.runs ADD COLUMN IF NOT EXISTS pull_status text;
 ALTER TABLE daedalus.runs ADD COLUMN IF NOT EXISTS pull_error text;
+ALTER TABLE daedalus.runs ADD COLUMN IF NOT EXISTS pull_finished_at timestamptz;
 ALTER TABLE daedalus.runs ADD COLUMN IF NOT EXISTS batches_poisoned integer NOT NULL DEFAULT 0;
 ALTER TABLE daedalus.runs ADD COLUMN IF NOT EXISTS batches_lost integer NOT NULL DEFAULT 0;
 ALTER TABLE daedalus.runs ADD COLUMN IF NOT EXISTS rows_not_loaded bigint NOT NULL DEFAULT 0;
