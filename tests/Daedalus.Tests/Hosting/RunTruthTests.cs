@@ -175,6 +175,30 @@ public sealed class RunTruthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sync_skipped_because_another_process_holds_the_source_exits_8()
+    {
+        await _core.Get<SourceCatalog>().UpsertAsync(Customers("held", 10), "test", CancellationToken.None);
+        await using var holder = new NpgsqlConnection(_core.ConnectionString);
+        await holder.OpenAsync();
+        Assert.True(await holder.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(hashtext('daedalus.pull.held'))"));
+
+        var result = await CliProcess.RunAsync(
+            new Dictionary<string, string>
+            {
+                ["Daedalus__Database__ConnectionString"] = _core.ConnectionString,
+                ["Daedalus__Security__KeyFile"] = Path.Combine(_core.Directory, "keys.json"),
+                ["Daedalus__Security__SecretFile"] = Path.Combine(_core.Directory, "secrets.json"),
+            },
+            _core.Directory,
+            "sync",
+            "held");
+
+        Assert.Equal(8, result.ExitCode);
+        Assert.Contains("skipped", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM daedalus.runs WHERE source = 'held'"));
+    }
+
+    [Fact]
     public async Task A_run_whose_process_died_is_closed_as_failed_by_the_next_look()
     {
         var id = Guid.CreateVersion7();

@@ -165,6 +165,31 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_first_loads_into_a_table_that_does_not_exist_yet_all_load()
+    {
+        // Each batch's transaction may create the table; a batch of this process must not COPY into a table another
+        // transaction created but has not committed ("relation does not exist").
+        _source.Metrics.Add(new MetricRuleDefinition { Name = "orders_per_day", Stream = "orders", Time = "day", Aggregate = "count", Bucket = "1d" });
+        var batches = Enumerable.Range(0, 6).Select(b => new Batch(
+            $"first-{b}",
+            Guid.NewGuid(),
+            "shop",
+            "orders",
+            Schema,
+            Enumerable.Range(b * 100, 100).Select(i => new SourceRecord([(long)i, "new", 1m, Day])).ToList(),
+            null,
+            $"c{b}",
+            b,
+            DateTimeOffset.UtcNow)).ToList();
+
+        var results = await Task.WhenAll(batches.Select(LoadAsync));
+
+        Assert.All(results, r => Assert.Equal(100, r.Loaded));
+        Assert.Equal(600L, await ScalarAsync<long>("SELECT count(*) FROM shop.orders"));
+        Assert.Equal(600m, await ScalarAsync<decimal>("SELECT sum(p.count) FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'orders_per_day'"));
+    }
+
+    [Fact]
     public async Task A_reset_reapplies_every_row_and_restores_rows_deleted_by_hand()
     {
         await _core.Get<SourceCatalog>().UpsertAsync(SampleCustomers(), "test", CancellationToken.None);
