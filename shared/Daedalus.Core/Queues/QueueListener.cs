@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,32 +8,42 @@ using Microsoft.Extensions.Options;
 namespace Daedalus.Queues;
 
 /// <summary>
-/// The self-host's queue listener, with the QueueTrigger's semantics: a received message stays invisible while it
+/// The self-host's queue listener (one per queue: <see cref="QueueWorker"/> for batches, <see cref="PullWorker"/> for
+/// pull requests), with the QueueTrigger's semantics: a received message stays invisible while it
 /// is worked on (renewed at half the visibility timeout), the service counts its deliveries, a failure makes it
-/// visible again after <see cref="QueueOptions.RetryDelay"/>, and <see cref="BatchMessageHandler"/> moves it to
-/// poison after <see cref="QueueOptions.MaxDequeueCount"/>. On shutdown it stops receiving, lets in-flight batches
+/// visible again after <see cref="QueueOptions.RetryDelay"/>, and the handler moves it to poison after
+/// <see cref="QueueOptions.MaxDequeueCount"/>. On shutdown it stops receiving, lets in-flight messages
 /// finish until the host's shutdown timeout, then cancels them (their load transaction rolls back) and makes
 /// their messages visible at once for another instance.
 /// </summary>
-public sealed class QueueWorker : BackgroundService
+public abstract class QueueListener : BackgroundService
 {
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
-    private readonly AzureBatchQueue _queue;
-    private readonly BatchMessageHandler _handler;
     private readonly QueueOptions _options;
-    private readonly ILogger<QueueWorker> _logger;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _slots;
 
-    public QueueWorker(AzureBatchQueue queue, BatchMessageHandler handler, IOptions<QueueOptions> options, ILogger<QueueWorker> logger)
+    /// <param name="concurrency">Messages worked on at the same time.</param>
+    protected QueueListener(IOptions<QueueOptions> options, int concurrency, ILogger logger)
     {
-        _queue = queue;
-        _handler = handler;
         _options = options.Value;
         _logger = logger;
-        _slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
+        _slots = new SemaphoreSlim(concurrency, concurrency);
     }
+
+    /// <summary>The queue listened to.</summary>
+    protected abstract QueueClient Queue { get; }
+
+    /// <summary>Creates the queue (and what goes with it) once per process.</summary>
+    protected abstract Task EnsureCreatedAsync(CancellationToken cancellationToken);
+
+    /// <summary>A storage call that re-creates the queue when storage lost it.</summary>
+    protected abstract Task RecreatingAsync(Func<Task> call, CancellationToken cancellationToken);
+
+    /// <summary>Works on one delivery; completes it by returning, or throws to have it delivered again.</summary>
+    protected abstract Task HandleAsync(IncomingBatchMessage message, CancellationToken cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -55,6 +66,7 @@ public sealed class QueueWorker : BackgroundService
         _abort.Dispose();
         _slots.Dispose();
         base.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,14 +77,14 @@ public sealed class QueueWorker : BackgroundService
         {
             try
             {
-                await _queue.EnsureCreatedAsync(stoppingToken);
+                await EnsureCreatedAsync(stoppingToken);
                 await slots.WaitAsync(stoppingToken);
                 var wanted = Math.Min(_options.BatchSize, slots.CurrentCount + 1);
                 QueueMessage[] messages;
                 try
                 {
                     QueueMessage[] received = [];
-                    await _queue.RecreatingAsync(async () => received = (await _queue.Batches.ReceiveMessagesAsync(wanted, _options.VisibilityTimeout, stoppingToken)).Value, stoppingToken);
+                    await RecreatingAsync(async () => received = (await Queue.ReceiveMessagesAsync(wanted, _options.VisibilityTimeout, stoppingToken)).Value, stoppingToken);
                     messages = received;
                 }
                 finally
@@ -105,7 +117,7 @@ public sealed class QueueWorker : BackgroundService
             catch (Exception ex)
             {
                 // Storage unreachable: keep trying, slowly, rather than stopping the worker.
-                _logger.LogError(ex, "Receiving from {Queue} failed; retrying", _options.Name);
+                _logger.LogError(ex, "Receiving from {Queue} failed; retrying", Queue.Name);
                 await Task.Delay(_options.MaxPollingInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
@@ -118,9 +130,9 @@ public sealed class QueueWorker : BackgroundService
         var renewing = RenewAsync();
         try
         {
-            await _handler.HandleAsync(new IncomingBatchMessage(message.MessageId, message.Body, message.DequeueCount, message.InsertedOn), _abort.Token);
+            await HandleAsync(new IncomingBatchMessage(message.MessageId, message.Body, message.DequeueCount, message.InsertedOn), _abort.Token);
             await StopRenewalAsync();
-            await _queue.Batches.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+            await Queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -145,7 +157,7 @@ public sealed class QueueWorker : BackgroundService
                 while (true)
                 {
                     await Task.Delay(interval, renewal.Token);
-                    var receipt = await _queue.Batches.UpdateMessageAsync(message.MessageId, popReceipt, messageText: null, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: renewal.Token);
+                    var receipt = await Queue.UpdateMessageAsync(message.MessageId, popReceipt, messageText: null, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: renewal.Token);
                     popReceipt = receipt.Value.PopReceipt;
                 }
             }
@@ -168,7 +180,7 @@ public sealed class QueueWorker : BackgroundService
         {
             try
             {
-                await _queue.Batches.UpdateMessageAsync(message.MessageId, popReceipt, messageText: null, visibilityTimeout: after, cancellationToken: CancellationToken.None);
+                await Queue.UpdateMessageAsync(message.MessageId, popReceipt, messageText: null, visibilityTimeout: after, cancellationToken: CancellationToken.None);
             }
             catch (Exception ex)
             {

@@ -58,7 +58,7 @@ public sealed class HostParityTests
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         }).Build();
         var app = SelfHost.Build(configuration, "http://127.0.0.1:0");
-        var triggers = HostTriggers.NonHttp(app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Name).ToHashSet();
+        var triggers = HostTriggers.NonHttp(app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Name, app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.PullName).ToHashSet();
         foreach (var endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>())
         {
             var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"(unnamed {endpoint.RoutePattern.RawText})";
