@@ -57,7 +57,7 @@ public static class RunsHandlers
         var runs = context.RequestServices.GetRequiredService<RunStore>();
         await using (var probe = await PullLock.TryAcquireAsync(context.RequestServices.GetRequiredService<NpgsqlDataSource>(), name, cancellationToken))
         {
-            if (probe is null || await runs.OpenPullAsync(name, cancellationToken) is not null)
+            if (probe is null || await runs.OpenPullAsync(name, loading: false, cancellationToken) is not null)
             {
                 return ApiProblems.Conflict($"A pull of '{name}' is queued or under way; see {ApiPaths.Runs(name)}.");
             }

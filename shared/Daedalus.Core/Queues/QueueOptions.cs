@@ -18,6 +18,9 @@ public sealed class QueueOptions
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "Daedalus:Queue:PullName must be a valid storage queue name (3-56 lowercase letters, digits, single hyphens)")]
     public string PullName { get; set; } = DefaultPullName;
 
+    /// <summary>Where <c>daedalus serve</c> keeps the embedded Azurite it starts when no storage is configured.</summary>
+    public string EmbeddedDirectory { get; set; } = ".daedalus/azurite";
+
     /// <summary>Pulls run at the same time by one self-host instance (each source is pulled by one process at a time anyway).</summary>
     [Range(1, 64)]
     public int PullConcurrency { get; set; } = 4;

@@ -14,8 +14,8 @@ namespace Daedalus.Scheduling;
 /// slot in PostgreSQL so that one instance only takes it, and enqueues one pull request per due source on the pull
 /// queue (<c>daedalus-pulls</c>): the pulls themselves run wherever a <c>pull</c> function or a serve pull worker
 /// picks them up, fanned out across instances. The timer function calls <see cref="TickAsync"/>; the self-host's
-/// cron loop calls the same steps. A slot that falls due while the source still has a queued or running pull is
-/// skipped, so a slow pull is never overlapped by the next slot's and requests do not pile up behind it.
+/// cron loop calls the same steps. A slot that falls due while the source still has a run queued, running or loading
+/// is skipped, so a slow pull is never overlapped by the next slot's and requests do not pile up behind it.
 /// </summary>
 public sealed class Scheduler
 {
@@ -128,16 +128,16 @@ public sealed class Scheduler
     }
 
     /// <summary>
-    /// Enqueues the pull of one claimed slot; returns its run, or null when the source still has a pull queued or running
-    /// (the slot is skipped) or the request could not be sent (logged, and recorded in the run; never thrown).
+    /// Enqueues the pull of one claimed slot; returns its run, or null when the source still has a run queued, running or
+    /// loading (the slot is skipped: the next pull waits until the queue has caught up) or the request could not be sent (logged, and recorded in the run; never thrown).
     /// </summary>
     public async Task<Guid?> RequestPullAsync(DueSource due, CancellationToken cancellationToken)
     {
         try
         {
-            if (await _runs.OpenPullAsync(due.Source.Name, cancellationToken) is { } open)
+            if (await _runs.OpenPullAsync(due.Source.Name, loading: true, cancellationToken) is { } open)
             {
-                _logger.LogInformation("Source {Source} still has run {RunId} queued or running; slot {Slot:O} is skipped", due.Source.Name, open, due.Slot);
+                _logger.LogInformation("Source {Source} still has run {RunId} queued, running or loading; slot {Slot:O} is skipped", due.Source.Name, open, due.Slot);
                 return null;
             }
 

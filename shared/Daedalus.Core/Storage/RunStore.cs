@@ -131,13 +131,17 @@ public sealed class RunStore
             new { seconds = olderThan.TotalSeconds }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Whether a run of <paramref name="source"/> is waiting for or holding a pull (so another trigger is refused).</summary>
-    public async Task<Guid?> OpenPullAsync(string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// A run of <paramref name="source"/> waiting for or holding a pull (so another trigger is refused), or, with
+    /// <paramref name="loading"/>, also one whose batches are still loading (so a schedule does not pile pulls on a
+    /// queue that has not caught up). Null when there is none.
+    /// </summary>
+    public async Task<Guid?> OpenPullAsync(string source, bool loading, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
-            "SELECT id FROM daedalus.runs WHERE source = @source AND status IN ('queued', 'running') ORDER BY started_at DESC LIMIT 1",
-            new { source }, cancellationToken: cancellationToken));
+            "SELECT id FROM daedalus.runs WHERE source = @source AND (status IN ('queued', 'running') OR (@loading AND status = 'loading')) ORDER BY started_at DESC LIMIT 1",
+            new { source, loading }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
