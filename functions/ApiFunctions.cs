@@ -75,6 +75,14 @@ public static class ApiFunctions
     public static Task<IResult> ReplayPoisonBatches([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/batches/poison/replay")] HttpRequest request) =>
         ApiFunctionCall.RunAsync(request, ApiScope.Write, PoisonBatchesHandlers.Replay);
 
+    [Function("ListPoisonPulls")]
+    public static Task<IResult> ListPoisonPulls([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/pulls/poison")] HttpRequest request) =>
+        ApiFunctionCall.RunAsync(request, ApiScope.Read, PoisonPullsHandlers.List);
+
+    [Function("ReplayPoisonPulls")]
+    public static Task<IResult> ReplayPoisonPulls([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/pulls/poison/replay")] HttpRequest request) =>
+        ApiFunctionCall.RunAsync(request, ApiScope.Write, PoisonPullsHandlers.Replay);
+
     [Function("GetMetrics")]
     public static Task<IResult> GetMetrics([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/metrics")] HttpRequest request) =>
         ApiFunctionCall.RunAsync(request, ApiScope.Read, MetricsHandler.Scrape);

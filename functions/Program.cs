@@ -14,9 +14,10 @@ builder.ConfigureFunctionsWebApplication();
 builder.Configuration.AddInMemoryCollection([new("Daedalus:Api:Auth", "functionkeys")]);
 builder.Services.AddDaedalusCore(builder.Configuration);
 builder.Services.AddDaedalusApi(builder.Configuration);
-// The QueueTrigger names its queue as a literal; the queue the scheduler sends to must be the same one.
+// The QueueTriggers name their queues as literals; the queues the scheduler and the API send to must be the same ones.
 builder.Services.AddOptions<QueueOptions>()
     .Validate(o => o.Name == QueueOptions.DefaultName, $"Daedalus:Queue:Name must be {QueueOptions.DefaultName} in the Functions app (the QueueTrigger listens there)")
+    .Validate(o => o.PullName == QueueOptions.DefaultPullName, $"Daedalus:Queue:PullName must be {QueueOptions.DefaultPullName} in the Functions app (the pull QueueTrigger listens there)")
     .ValidateOnStart();
 
 var app = builder.Build();

@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Daedalus.Functions;
 
-/// <summary>Every minute: pull the due sources onto the batch queue.</summary>
+/// <summary>Every minute: supervise runs, record queue depths, and enqueue one pull request per due source on the pull queue.</summary>
 public sealed class SchedulerFunction(Scheduler scheduler)
 {
     [Function("scheduler")]

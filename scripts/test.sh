@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite. Installs what it needs (PostgreSQL server binaries, Azurite from npm, the Bicep
-# compiler from NuGet), builds everything that can restore here, checks formatting, runs the tests against a
-# real PostgreSQL and Azurite that the tests start, and checks infra/, docker/ and .github/workflows/.
+# compiler from NuGet), builds the whole Daedalus.sln (functions/ included) with warnings as errors, checks
+# formatting, runs the tests against a real PostgreSQL and Azurite that the tests start, and checks infra/,
+# docker/ and .github/workflows/. Whatever happens, it leaves no process of its own running: the clusters and Azurites the tests
+# started are stopped, and the build uses no long-lived build servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-postgres.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# No MSBuild node reuse, no compiler server, no MSBuild server: nothing outlives the script.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -18,28 +22,31 @@ if [ -f tools/azurite/package-lock.json ]; then
   (cd tools/azurite && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-step "build (warnings are errors)"
-dotnet build Daedalus.Local.slnf -c Release -nologo -v quiet -clp:ErrorsOnly
+# Stops what the tests started, even when a step fails or the test host was killed (its exit hooks never ran):
+# the PostgreSQL clusters under daedalus-tests/pg-*, and the Azurites whose pid files the tests wrote.
+stop_test_services() {
+  for data in "${TMPDIR:-/tmp}"/daedalus-tests/pg-*/data; do
+    [ -f "$data/PG_VERSION" ] || continue
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+    else pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
+  done
+  for pidfile in "${TMPDIR:-/tmp}"/daedalus-tests/azurite-*/azurite.pid; do
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    # Only the process the tests started: its command line is Azurite's.
+    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q azurite; then kill "$pid" 2>/dev/null || true; fi
+    rm -f "$pidfile"
+  done
+}
+trap stop_test_services EXIT
 
-step "functions/ (Azure Functions worker SDK)"
-if [ -n "${DAEDALUS_FUNCTIONS_FEED:-}" ]; then
-  dotnet build functions/Daedalus.Functions.csproj -c Release -nologo -v quiet -clp:ErrorsOnly \
-    -p:RestoreAdditionalProjectSources="$DAEDALUS_FUNCTIONS_FEED" -p:_FunctionsBuildEnabled=false
-  echo "functions/ built against the local feed $DAEDALUS_FUNCTIONS_FEED"
-elif [ -f functions/Daedalus.Functions.csproj ] && dotnet restore functions/Daedalus.Functions.csproj -nologo -v quiet >/tmp/daedalus-functions-restore.log 2>&1; then
-  dotnet build functions/Daedalus.Functions.csproj -c Release -nologo -v quiet -clp:ErrorsOnly --no-restore
-  echo "functions/ built"
-else
-  echo "##########################################################################################"
-  echo "## SKIPPED: functions/ was NOT built. The Azure Functions worker packages do not restore"
-  echo "## from this machine's NuGet source (see /tmp/daedalus-functions-restore.log). It is built"
-  echo "## by .github/workflows/ci.yml where nuget.org is reachable, or here with"
-  echo "## DAEDALUS_FUNCTIONS_FEED=<folder of packed worker SDK packages>."
-  echo "##########################################################################################"
-fi
+step "build Daedalus.sln, functions/ included (warnings are errors; NU1603 stays a warning)"
+start=$(date +%s)
+dotnet build Daedalus.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+echo "built in $(( $(date +%s) - start )) s"
 
 step "dotnet format (style and analyzers)"
-dotnet format Daedalus.Local.slnf --verify-no-changes --no-restore -v quiet
+dotnet format Daedalus.sln --verify-no-changes --no-restore -v quiet
 
 step "tests (real PostgreSQL and Azurite, started by the tests)"
 results=$(mktemp -d)
@@ -47,12 +54,7 @@ set +e
 dotnet test Daedalus.Local.slnf -c Release --no-build -nologo --logger "trx;LogFilePrefix=daedalus" --results-directory "$results" 2>&1 | tee "$results/console.log"
 status=${PIPESTATUS[0]}
 set -e
-# Test hosts that the runner kills never run their exit hooks: stop the clusters they started.
-for data in "${TMPDIR:-/tmp}"/daedalus-tests/pg-*/data; do
-  [ -f "$data/PG_VERSION" ] || continue
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true
-  else pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
-done
+stop_test_services
 
 for check in scripts/check-infra.sh scripts/check-docker.sh scripts/check-workflows.sh; do
   if [ -f "$check" ]; then

@@ -69,6 +69,8 @@ public sealed class ApiSession : IAsyncDisposable
                 new("Daedalus:Database:ConnectionString", connectionString),
                 new("Daedalus:Api:Auth", ApiOptions.ApiKeyAuth),
                 new("Daedalus:Api:SessionKeySha256", Convert.ToHexStringLower(Security.ApiKeyStore.Hash(sessionKey))),
+                // No pull worker listens in this one-shot process: a triggered run pulls here, like `daedalus sync`.
+                new("Daedalus:Api:InProcessPulls", "true"),
             ])
             .Build();
         var app = ApiWebApplication.Build(resolved, "http://127.0.0.1:0", logging => logging

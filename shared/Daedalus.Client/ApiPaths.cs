@@ -29,6 +29,10 @@ public static class ApiPaths
 
     public static string Notifications => $"{Prefix}/notifications";
 
+    public static string PoisonPulls => $"{Prefix}/pulls/poison";
+
+    public static string PoisonPullsReplay => $"{Prefix}/pulls/poison/replay";
+
     public static string OpenApi => $"{Prefix}/openapi.json";
 
     public static string Docs => $"{Prefix}/docs";

@@ -133,6 +133,14 @@ public sealed class DaedalusClient
     public Task<PoisonReplayResult> ReplayPoisonAsync(string? messageId = null, CancellationToken cancellationToken = default) =>
         SendAsync<PoisonReplayResult>(HttpMethod.Post, ApiPaths.PoisonReplay, new PoisonReplayRequest { MessageId = messageId }, cancellationToken);
 
+    /// <summary>Pull requests in the pull poison queue (their runs are failed until replayed).</summary>
+    public async Task<IReadOnlyList<PoisonPull>> ListPoisonPullsAsync(int limit = 32, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<PoisonPull>>(HttpMethod.Get, $"{ApiPaths.PoisonPulls}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+
+    /// <summary>Moves one poisoned pull request (or all, when <paramref name="messageId"/> is null) back to the pull queue; each resumes its run.</summary>
+    public Task<PoisonReplayResult> ReplayPoisonPullsAsync(string? messageId = null, CancellationToken cancellationToken = default) =>
+        SendAsync<PoisonReplayResult>(HttpMethod.Post, ApiPaths.PoisonPullsReplay, new PoisonReplayRequest { MessageId = messageId }, cancellationToken);
+
     /// <summary>The Prometheus exposition text.</summary>
     public async Task<string> GetMetricsTextAsync(CancellationToken cancellationToken = default)
     {

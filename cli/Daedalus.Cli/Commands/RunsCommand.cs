@@ -48,7 +48,7 @@ public static class RunsCommand
             }
 
             var run = await session.Client.GetRunAsync(name, accepted.RunId, cancellationToken);
-            while (run.Status == "running")
+            while (run.Status is "queued" or "running" or "loading")
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
                 run = await session.Client.GetRunAsync(name, accepted.RunId, cancellationToken);
@@ -88,7 +88,7 @@ public static class RunsCommand
             table.AddRow(
                 r.Id.ToString(),
                 Markup.Escape(r.Trigger),
-                r.Status switch { "succeeded" => "[green]succeeded[/]", "partial" or "running" or "skipped" => $"[yellow]{r.Status}[/]", _ => $"[red]{Markup.Escape(r.Status)}[/]" },
+                r.Status switch { "succeeded" => "[green]succeeded[/]", "partial" or "queued" or "running" or "loading" or "skipped" => $"[yellow]{r.Status}[/]", _ => $"[red]{Markup.Escape(r.Status)}[/]" },
                 r.StartedAt.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
                 $"{r.RowsRead:N0}",
                 $"{r.RowsLoaded:N0}",

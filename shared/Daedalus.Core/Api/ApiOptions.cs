@@ -28,4 +28,10 @@ public sealed class ApiOptions
     /// in-process for one command, so it can talk to it without a key in the database.
     /// </summary>
     public string? SessionKeySha256 { get; set; }
+
+    /// <summary>
+    /// Pull API-triggered runs in this process instead of enqueuing them on the pull queue. Only for the CLI's one-shot
+    /// in-process API, where no pull worker listens; serve and the Functions app always enqueue (storage configured).
+    /// </summary>
+    public bool InProcessPulls { get; set; }
 }

@@ -3,15 +3,21 @@ using Microsoft.AspNetCore.Http;
 
 namespace Daedalus.Api;
 
-/// <summary>Query-string parsing that answers bad input with a 400 naming the parameter.</summary>
+/// <summary>
+/// Query-string parsing that answers bad input with a 400 naming the parameter. <c>code</c> is always allowed: it
+/// is the Functions host's function key (<c>?code=</c>), checked by the host before a request reaches a handler, and
+/// the self-host accepts (and ignores) it too so one URL works against both.
+/// </summary>
 public static class ApiQuery
 {
+    /// <summary>The function-key query parameter of Azure Functions.</summary>
+    public const string FunctionKey = "code";
+
     public static (int Value, IResult? Problem) Limit(HttpRequest request, int fallback, int max)
     {
-        var unknown = request.Query.Keys.FirstOrDefault(k => k != "limit");
-        if (unknown is not null)
+        if (RejectUnknown(request, "limit") is { } unknown)
         {
-            return (0, ApiProblems.BadRequest(unknown, "unknown query parameter (known: limit)"));
+            return (0, unknown);
         }
 
         var text = request.Query["limit"].ToString();
@@ -28,7 +34,7 @@ public static class ApiQuery
     /// <summary>The first query parameter not in <paramref name="known"/>, as a problem; null when all are known.</summary>
     public static IResult? RejectUnknown(HttpRequest request, params string[] known)
     {
-        var unknown = request.Query.Keys.FirstOrDefault(k => !known.Contains(k, StringComparer.Ordinal));
+        var unknown = request.Query.Keys.FirstOrDefault(k => k != FunctionKey && !known.Contains(k, StringComparer.Ordinal));
         return unknown is null ? null : ApiProblems.BadRequest(unknown, $"unknown query parameter (known: {string.Join(", ", known)})");
     }
 }

@@ -1,5 +1,6 @@
 using Daedalus.Anomalies;
 using Daedalus.Client;
+using Daedalus.Pipeline;
 using Daedalus.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,10 @@ public static class RunsHandlers
         return Results.Json(ToInfo(run, anomalies), DaedalusJson.Options);
     }
 
-    /// <summary>Starts a pull now, in the background: 202 with the run id, or 409 when a pull is under way.</summary>
+    /// <summary>
+    /// Starts a pull now: 202 with the run id (its pull request is on the pull queue, or, in a host without storage, it
+    /// pulls in the background), 409 when a pull of the source is queued or under way, 503 when the request cannot be queued.
+    /// </summary>
     public static async Task<IResult> Trigger(HttpContext context, string name, CancellationToken cancellationToken)
     {
         var source = await context.RequestServices.GetRequiredService<SourceCatalog>().GetAsync(name, cancellationToken);
@@ -56,15 +60,25 @@ public static class RunsHandlers
             return SourcesHandlers.NotFound(name);
         }
 
+        var runs = context.RequestServices.GetRequiredService<RunStore>();
         await using (var probe = await PullLock.TryAcquireAsync(context.RequestServices.GetRequiredService<NpgsqlDataSource>(), name, cancellationToken))
         {
-            if (probe is null)
+            if (probe is null || await runs.OpenPullAsync(name, loading: false, cancellationToken) is not null)
             {
-                return ApiProblems.Conflict($"A pull of '{name}' is under way; see {ApiPaths.Runs(name)}.");
+                return ApiProblems.Conflict($"A pull of '{name}' is queued or under way; see {ApiPaths.Runs(name)}.");
             }
         }
 
-        var id = await context.RequestServices.GetRequiredService<RunLauncher>().LaunchAsync(source, ApiAuthorization.Actor(context), cancellationToken);
+        Guid id;
+        try
+        {
+            id = await context.RequestServices.GetRequiredService<RunLauncher>().LaunchAsync(source, ApiAuthorization.Actor(context), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && Queues.BatchMessageHandler.IsInfrastructure(ex))
+        {
+            return ApiProblems.Unavailable("Pull queue unavailable", "The pull request could not be queued (storage did not answer); the run is recorded as failed. Try again.");
+        }
+
         var location = ApiPaths.Run(name, id);
         context.Response.Headers.Location = location;
         return Results.Json(new RunAccepted(id, name, location), DaedalusJson.Options, statusCode: StatusCodes.Status202Accepted);

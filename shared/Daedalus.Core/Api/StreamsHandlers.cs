@@ -1,4 +1,5 @@
 using Daedalus.Client;
+using Daedalus.Pipeline;
 using Daedalus.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -86,7 +86,7 @@ public static class DaedalusServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The batch queue, its ingest handler, the queue sink and the scheduler. Storage is connected on first use.</summary>
+    /// <summary>The batch and pull queues, their handlers, the queue sink, the pull requester and the scheduler. Storage is connected on first use.</summary>
     public static IServiceCollection AddDaedalusQueue(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<QueueOptions>().Bind(configuration.GetSection("Daedalus:Queue")).ValidateDataAnnotations().ValidateOnStart();
@@ -100,6 +100,9 @@ public static class DaedalusServiceCollectionExtensions
         }
 
         services.AddSingleton<BatchMessageHandler>();
+        services.AddSingleton<AzurePullQueue>();
+        services.AddSingleton<PullMessageHandler>();
+        services.AddSingleton<PullRequester>();
         services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>(), sp.GetRequiredService<BatchPreparer>(), sp.GetRequiredService<EnqueuedBatchStore>()));
         services.AddSingleton<RunSupervisor>();
         services.AddSingleton<Scheduler>();

@@ -28,13 +28,17 @@ public static class HostTriggers
     /// <summary>Queue function running <see cref="Queues.BatchMessageHandler.HandleAsync"/>.</summary>
     public const string IngestFunction = "ingest";
 
+    /// <summary>Queue function running <see cref="Queues.PullMessageHandler.HandleAsync"/> on the pull queue.</summary>
+    public const string PullFunction = "pull";
+
     /// <summary>The setting both hosts read the storage connection from.</summary>
     public const string StorageConnection = "AzureWebJobsStorage";
 
-    public static IReadOnlyList<HostTrigger> NonHttp(string queueName) =>
+    public static IReadOnlyList<HostTrigger> NonHttp(string queueName, string pullQueueName) =>
     [
         new(SchedulerFunction, "timer", SchedulerSchedule),
         new(IngestFunction, "queue", queueName),
         new(NotificationsFunction, "timer", NotificationsSchedule),
+        new(PullFunction, "queue", pullQueueName),
     ];
 }

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Daedalus.Hosting;
 
 /// <summary>
-/// <c>daedalus serve</c>: the scheduler's cron loop, the queue worker and the HTTP routes in one ASP.NET Core
-/// process, on the same shared core, settings and queue names as the Functions app.
+/// <c>daedalus serve</c>: the scheduler's cron loop, the pull worker, the batch queue worker and the HTTP routes in one
+/// ASP.NET Core process, on the same shared core, settings and queue names as the Functions app.
 /// </summary>
 public static class SelfHost
 {
@@ -39,6 +39,7 @@ public static class SelfHost
         builder.Services.AddDaedalusCore(builder.Configuration);
         builder.Services.AddDaedalusApi(builder.Configuration);
         builder.Services.AddHostedService<QueueWorker>();
+        builder.Services.AddHostedService<PullWorker>();
         builder.Services.AddHostedService<ScheduleLoop>();
         builder.Services.AddHostedService<NotificationLoop>();
         var app = builder.Build();

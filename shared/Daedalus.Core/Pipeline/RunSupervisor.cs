@@ -8,22 +8,25 @@ namespace Daedalus.Pipeline;
 /// <summary>
 /// Keeps run history true between pulls; called on every scheduler tick (the timer function and the self-host's
 /// cron loop). Closes runs whose process died (no heartbeat), settles runs whose last load committed but whose
-/// settle never ran, and, when the batch queue is empty, marks batches still recorded as queued as lost and
-/// rewinds their streams to the hole so the next pull re-reads it.
+/// settle never ran, when the pull queue is empty, fails runs still waiting for a pull request (storage lost it), and,
+/// when the batch queue is empty, marks batches still recorded as queued as lost and rewinds their streams to the hole
+/// so the next pull re-reads it.
 /// </summary>
 public sealed class RunSupervisor
 {
     private readonly RunStore _runs;
     private readonly EnqueuedBatchStore _enqueued;
     private readonly AzureBatchQueue _queue;
+    private readonly AzurePullQueue _pulls;
     private readonly QueueOptions _options;
     private readonly ILogger<RunSupervisor> _logger;
 
-    public RunSupervisor(RunStore runs, EnqueuedBatchStore enqueued, AzureBatchQueue queue, IOptions<QueueOptions> options, ILogger<RunSupervisor> logger)
+    public RunSupervisor(RunStore runs, EnqueuedBatchStore enqueued, AzureBatchQueue queue, AzurePullQueue pulls, IOptions<QueueOptions> options, ILogger<RunSupervisor> logger)
     {
         _runs = runs;
         _enqueued = enqueued;
         _queue = queue;
+        _pulls = pulls;
         _options = options.Value;
         _logger = logger;
     }
@@ -38,15 +41,25 @@ public sealed class RunSupervisor
         }
 
         await _runs.SettleOpenRunsAsync(cancellationToken);
-        QueueDepth depth;
+        QueueDepth depth, pullDepth;
         try
         {
             depth = await _queue.GetDepthAsync(cancellationToken);
+            pullDepth = await _pulls.GetDepthAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && BatchMessageHandler.IsInfrastructure(ex))
         {
             _logger.LogWarning("Could not read the queue depth, lost batches not checked: {Error}", ex.Message);
             return [];
+        }
+
+        if (pullDepth.Batches == 0)
+        {
+            var lostPulls = await _runs.CloseLostPullsAsync(_options.LostAfter, cancellationToken);
+            if (lostPulls > 0)
+            {
+                _logger.LogError("Closed {Count} queued run(s) as failed: their pull request is not on the pull queue", lostPulls);
+            }
         }
 
         if (depth.Batches > 0)

@@ -12,4 +12,12 @@ public sealed class SyncOptions
     /// <summary>Batches pulled ahead of the loader; with the batch size this bounds memory.</summary>
     [Range(1, 64)]
     public int Prefetch { get; set; } = 2;
+
+    /// <summary>
+    /// How long one part of a queued pull may read before it stops at the next batch boundary, stores its cursors and
+    /// enqueues its continuation: well under the Functions timeout (host.json <c>functionTimeout</c>, 10 minutes), with
+    /// room for the batches in flight. <c>daedalus sync</c> pulls in-process without a limit.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:08:00")]
+    public TimeSpan PullTimeLimit { get; set; } = TimeSpan.FromMinutes(4);
 }

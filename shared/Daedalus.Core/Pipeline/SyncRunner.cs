@@ -4,10 +4,10 @@ using Daedalus.Alerting;
 using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Metrics;
+using Daedalus.Queues;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
-using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -85,45 +85,141 @@ public sealed class SyncRunner
     /// <summary>Status of a pull that did not start because another process is pulling the same source.</summary>
     public const string Skipped = "skipped";
 
-    /// <summary>One run of one source under its pull lock; a single "skipped" summary when another puller holds the lock.</summary>
+    /// <summary>One run of one source under its pull lock, to the end of every stream; a single "skipped" summary when another puller holds the lock.</summary>
     public async Task<IReadOnlyList<StreamSummary>> RunSourceAsync(SourceDefinition source, Guid runId, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        await using var lockConnection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var lockKey = "daedalus.pull." + source.Name;
-        if (!await lockConnection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext(@lockKey))", new { lockKey }, cancellationToken: cancellationToken)))
+        var pullLock = await TryLockAsync(source.Name, cancellationToken);
+        if (pullLock is null)
         {
             _logger.LogInformation("Source {Source} is being pulled elsewhere; skipping", source.Name);
-            return [new StreamSummary(runId, source.Name, "*", Skipped, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, "another puller holds this source's lock")];
+            return [SkippedSummary(runId, source.Name)];
         }
 
-        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task? beating = null;
         try
         {
-            // Holding the lock, any other run of this source still marked running is one whose process died (its lock died with it).
-            var abandoned = await _runs.CloseAbandonedAsync(source.Name, TimeSpan.Zero, runId, cancellationToken);
-            if (abandoned > 0)
+            await CloseAbandonedAsync(source.Name, runId, cancellationToken);
+            await _runs.StartAsync(runId, source.Name, trigger, _clock.GetUtcNow(), cancellationToken);
+            var part = await PullStreamsAsync(source, runId, sink, trigger, progress, 0, 0, null, null, null, cancellationToken);
+            return part.Summaries;
+        }
+        finally
+        {
+            // After the unlock, so the next pull never waits on it; only outbox inserts (the dispatcher sends).
+            await pullLock.DisposeAsync();
+            await _alerts.RunFinishedAsync(runId, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// One part of a queued pull (<paramref name="request"/>), under the source's pull lock: claims the run's part (a
+    /// duplicate or late delivery claims nothing and pulls nothing), reads from the request's stream until the end or
+    /// until <see cref="SyncOptions.PullTimeLimit"/>, when it stops at the next batch boundary of an incremental stream
+    /// (or between streams), keeps the cursors of the batches it enqueued and marks the run <c>queued</c> for the
+    /// continuation, which it returns for the caller to enqueue.
+    /// </summary>
+    public async Task<PullOutcome> PullAsync(PullRequest request, SourceDefinition source, IBatchSink sink, CancellationToken cancellationToken)
+    {
+        var pullLock = await TryLockAsync(source.Name, cancellationToken);
+        if (pullLock is null)
+        {
+            return new PullOutcome(PullOutcomeKind.Locked, [SkippedSummary(request.RunId, source.Name)], null);
+        }
+
+        (IReadOnlyList<StreamSummary> Summaries, int? NextStream) part;
+        try
+        {
+            // Before closing abandoned runs: a redelivery after its process died resumes the run it finds running.
+            var claim = await _runs.ClaimPullAsync(request.RunId, request.Part, cancellationToken);
+            if (claim is not { Claimed: true })
             {
-                _logger.LogWarning("Closed {Count} abandoned run(s) of {Source} as failed (their process stopped)", abandoned, source.Name);
+                var continuation = claim is { Status: RunStore.Queued } && claim.PullPart == request.Part + 1 ? request.Continue(claim.PullStream) : null;
+                return new PullOutcome(claim is null ? PullOutcomeKind.NoRun : PullOutcomeKind.Duplicate, [], continuation);
             }
 
-            await _runs.StartAsync(runId, source.Name, trigger, _clock.GetUtcNow(), cancellationToken);
-            beating = BeatAsync(runId, heartbeat.Token);
-            _logger.LogInformation("Run {RunId}: pulling {Source} ({Streams} streams, trigger {Trigger})", runId, source.Name, source.Streams.Count, trigger);
+            await CloseAbandonedAsync(source.Name, request.RunId, cancellationToken);
+            var deadline = _clock.GetUtcNow() + _options.PullTimeLimit;
+            part = await PullStreamsAsync(source, request.RunId, sink, request.Trigger, null, request.Part, claim.PullStream, deadline, claim.PullStatus, claim.PullError, cancellationToken);
+        }
+        finally
+        {
+            await pullLock.DisposeAsync();
+        }
+
+        if (part.NextStream is null)
+        {
+            await _alerts.RunFinishedAsync(request.RunId, CancellationToken.None);
+        }
+
+        return new PullOutcome(PullOutcomeKind.Pulled, part.Summaries, part.NextStream is { } next ? request.Continue(next) : null);
+    }
+
+    /// <summary>The source's pull lock (a session advisory lock on its own connection), or null when another process holds it.</summary>
+    private async Task<PullLock?> TryLockAsync(string source, CancellationToken cancellationToken) =>
+        await PullLock.TryAcquireAsync(_dataSource, source, cancellationToken);
+
+    private static StreamSummary SkippedSummary(Guid runId, string source) =>
+        new(runId, source, "*", Skipped, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, "another puller holds this source's lock");
+
+    /// <summary>
+    /// Holding the lock, any other run of this source still marked running is one whose process died: its session, and so
+    /// its lock, died with it. Closed at once, whatever its heartbeat says.
+    /// </summary>
+    private async Task CloseAbandonedAsync(string source, Guid current, CancellationToken cancellationToken)
+    {
+        var abandoned = await _runs.CloseAbandonedAsync(source, TimeSpan.Zero, current, cancellationToken);
+        if (abandoned > 0)
+        {
+            _logger.LogWarning("Closed {Count} abandoned run(s) of {Source} as failed (their process stopped)", abandoned, source);
+        }
+    }
+
+    /// <summary>
+    /// Pulls the source's streams from index <paramref name="firstStream"/> with the run heartbeating. Without a
+    /// <paramref name="deadline"/> every stream is read to its end and the run finished. With one, reading stops once it
+    /// passes (see <see cref="PullAsync"/>): the run is requeued and the index to resume at returned, unless nothing is left.
+    /// <paramref name="part"/> is the part being pulled (0 outside the queue); <paramref name="earlierStatus"/> and
+    /// <paramref name="earlierError"/> are what earlier parts of the run ended as.
+    /// </summary>
+    private async Task<(IReadOnlyList<StreamSummary> Summaries, int? NextStream)> PullStreamsAsync(
+        SourceDefinition source, Guid runId, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, int part, int firstStream, DateTimeOffset? deadline, string? earlierStatus, string? earlierError, CancellationToken cancellationToken)
+    {
+        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var beating = BeatAsync(runId, heartbeat.Token);
+        try
+        {
+            _logger.LogInformation("Run {RunId}: pulling {Source} ({Streams} streams from #{First}, trigger {Trigger})", runId, source.Name, source.Streams.Count, firstStream, trigger);
             var plugin = _plugins.Get(source.Plugin);
             var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name));
             var summaries = new List<StreamSummary>();
-            foreach (var stream in source.Streams)
+            int? next = null;
+            for (var index = firstStream; index < source.Streams.Count; index++)
             {
-                summaries.Add(await RunStreamAsync(source, stream, plugin, context, runId, sink, progress, cancellationToken));
+                if (index > firstStream && deadline is { } limit && _clock.GetUtcNow() >= limit)
+                {
+                    next = index;
+                    break;
+                }
+
+                var (summary, cut) = await RunStreamAsync(source, source.Streams[index], plugin, context, runId, sink, progress, deadline, cancellationToken);
+                summaries.Add(summary);
+                if (cut)
+                {
+                    next = index;
+                    break;
+                }
             }
 
-            var status = summaries.Any(s => s.Status == RunStore.Failed) ? RunStore.Failed
-                : summaries.Any(s => s.Status == RunStore.Partial) ? RunStore.Partial
-                : RunStore.Succeeded;
-            var error = string.Join("; ", summaries.Where(s => s.Error is not null).Select(s => $"{s.Stream}: {s.Error}"));
+            var status = Worst([earlierStatus, .. summaries.Select(s => s.Status)]);
+            var error = string.Join("; ", new[] { earlierError }.Concat(summaries.Where(s => s.Error is not null).Select(s => $"{s.Stream}: {s.Error}")).Where(e => !string.IsNullOrEmpty(e)));
+            if (next is { } resumeAt)
+            {
+                await _runs.RequeueAsync(runId, part + 1, resumeAt, status, error.Length == 0 ? null : error, CancellationToken.None);
+                _logger.LogInformation("Run {RunId}: {Source} reached its pull time limit; continues at stream #{Stream}", runId, source.Name, resumeAt);
+                return (summaries, next);
+            }
+
             await _runs.FinishAsync(runId, status, error.Length == 0 ? null : error, _clock.GetUtcNow(), CancellationToken.None);
-            return summaries;
+            return (summaries, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -138,16 +234,14 @@ public sealed class SyncRunner
         finally
         {
             await heartbeat.CancelAsync();
-            if (beating is not null)
-            {
-                await beating;
-            }
-
-            await lockConnection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext(@lockKey))", new { lockKey }, cancellationToken: CancellationToken.None));
-
-            // After the unlock, so the next pull never waits on it; only outbox inserts (the dispatcher sends).
-            await _alerts.RunFinishedAsync(runId, CancellationToken.None);
+            await beating;
         }
+    }
+
+    private static string Worst(IEnumerable<string?> statuses)
+    {
+        var all = statuses.ToList();
+        return all.Contains(RunStore.Failed) ? RunStore.Failed : all.Contains(RunStore.Partial) ? RunStore.Partial : RunStore.Succeeded;
     }
 
     /// <summary>Heartbeats the run until cancelled; a missed beat (database briefly away) is retried next interval.</summary>
@@ -174,8 +268,13 @@ public sealed class SyncRunner
         }
     }
 
-    private async Task<StreamSummary> RunStreamAsync(SourceDefinition source, StreamDefinition stream, ISourcePlugin plugin, SourceContext context, Guid runId, IBatchSink sink, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// One stream. With a <paramref name="deadline"/>, an incremental stream stops after the first batch accepted past it
+    /// (its cursor is then the batch's, stored by the sink) and reports itself cut; a full refresh reads to its end.
+    /// </summary>
+    private async Task<(StreamSummary Summary, bool Cut)> RunStreamAsync(SourceDefinition source, StreamDefinition stream, ISourcePlugin plugin, SourceContext context, Guid runId, IBatchSink sink, IProgress<SyncProgress>? progress, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
+        var cut = false;
         var started = Stopwatch.GetTimestamp();
         long read = 0, loaded = 0, quarantined = 0, deleted = 0, stale = 0;
         var batches = 0;
@@ -223,6 +322,11 @@ public sealed class SyncRunner
                     batches++;
                     lastCursor = batch.CursorTo ?? lastCursor;
                     progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, false));
+                    if (deadline is { } limit && stream.Mode == SyncMode.Incremental && batch.CursorTo is not null && _clock.GetUtcNow() >= limit)
+                    {
+                        cut = true;
+                        break;
+                    }
                 }
             }
             finally
@@ -266,6 +370,6 @@ public sealed class SyncRunner
                 CancellationToken.None);
         }
 
-        return new StreamSummary(runId, source.Name, stream.Name, status, read, loaded, quarantined, deleted, stale, batches, duration, error);
+        return (new StreamSummary(runId, source.Name, stream.Name, status, read, loaded, quarantined, deleted, stale, batches, duration, error), cut);
     }
 }

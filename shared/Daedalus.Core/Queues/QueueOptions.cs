@@ -7,9 +7,23 @@ public sealed class QueueOptions
 {
     public const string DefaultName = "daedalus-batches";
 
+    /// <summary>The control queue of pull requests (<see cref="PullRequest"/>); its poison queue is this name + <c>-poison</c>.</summary>
+    public const string DefaultPullName = "daedalus-pulls";
+
     /// <summary>The batch queue; the poison queue is this name + <c>-poison</c>, the claim-check container this name.</summary>
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "Daedalus:Queue:Name must be a valid storage queue name (3-56 lowercase letters, digits, single hyphens)")]
     public string Name { get; set; } = DefaultName;
+
+    /// <summary>The pull queue: the scheduler and the API enqueue pull requests here; the <c>pull</c> function and the self-host's pull worker run them.</summary>
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "Daedalus:Queue:PullName must be a valid storage queue name (3-56 lowercase letters, digits, single hyphens)")]
+    public string PullName { get; set; } = DefaultPullName;
+
+    /// <summary>Where <c>daedalus serve</c> keeps the embedded Azurite it starts when no storage is configured.</summary>
+    public string EmbeddedDirectory { get; set; } = ".daedalus/azurite";
+
+    /// <summary>Pulls run at the same time by one self-host instance (each source is pulled by one process at a time anyway).</summary>
+    [Range(1, 64)]
+    public int PullConcurrency { get; set; } = 4;
 
     /// <summary>Which configuration entry holds the storage connection (a connection string, or <c>__accountName</c> / <c>__queueServiceUri</c> for managed identity).</summary>
     [Required]
@@ -58,6 +72,8 @@ public sealed class QueueOptions
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     public string PoisonName => PoisonNameOf(Name);
+
+    public string PullPoisonName => PoisonNameOf(PullName);
 
     public string ClaimCheckContainer => Name;
 

@@ -1,179 +1,27 @@
-using System.Collections.Concurrent;
-using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.Hosting;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Daedalus.Queues;
 
-/// <summary>
-/// The self-host's queue listener, with the QueueTrigger's semantics: a received message stays invisible while it
-/// is worked on (renewed at half the visibility timeout), the service counts its deliveries, a failure makes it
-/// visible again after <see cref="QueueOptions.RetryDelay"/>, and <see cref="BatchMessageHandler"/> moves it to
-/// poison after <see cref="QueueOptions.MaxDequeueCount"/>. On shutdown it stops receiving, lets in-flight batches
-/// finish until the host's shutdown timeout, then cancels them (their load transaction rolls back) and makes
-/// their messages visible at once for another instance.
-/// </summary>
-public sealed class QueueWorker : BackgroundService
+/// <summary>The self-host's batch queue listener: the <c>ingest</c> function's work (<see cref="BatchMessageHandler"/>), <see cref="QueueOptions.Concurrency"/> batches at a time.</summary>
+public sealed class QueueWorker : QueueListener
 {
-    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
     private readonly AzureBatchQueue _queue;
     private readonly BatchMessageHandler _handler;
-    private readonly QueueOptions _options;
-    private readonly ILogger<QueueWorker> _logger;
-    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _abort = new();
-    private readonly SemaphoreSlim _slots;
 
     public QueueWorker(AzureBatchQueue queue, BatchMessageHandler handler, IOptions<QueueOptions> options, ILogger<QueueWorker> logger)
+        : base(options, options.Value.Concurrency, logger)
     {
         _queue = queue;
         _handler = handler;
-        _options = options.Value;
-        _logger = logger;
-        _slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // Stop receiving first, then give in-flight batches until the host's shutdown timeout.
-        await base.StopAsync(cancellationToken);
-        try
-        {
-            await Task.WhenAll(_inFlight.Values).WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            _logger.LogWarning("Shutdown timeout: releasing {Count} in-flight messages", _inFlight.Count);
-            await _abort.CancelAsync();
-            await Task.WhenAll(_inFlight.Values);
-        }
-    }
+    protected override QueueClient Queue => _queue.Batches;
 
-    public override void Dispose()
-    {
-        _abort.Dispose();
-        _slots.Dispose();
-        base.Dispose();
-    }
+    protected override Task EnsureCreatedAsync(CancellationToken cancellationToken) => _queue.EnsureCreatedAsync(cancellationToken);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var slots = _slots;
-        var idle = MinPollingInterval;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await _queue.EnsureCreatedAsync(stoppingToken);
-                await slots.WaitAsync(stoppingToken);
-                var wanted = Math.Min(_options.BatchSize, slots.CurrentCount + 1);
-                QueueMessage[] messages;
-                try
-                {
-                    QueueMessage[] received = [];
-                    await _queue.RecreatingAsync(async () => received = (await _queue.Batches.ReceiveMessagesAsync(wanted, _options.VisibilityTimeout, stoppingToken)).Value, stoppingToken);
-                    messages = received;
-                }
-                finally
-                {
-                    slots.Release();
-                }
+    protected override Task RecreatingAsync(Func<Task> call, CancellationToken cancellationToken) => _queue.RecreatingAsync(call, cancellationToken);
 
-                if (messages.Length == 0)
-                {
-                    await Task.Delay(idle, stoppingToken);
-                    // Back off gently: a producer between two batches should not find the worker asleep for seconds.
-                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks + MinPollingInterval.Ticks, _options.MaxPollingInterval.Ticks));
-                    continue;
-                }
-
-                idle = MinPollingInterval;
-                foreach (var message in messages)
-                {
-                    // Already invisible to others; wait for a slot without giving the message up.
-                    await slots.WaitAsync(CancellationToken.None);
-                    var task = ProcessAsync(message, slots);
-                    _inFlight[message.MessageId] = task;
-                    _ = task.ContinueWith(_ => _inFlight.TryRemove(message.MessageId, out Task? _), TaskScheduler.Default);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // Storage unreachable: keep trying, slowly, rather than stopping the worker.
-                _logger.LogError(ex, "Receiving from {Queue} failed; retrying", _options.Name);
-                await Task.Delay(_options.MaxPollingInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
-
-    private async Task ProcessAsync(QueueMessage message, SemaphoreSlim slots)
-    {
-        var popReceipt = message.PopReceipt;
-        using var renewal = new CancellationTokenSource();
-        var renewing = RenewAsync();
-        try
-        {
-            await _handler.HandleAsync(new IncomingBatchMessage(message.MessageId, message.Body, message.DequeueCount, message.InsertedOn), _abort.Token);
-            await StopRenewalAsync();
-            await _queue.Batches.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            await StopRenewalAsync();
-            await SetVisibilityAsync(TimeSpan.Zero, "released at shutdown");
-        }
-        catch (Exception ex)
-        {
-            await StopRenewalAsync();
-            await SetVisibilityAsync(_options.RetryDelay, ex.Message);
-        }
-        finally
-        {
-            slots.Release();
-        }
-
-        async Task RenewAsync()
-        {
-            var interval = _options.VisibilityTimeout / 2;
-            try
-            {
-                while (true)
-                {
-                    await Task.Delay(interval, renewal.Token);
-                    var receipt = await _queue.Batches.UpdateMessageAsync(message.MessageId, popReceipt, messageText: null, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: renewal.Token);
-                    popReceipt = receipt.Value.PopReceipt;
-                }
-            }
-            catch (OperationCanceledException) when (renewal.IsCancellationRequested)
-            {
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Could not extend the visibility of message {MessageId}; another worker may receive it (the ledger makes that harmless)", message.MessageId);
-            }
-        }
-
-        async Task StopRenewalAsync()
-        {
-            await renewal.CancelAsync();
-            await renewing;
-        }
-
-        async Task SetVisibilityAsync(TimeSpan after, string reason)
-        {
-            try
-            {
-                await _queue.Batches.UpdateMessageAsync(message.MessageId, popReceipt, messageText: null, visibilityTimeout: after, cancellationToken: CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "Could not return message {MessageId} to the queue ({Reason}); it reappears when its visibility timeout ends", message.MessageId, reason);
-            }
-        }
-    }
+    protected override Task HandleAsync(IncomingBatchMessage message, CancellationToken cancellationToken) => _handler.HandleAsync(message, cancellationToken);
 }

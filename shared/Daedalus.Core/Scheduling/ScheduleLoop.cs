@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Daedalus.Scheduling;
 
 /// <summary>
-/// The self-host's cron loop: every second, claim due slots and start their pulls (each source at most once
-/// at a time in this process; the advisory lock covers other processes). Queue depth gauges follow
-/// <see cref="HostTriggers.SchedulerSchedule"/>, as the timer function records them.
+/// The self-host's cron loop: every second, claim due slots and enqueue their pull requests (the pull worker runs
+/// them). Run supervision and the queue depth gauges follow <see cref="HostTriggers.SchedulerSchedule"/>, as the
+/// timer function does them.
 /// </summary>
 public sealed class ScheduleLoop : BackgroundService
 {
@@ -26,7 +26,6 @@ public sealed class ScheduleLoop : BackgroundService
     {
         var gaugeSchedule = NCrontab.CrontabSchedule.Parse(HostTriggers.SchedulerSchedule, new NCrontab.CrontabSchedule.ParseOptions { IncludingSeconds = true });
         var nextGauge = _clock.GetUtcNow();
-        var running = new Dictionary<string, Task>(StringComparer.Ordinal);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -36,24 +35,14 @@ public sealed class ScheduleLoop : BackgroundService
                 {
                     if (now >= nextGauge)
                     {
+                        await _scheduler.SuperviseAsync(stoppingToken);
                         await _scheduler.RecordQueueDepthAsync(stoppingToken);
                         nextGauge = new DateTimeOffset(gaugeSchedule.GetNextOccurrence(now.UtcDateTime), TimeSpan.Zero);
                     }
 
-                    foreach (var done in running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
-                    {
-                        running.Remove(done);
-                    }
-
                     foreach (var due in await _scheduler.ClaimDueAsync(now, stoppingToken))
                     {
-                        if (running.ContainsKey(due.Source.Name))
-                        {
-                            _logger.LogInformation("Source {Source} is still pulling; slot {Slot:O} is skipped", due.Source.Name, due.Slot);
-                            continue;
-                        }
-
-                        running[due.Source.Name] = Task.Run(() => _scheduler.PullAsync(due, stoppingToken), CancellationToken.None);
+                        await _scheduler.RequestPullAsync(due, stoppingToken);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -68,11 +57,6 @@ public sealed class ScheduleLoop : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            // Pulls see the same token: each stops at its next batch boundary, keeping the cursor of its last enqueued batch.
-            await Task.WhenAll(running.Values);
         }
     }
 }

@@ -11,40 +11,64 @@ namespace Daedalus.Scheduling;
 
 /// <summary>
 /// Decides which sources are due (6-field NCRONTAB, UTC; enabled; inside the active window), claims each due
-/// slot in PostgreSQL so that one instance only pulls it, and pulls it onto the queue. The timer function calls
-/// <see cref="TickAsync"/>; the self-host's cron loop calls the same steps. The pull itself holds the source's
-/// advisory lock, so a slow pull is never overlapped by the next slot's.
+/// slot in PostgreSQL so that one instance only takes it, and enqueues one pull request per due source on the pull
+/// queue (<c>daedalus-pulls</c>): the pulls themselves run wherever a <c>pull</c> function or a serve pull worker
+/// picks them up, fanned out across instances. The timer function calls <see cref="TickAsync"/>; the self-host's
+/// cron loop calls the same steps. A slot that falls due while the source still has a run queued, running or loading
+/// is skipped, so a slow pull is never overlapped by the next slot's and requests do not pile up behind it.
 /// </summary>
 public sealed class Scheduler
 {
     private readonly SourceCatalog _catalog;
-    private readonly SyncRunner _runner;
-    private readonly QueueSink _sink;
+    private readonly PullRequester _pulls;
+    private readonly RunStore _runs;
     private readonly RunSupervisor _supervisor;
     private readonly AzureBatchQueue _queue;
+    private readonly AzurePullQueue _pullQueue;
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
     private readonly ILogger<Scheduler> _logger;
     private readonly string _queueName;
+    private readonly string _pullQueueName;
 
-    public Scheduler(SourceCatalog catalog, SyncRunner runner, QueueSink sink, RunSupervisor supervisor, AzureBatchQueue queue, NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<QueueOptions> queueOptions, ILogger<Scheduler> logger)
+    public Scheduler(SourceCatalog catalog, PullRequester pulls, RunStore runs, RunSupervisor supervisor, AzureBatchQueue queue, AzurePullQueue pullQueue, NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<QueueOptions> queueOptions, ILogger<Scheduler> logger)
     {
         _catalog = catalog;
-        _runner = runner;
-        _sink = sink;
+        _pulls = pulls;
+        _runs = runs;
         _supervisor = supervisor;
         _queue = queue;
+        _pullQueue = pullQueue;
         _dataSource = dataSource;
         _clock = clock;
         _logger = logger;
         _queueName = queueOptions.Value.Name;
+        _pullQueueName = queueOptions.Value.PullName;
     }
 
     /// <summary>Identifies this instance in <c>schedule_state.claimed_by</c>.</summary>
     public string InstanceId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>One full tick: run supervision (dead runs, lost batches), queue depth gauges, then every due source pulled (concurrently). Returns what was pulled.</summary>
-    public async Task<IReadOnlyList<StreamSummary>> TickAsync(CancellationToken cancellationToken)
+    /// <summary>One full tick: run supervision (dead runs, lost batches and pull requests), queue depth gauges, then a pull request for every due source. Returns the queued runs.</summary>
+    public async Task<IReadOnlyList<Guid>> TickAsync(CancellationToken cancellationToken)
+    {
+        await SuperviseAsync(cancellationToken);
+        await RecordQueueDepthAsync(cancellationToken);
+        var due = await ClaimDueAsync(_clock.GetUtcNow(), cancellationToken);
+        var runs = new List<Guid>();
+        foreach (var source in due)
+        {
+            if (await RequestPullAsync(source, cancellationToken) is { } run)
+            {
+                runs.Add(run);
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>Run supervision (<see cref="RunSupervisor"/>); a failure is logged, not thrown: the tick goes on.</summary>
+    public async Task SuperviseAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -54,11 +78,6 @@ public sealed class Scheduler
         {
             _logger.LogWarning("Run supervision failed this tick: {Error}", ex.Message);
         }
-
-        await RecordQueueDepthAsync(cancellationToken);
-        var due = await ClaimDueAsync(_clock.GetUtcNow(), cancellationToken);
-        var pulls = await Task.WhenAll(due.Select(d => PullAsync(d, cancellationToken)));
-        return pulls.SelectMany(p => p).ToList();
     }
 
     /// <summary>Claims every due slot this instance wins; a slot claimed elsewhere is not returned.</summary>
@@ -108,33 +127,39 @@ public sealed class Scheduler
         return claimed;
     }
 
-    /// <summary>Pulls one claimed source onto the queue. Failures are logged and recorded in the run, never thrown.</summary>
-    public async Task<IReadOnlyList<StreamSummary>> PullAsync(DueSource due, CancellationToken cancellationToken)
+    /// <summary>
+    /// Enqueues the pull of one claimed slot; returns its run, or null when the source still has a run queued, running or
+    /// loading (the slot is skipped: the next pull waits until the queue has caught up) or the request could not be sent (logged, and recorded in the run; never thrown).
+    /// </summary>
+    public async Task<Guid?> RequestPullAsync(DueSource due, CancellationToken cancellationToken)
     {
         try
         {
-            var summaries = await _runner.RunSourceAsync(due.Source, Guid.CreateVersion7(), _sink, "schedule", null, cancellationToken);
-            foreach (var summary in summaries)
+            if (await _runs.OpenPullAsync(due.Source.Name, loading: true, cancellationToken) is { } open)
             {
-                _logger.LogInformation("Scheduled pull {Source}/{Stream} for slot {Slot:O}: {Status}, {Rows} rows in {Batches} batches", summary.Source, summary.Stream, due.Slot, summary.Status, summary.RowsRead, summary.Batches);
+                _logger.LogInformation("Source {Source} still has run {RunId} queued, running or loading; slot {Slot:O} is skipped", due.Source.Name, open, due.Slot);
+                return null;
             }
 
-            return summaries;
+            var run = await _pulls.RequestAsync(due.Source.Name, "schedule", cancellationToken);
+            _logger.LogInformation("Scheduled pull of {Source} for slot {Slot:O} queued as run {RunId}", due.Source.Name, due.Slot, run);
+            return run;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogError(ex, "Scheduled pull of {Source} for slot {Slot:O} failed", due.Source.Name, due.Slot);
-            return [];
+            _logger.LogError(ex, "Scheduled pull of {Source} for slot {Slot:O} could not be queued", due.Source.Name, due.Slot);
+            return null;
         }
     }
 
     /// <summary>Queue depth gauges for the pipeline dashboard. A storage outage is logged, not thrown: the tick goes on.</summary>
     public async Task RecordQueueDepthAsync(CancellationToken cancellationToken)
     {
-        QueueDepth depth;
+        QueueDepth depth, pulls;
         try
         {
             depth = await _queue.GetDepthAsync(cancellationToken);
+            pulls = await _pullQueue.GetDepthAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -145,5 +170,6 @@ public sealed class Scheduler
         var at = _clock.GetUtcNow();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await QueueDepthGauge.RecordAsync(connection, _queueName, at, depth, cancellationToken);
+        await QueueDepthGauge.RecordAsync(connection, _pullQueueName, at, pulls, cancellationToken);
     }
 }

@@ -6,7 +6,8 @@ namespace Daedalus.Storage;
 /// <summary>
 /// Sync history: one row per run, with per-stream detail. Load counters are added by the loader.
 /// <para>
-/// A run's status is what happened: <c>running</c> while a process pulls it (with a heartbeat), <c>loading</c> once
+/// A run's status is what happened: <c>queued</c> while its pull request waits on the pull queue (from the moment it is
+/// enqueued, and again between the parts of a time-limited pull), <c>running</c> while a process pulls it (with a heartbeat), <c>loading</c> once
 /// its pull finished while batches it put on the queue are not all settled, then the pull's own outcome
 /// (<c>succeeded</c> / <c>partial</c> / <c>failed</c>), except that any batch poisoned or lost makes it
 /// <c>failed</c>, with the batches and rows that did not load counted. A run whose process died stops heartbeating
@@ -21,6 +22,7 @@ public sealed class RunStore
     /// <summary>A running run whose heartbeat is older than this belongs to a process that died.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(45);
 
+    public const string Queued = "queued";
     public const string Running = "running";
     public const string Loading = "loading";
     public const string Succeeded = "succeeded";
@@ -43,6 +45,109 @@ public sealed class RunStore
             new { id, source, trigger, status = Running, at }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Creates the run of a pull request about to be enqueued: <c>queued</c>, part 1 from the first stream.
+    /// <c>heartbeat_at</c> holds when it was queued (nothing beats for a queued run).
+    /// </summary>
+    public async Task QueueAsync(Guid id, string source, string trigger, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at, pull_part, pull_stream) VALUES (@id, @source, @trigger, @status, @at, now(), 1, 0) ON CONFLICT (id) DO NOTHING",
+            new { id, source, trigger, status = Queued, at }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Claims part <paramref name="part"/> of run <paramref name="id"/> for the caller, who holds the source's pull lock:
+    /// the run must be waiting for exactly that part (<c>queued</c>; <c>running</c> when the process that had it died,
+    /// since nobody else holds the lock; <c>failed</c> by a poisoned request that was replayed). Returns the claimed
+    /// state, or the run as it is when the claim is refused (a duplicate or late delivery), or null when there is no run.
+    /// </summary>
+    public async Task<PullClaim?> ClaimPullAsync(Guid id, int part, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var claimed = await connection.QuerySingleOrDefaultAsync<PullClaim>(new CommandDefinition(
+            """
+            UPDATE daedalus.runs SET status = 'running', heartbeat_at = now(), finished_at = NULL,
+                pull_status = CASE WHEN pull_poisoned_at IS NULL THEN pull_status END,
+                pull_error = CASE WHEN pull_poisoned_at IS NULL THEN pull_error END,
+                error = NULL, pull_poisoned_at = NULL
+            WHERE id = @id AND pull_part = @part
+              AND (status IN ('queued', 'running') OR (status = 'failed' AND pull_poisoned_at IS NOT NULL))
+            RETURNING true AS claimed, status, pull_part, pull_stream, pull_status, pull_error
+            """,
+            new { id, part }, cancellationToken: cancellationToken));
+        return claimed ?? await connection.QuerySingleOrDefaultAsync<PullClaim>(new CommandDefinition(
+            "SELECT false AS claimed, status, pull_part, pull_stream, pull_status, pull_error FROM daedalus.runs WHERE id = @id",
+            new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Part <paramref name="part"/> - 1 stopped at its time limit: the run waits (<c>queued</c>) for part
+    /// <paramref name="part"/>, starting at stream index <paramref name="stream"/>, with the worst status and the errors
+    /// of the parts so far kept for the final status.
+    /// </summary>
+    public async Task RequeueAsync(Guid id, int part, int stream, string? pullStatus, string? pullError, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE daedalus.runs SET status = 'queued', heartbeat_at = now(), pull_part = @part, pull_stream = @stream,
+                pull_status = @pullStatus, pull_error = @pullError
+            WHERE id = @id AND status = 'running'
+            """,
+            new { id, part, stream, pullStatus, pullError }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The run's pull request went to the poison queue: the run is <c>failed</c> with the reason, and stays claimable by
+    /// the same part when the request is replayed. Returns whether a waiting run was marked.
+    /// </summary>
+    public async Task<bool> MarkPullPoisonedAsync(Guid id, int part, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', heartbeat_at = NULL, finished_at = now(), pull_poisoned_at = now(),
+                pull_error = @error, error = @error
+            WHERE id = @id AND pull_part = @part AND status IN ('queued', 'running')
+            """,
+            new { id, part, error = $"pull request in the pull poison queue (replay it): {error}" }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>
+    /// Closes runs still <c>queued</c> <paramref name="olderThan"/> after they were (re)queued while the pull queue holds no
+    /// message at all: storage lost their request. Returns how many.
+    /// </summary>
+    public async Task<int> CloseLostPullsAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', finished_at = now(),
+                error = concat_ws('; ', pull_error, 'pull request lost: the pull queue was empty while this run waited for it (the next run resumes from the stored cursors)')
+            WHERE status = 'queued' AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => @seconds)
+            """,
+            new { seconds = olderThan.TotalSeconds }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// A run of <paramref name="source"/> waiting for or holding a pull (so another trigger is refused), or, with
+    /// <paramref name="loading"/>, also one whose batches are still loading (so a schedule does not pile pulls on a
+    /// queue that has not caught up). Null when there is none.
+    /// </summary>
+    public async Task<Guid?> OpenPullAsync(string source, bool loading, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM daedalus.runs WHERE source = @source AND (status IN ('queued', 'running') OR (@loading AND status = 'loading')) ORDER BY started_at DESC LIMIT 1",
+            new { source, loading }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records one stream's part of a run. A stream cut by a time-limited part and resumed by the next adds to what the
+    /// earlier part recorded (rows, batches, time) and moves <c>cursor_to</c>; <c>cursor_from</c> stays the first part's.
+    /// </summary>
     public async Task RecordStreamAsync(Guid id, string stream, long rowsRead, int batches, string? cursorFrom, string? cursorTo, TimeSpan duration, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -50,8 +155,8 @@ public sealed class RunStore
             """
             INSERT INTO daedalus.run_streams (run_id, stream, rows_read, batches, cursor_from, cursor_to, duration_ms)
             VALUES (@id, @stream, @rowsRead, @batches, @cursorFrom, @cursorTo, @ms)
-            ON CONFLICT (run_id, stream) DO UPDATE SET rows_read = EXCLUDED.rows_read, batches = EXCLUDED.batches,
-                cursor_to = EXCLUDED.cursor_to, duration_ms = EXCLUDED.duration_ms;
+            ON CONFLICT (run_id, stream) DO UPDATE SET rows_read = run_streams.rows_read + EXCLUDED.rows_read, batches = run_streams.batches + EXCLUDED.batches,
+                cursor_to = EXCLUDED.cursor_to, duration_ms = run_streams.duration_ms + EXCLUDED.duration_ms;
             UPDATE daedalus.runs SET rows_read = (SELECT coalesce(sum(rows_read), 0) FROM daedalus.run_streams WHERE run_id = @id),
                 batches = (SELECT coalesce(sum(batches), 0) FROM daedalus.run_streams WHERE run_id = @id) WHERE id = @id;
             """,

@@ -24,6 +24,7 @@ public sealed class PoisonBatchesApiTests : IAsyncLifetime
         {
             ["AzureWebJobsStorage"] = await AzuriteServer.ConnectionStringAsync(),
             ["Daedalus:Queue:Name"] = AzuriteServer.UniqueQueueName("apipoison"),
+            ["Daedalus:Queue:PullName"] = AzuriteServer.UniqueQueueName("apipulls"),
             // The first failed delivery goes to poison, so the test needs no retry delays.
             ["Daedalus:Queue:MaxDequeueCount"] = "1",
         });

@@ -17,7 +17,7 @@ namespace Daedalus.Tests.Hosting;
 /// </summary>
 public sealed partial class AppSettingNamesTests
 {
-    private static readonly string[] DeploymentFiles = ["infra/*.bicep", "infra/modules/*.bicep", "functions/local.settings.example.json", "docker/*.yml", "docs/*.md", "README.md"];
+    private static readonly string[] DeploymentFiles = ["infra/*.bicep", "infra/modules/*.bicep", "local.settings.example.json", "docker/*.yml", "docs/*.md", "README.md"];
 
     [GeneratedRegex(@"\bDaedalus(?:__[A-Za-z][A-Za-z0-9]*)+")]
     private static partial Regex SettingName();
@@ -31,7 +31,7 @@ public sealed partial class AppSettingNamesTests
             .Distinct()
             .ToList();
         Assert.Contains(settings, s => s.File == Path.Combine("infra", "main.bicep"));
-        Assert.Contains(settings, s => s.File == Path.Combine("functions", "local.settings.example.json"));
+        Assert.Contains(settings, s => s.File == "local.settings.example.json");
 
         var unbound = settings.Where(s => !Binds(s.Value)).Select(s => $"{s.File}: {s.Value}").ToList();
         Assert.True(unbound.Count == 0, "settings no options property binds:\n" + string.Join('\n', unbound));

@@ -22,6 +22,9 @@ public sealed class HostParityTests
 {
     private static readonly string Functions = Path.Combine(RepositoryRoot.Path, "functions");
 
+    /// <summary>host.json sits at the repository's top level (the functions project copies it to its output).</summary>
+    private static readonly string HostJson = Path.Combine(RepositoryRoot.Path, "host.json");
+
     [Fact]
     public void Functions_and_self_host_expose_the_same_triggers()
     {
@@ -39,7 +42,7 @@ public sealed class HostParityTests
     [Fact]
     public void Host_json_queue_settings_are_the_self_host_defaults()
     {
-        using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(Functions, "host.json")));
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(HostJson));
         var queues = hostJson.RootElement.GetProperty("extensions").GetProperty("queues");
         var defaults = new QueueOptions();
         Assert.Equal(defaults.MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
@@ -58,7 +61,7 @@ public sealed class HostParityTests
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         }).Build();
         var app = SelfHost.Build(configuration, "http://127.0.0.1:0");
-        var triggers = HostTriggers.NonHttp(app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Name).ToHashSet();
+        var triggers = HostTriggers.NonHttp(app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.Name, app.Services.GetRequiredService<IOptions<QueueOptions>>().Value.PullName).ToHashSet();
         foreach (var endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>())
         {
             var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"(unnamed {endpoint.RoutePattern.RawText})";
@@ -74,7 +77,7 @@ public sealed class HostParityTests
 
     private static HashSet<HostTrigger> FunctionTriggers()
     {
-        using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(Functions, "host.json")));
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(HostJson));
         var routePrefix = hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString();
         var triggers = new HashSet<HostTrigger>();
         foreach (var file in Directory.EnumerateFiles(Functions, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal)))

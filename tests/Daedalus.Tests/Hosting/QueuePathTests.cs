@@ -24,7 +24,7 @@ public sealed class QueuePathTests : IAsyncLifetime
     {
         _queueName = AzuriteServer.UniqueQueueName("qp");
         var storage = await AzuriteServer.ConnectionStringAsync();
-        _core = await CoreServices.StartAsync("queue", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage, ["Daedalus:Queue:Name"] = _queueName });
+        _core = await CoreServices.StartAsync("queue", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage, ["Daedalus:Queue:Name"] = _queueName, ["Daedalus:Queue:PullName"] = _queueName + "-pulls" });
         _settings = await SelfHostInstance.SettingsAsync(_core.ConnectionString, _core.Directory, _queueName);
     }
 

@@ -20,7 +20,7 @@ public sealed class ServeTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var queueName = AzuriteServer.UniqueQueueName("serve");
-        _core = await CoreServices.StartAsync("serve", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = await AzuriteServer.ConnectionStringAsync(), ["Daedalus:Queue:Name"] = queueName });
+        _core = await CoreServices.StartAsync("serve", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = await AzuriteServer.ConnectionStringAsync(), ["Daedalus:Queue:Name"] = queueName, ["Daedalus:Queue:PullName"] = queueName + "-pulls" });
         _settings = await SelfHostInstance.SettingsAsync(_core.ConnectionString, _core.Directory, queueName);
     }
 
@@ -66,7 +66,8 @@ public sealed class ServeTests : IAsyncLifetime
         await AssertEverythingLoadedOnceAsync(total);
         // The rows came by the queue: the scheduled runs enqueued them (the in-process sink is not used by serve).
         Assert.Equal(await ScalarAsync<long>("SELECT count(*) FROM daedalus.batches"), await ScalarAsync<long>("SELECT coalesce(sum(batches), 0)::bigint FROM daedalus.runs WHERE trigger = 'schedule'"));
-        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM daedalus.metric_series WHERE name = 'daedalus_queue_depth'"));
+        // One depth series per queue: batches, pulls and their poison queues.
+        Assert.Equal(4L, await ScalarAsync<long>("SELECT count(*) FROM daedalus.metric_series WHERE name = 'daedalus_queue_depth'"));
         Assert.Equal(0, (await _core.Get<IBatchQueue>().GetDepthAsync(CancellationToken.None)).Batches);
     }
 

@@ -60,6 +60,8 @@ public static class AzuriteServer
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start Azurite");
+        // scripts/test.sh stops it by this pid when the test host is killed before its exit hook runs.
+        await File.WriteAllTextAsync(Path.Combine(location, "azurite.pid"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

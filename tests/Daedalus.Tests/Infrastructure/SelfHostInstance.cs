@@ -33,6 +33,8 @@ public sealed class SelfHostInstance : IAsyncDisposable
         ["Daedalus:Sync:MaxBatchRows"] = "1000",
         ["AzureWebJobsStorage"] = await AzuriteServer.ConnectionStringAsync(),
         ["Daedalus:Queue:Name"] = queueName,
+        // Tests share one Azurite: the pull queue is the test's own too.
+        ["Daedalus:Queue:PullName"] = queueName + "-pulls",
         ["Daedalus:Queue:RetryDelay"] = "00:00:00",
         ["Daedalus:Queue:VisibilityTimeout"] = "00:00:06",
         ["Daedalus:Queue:MaxPollingInterval"] = "00:00:00.250",

@@ -1,10 +1,10 @@
 using Dapper;
 using Npgsql;
 
-namespace Daedalus.Api;
+namespace Daedalus.Pipeline;
 
 /// <summary>
-/// The source's pull lock (the advisory lock <see cref="Pipeline.SyncRunner"/> takes), held by the API while it
+/// The source's pull lock (the advisory lock <see cref="SyncRunner"/> takes while it pulls), held by the API while it
 /// changes a cursor, and probed before a trigger so a second pull is refused with 409 rather than skipped.
 /// </summary>
 public sealed class PullLock : IAsyncDisposable
