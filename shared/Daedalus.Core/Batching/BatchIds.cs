@@ -82,6 +82,11 @@ public static class BatchIds
                 BinaryPrimitives.WriteInt64LittleEndian(scratch[9..], instant.Offset.Ticks);
                 hash.Append(scratch[..17]);
                 return;
+            case DateTime instant:
+                scratch[0] = 11;
+                BinaryPrimitives.WriteInt64LittleEndian(scratch[1..], instant.Ticks);
+                hash.Append(scratch[..9]);
+                return;
             case DateOnly date:
                 scratch[0] = 7;
                 BinaryPrimitives.WriteInt32LittleEndian(scratch[1..], date.DayNumber);

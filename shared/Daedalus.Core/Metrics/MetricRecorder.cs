@@ -62,7 +62,7 @@ public static class MetricRecorder
         var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
         var keys = string.Join(", ", prepared.PrimaryKey.Select(SqlIdentifier.Quote));
         return connection.ExecuteAsync(new CommandDefinition(
-            $"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT t.* FROM {target} t WHERE ({string.Join(", ", prepared.PrimaryKey.Select(k => "t." + SqlIdentifier.Quote(k)))}) IN (SELECT {keys} FROM {staging})",
+            $"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT t.* FROM {target} t WHERE ({string.Join(", ", prepared.PrimaryKey.Select(k => "t." + SqlIdentifier.Quote(k)))}) IN (SELECT {keys} FROM {staging} k)",
             transaction: transaction,
             cancellationToken: cancellationToken));
     }
@@ -151,7 +151,7 @@ public static class MetricRecorder
             g AS (
                 SELECT date_bin(@bucket, at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS ts, labels,
                        sum(sign * v) AS s, sum(sign) AS n, min(v) FILTER (WHERE sign > 0) AS mn, max(v) FILTER (WHERE sign > 0) AS mx
-                FROM c WHERE at IS NOT NULL AND v IS NOT NULL GROUP BY 1, 2
+                FROM c WHERE at IS NOT NULL AND v IS NOT NULL AND v NOT IN ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric) GROUP BY 1, 2
             )
             SELECT * FROM g WHERE s <> 0 OR n <> 0 OR mn IS NOT NULL;
             {SeriesThenPoints("@name")}

@@ -40,7 +40,7 @@ public sealed class QueueSink : IBatchSink
         }
         catch
         {
-            await _enqueued.ForgetAsync(batch.BatchId, CancellationToken.None);
+            await _enqueued.ForgetAsync(batch.BatchId, batch.RunId, CancellationToken.None);
             throw;
         }
 

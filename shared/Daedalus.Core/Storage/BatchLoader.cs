@@ -98,7 +98,12 @@ public sealed class BatchLoader
 
             await transaction.CommitAsync(cancellationToken);
             _tables.Remember(layout);
-            await RunStore.SettleAsync(connection, batch.RunId, cancellationToken);
+            foreach (var runId in await connection.QueryAsync<Guid>(new CommandDefinition(
+                "SELECT DISTINCT run_id FROM daedalus.enqueued_batches WHERE batch_id = @id UNION SELECT @run", new { id = batch.BatchId, run = batch.RunId }, cancellationToken: cancellationToken)))
+            {
+                await RunStore.SettleAsync(connection, runId, cancellationToken);
+            }
+
             Telemetry.DaedalusInstruments.RecordLoad(batch.Source, batch.Stream, loaded, quarantined.Count, duration);
             return new LoadResult(batch.BatchId, false, total, loaded, stale, deleted, quarantined.Count, duration);
         }
@@ -130,13 +135,13 @@ public sealed class BatchLoader
             await CursorStore.AdvanceAsync(connection, null, batch.Source, batch.Stream, batch.CursorTo, cancellationToken);
         }
 
-        var settled = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE daedalus.enqueued_batches SET state = 'loaded', error = NULL, settled_at = now() WHERE batch_id = @id AND state <> 'loaded'",
+        var settled = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "UPDATE daedalus.enqueued_batches SET state = 'loaded', error = NULL, settled_at = now() WHERE batch_id = @id AND state <> 'loaded' RETURNING run_id",
             new { id = batch.BatchId },
-            cancellationToken: cancellationToken));
-        if (settled > 0)
+            cancellationToken: cancellationToken))).ToList();
+        foreach (var runId in settled.Append(batch.RunId).Distinct())
         {
-            await RunStore.SettleAsync(connection, batch.RunId, cancellationToken);
+            await RunStore.SettleAsync(connection, runId, cancellationToken);
         }
     }
 
@@ -182,16 +187,30 @@ public sealed class BatchLoader
         var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
         await connection.ExecuteAsync(new CommandDefinition(
             "SELECT pg_advisory_xact_lock(hashtext(@name))", new { name = "daedalus.merge." + target }, transaction, cancellationToken: cancellationToken));
-        var source = StagingSource(prepared);
         if (prepared.Metrics.Count > 0)
         {
-            await MetricRecorder.SnapshotBeforeAsync(connection, transaction, prepared, source, cancellationToken);
+            await MetricRecorder.SnapshotBeforeAsync(connection, transaction, prepared, StagingName, cancellationToken);
         }
 
-        var merged = await MergeAsync(connection, transaction, prepared, source, cancellationToken);
+        // Keys equal to PostgreSQL but not to .NET (1.0 and 1.00, one instant at two offsets) escape the in-memory
+        // duplicate check; the merge then refuses to touch a row twice (21000) and is redone with the dedupe.
+        var dedupe = prepared.HasDuplicateKeys;
+        int merged;
+        await transaction.SaveAsync("daedalus_merge", cancellationToken);
+        try
+        {
+            merged = await MergeAsync(connection, transaction, prepared, StagingSource(prepared, dedupe), cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CardinalityViolation && !dedupe)
+        {
+            await transaction.RollbackAsync("daedalus_merge", cancellationToken);
+            merged = await MergeAsync(connection, transaction, prepared, StagingSource(prepared, dedupe: true), cancellationToken);
+        }
+
+        await transaction.ReleaseAsync("daedalus_merge", cancellationToken);
         if (prepared.Metrics.Count > 0)
         {
-            await MetricRecorder.RecordBatchAsync(connection, transaction, prepared, source, cancellationToken);
+            await MetricRecorder.RecordBatchAsync(connection, transaction, prepared, StagingName, cancellationToken);
         }
 
         await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE {StagingName}", transaction: transaction, cancellationToken: cancellationToken));
@@ -303,16 +322,16 @@ public sealed class BatchLoader
     /// highest cursor value, and among equal cursor values the last in source order (only sorted when the batch
     /// really has repeated keys).
     /// </summary>
-    internal static string StagingSource(PreparedBatch prepared)
+    internal static string StagingSource(PreparedBatch prepared, bool dedupe)
     {
-        if (!prepared.HasDuplicateKeys)
+        if (!dedupe)
         {
             return StagingName;
         }
 
         var keys = string.Join(", ", prepared.PrimaryKey.Select(SqlIdentifier.Quote));
         var order = prepared.CursorColumn is null ? "" : $", {SqlIdentifier.Quote(prepared.CursorColumn)} DESC NULLS LAST";
-        return $"(SELECT DISTINCT ON ({keys}) * FROM {StagingName} ORDER BY {keys}{order}, _ord DESC)";
+        return $"(SELECT DISTINCT ON ({keys}) * FROM {StagingName} ORDER BY {keys}{order}, _daedalus_stage_ord DESC)";
     }
 
     private static async Task CopyToStagingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
@@ -321,11 +340,11 @@ public sealed class BatchLoader
         var bigNumeric = prepared.Columns.Select((c, i) => c.Type == ColumnType.Decimal && ColumnHasNumericText(rows, i)).ToArray();
         var columns = string.Join(", ", prepared.Columns.Select((c, i) => $"{SqlIdentifier.Quote(c.Name)} {(bigNumeric[i] ? "text" : PostgresTypes.SqlType(c.Type))}"));
         await connection.ExecuteAsync(new CommandDefinition(
-            $"CREATE TEMP TABLE {StagingName} ({columns}, _deleted boolean NOT NULL, _ord integer NOT NULL) ON COMMIT DROP",
+            $"CREATE TEMP TABLE {StagingName} ({columns}, _daedalus_stage_deleted boolean NOT NULL, _daedalus_stage_ord integer NOT NULL) ON COMMIT DROP",
             transaction: transaction,
             cancellationToken: cancellationToken));
         var types = prepared.Columns.Select((c, i) => bigNumeric[i] ? NpgsqlDbType.Text : PostgresTypes.DbType(c.Type)).ToArray();
-        var copy = $"COPY {StagingName} ({string.Join(", ", prepared.Columns.Select(c => SqlIdentifier.Quote(c.Name)))}, _deleted, _ord) FROM STDIN (FORMAT BINARY)";
+        var copy = $"COPY {StagingName} ({string.Join(", ", prepared.Columns.Select(c => SqlIdentifier.Quote(c.Name)))}, _daedalus_stage_deleted, _daedalus_stage_ord) FROM STDIN (FORMAT BINARY)";
         await using (var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken))
         {
             for (var r = 0; r < rows.Count; r++)
@@ -376,7 +395,8 @@ public sealed class BatchLoader
     /// Rules, with e the incoming version and t the stored row:
     /// values change when e is an update whose cursor is &gt;= t's (no stale overwrite, also on a deleted row: a
     /// late update fills its values without un-deleting it); a delete applies when its cursor is &gt;= t's and
-    /// &gt;= the delete already recorded; an update un-deletes only when its cursor is newer than the delete.
+    /// &gt;= the delete already recorded; an update un-deletes when its cursor is not older than the delete (on equal
+    /// cursor values the later one processed wins, which is the later one in source order, also when a batch is split).
     /// </summary>
     private static async Task<int> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, string source, CancellationToken cancellationToken)
     {
@@ -402,7 +422,7 @@ public sealed class BatchLoader
         {
             // The delete recorded on t; rows deleted before this column existed carry it in the cursor column.
             var recorded = $"coalesce(t.{deletedCursor}, CASE WHEN t.{deletedAt} IS NOT NULL THEN t.{cursor} END)";
-            var undeletes = $"({recorded} IS NULL OR EXCLUDED.{cursor} > {recorded})";
+            var undeletes = $"({recorded} IS NULL OR EXCLUDED.{cursor} >= {recorded})";
             if (!prepared.PrimaryKey.Contains(prepared.CursorColumn!))
             {
                 sets.Add($"{cursor} = CASE WHEN {isUpdate} THEN EXCLUDED.{cursor} ELSE t.{cursor} END");
@@ -411,7 +431,7 @@ public sealed class BatchLoader
             sets.Add($"{deletedAt} = CASE WHEN {isUpdate} THEN CASE WHEN {undeletes} THEN NULL ELSE t.{deletedAt} END ELSE coalesce(t.{deletedAt}, EXCLUDED.{deletedAt}) END");
             sets.Add($"{deletedCursor} = CASE WHEN {isUpdate} THEN CASE WHEN {undeletes} THEN NULL ELSE {recorded} END ELSE EXCLUDED.{cursor} END");
             insertColumns = $", {deletedCursor}";
-            insertValues = $", CASE WHEN s._deleted THEN s.{cursor} END";
+            insertValues = $", CASE WHEN s._daedalus_stage_deleted THEN s.{cursor} END";
             where = $"WHERE (t.{cursor} IS NULL OR EXCLUDED.{cursor} >= t.{cursor}) AND ({isUpdate} OR {recorded} IS NULL OR EXCLUDED.{cursor} >= {recorded})";
         }
 
@@ -419,7 +439,7 @@ public sealed class BatchLoader
         sets.Add($"{TargetTableManager.LoadedAtColumn} = EXCLUDED.{TargetTableManager.LoadedAtColumn}");
         var sql = $"""
             INSERT INTO {target} AS t ({string.Join(", ", names)}, {TargetTableManager.BatchColumn}, {TargetTableManager.LoadedAtColumn}, {deletedAt}{insertColumns})
-            SELECT {string.Join(", ", names.Select(n => "s." + n))}, @batch, now(), CASE WHEN s._deleted THEN now() END{insertValues} FROM {source} s
+            SELECT {string.Join(", ", names.Select(n => "s." + n))}, @batch, now(), CASE WHEN s._daedalus_stage_deleted THEN now() END{insertValues} FROM {source} s
             ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", sets)}
             {where}
             """;

@@ -26,7 +26,7 @@ public sealed class EnqueuedBatchStore
             """
             INSERT INTO daedalus.enqueued_batches (batch_id, run_id, source, stream, sequence, rows, cursor_from, cursor_to)
             VALUES (@BatchId, @RunId, @Source, @Stream, @Sequence, @Rows, @CursorFrom, @CursorTo)
-            ON CONFLICT (batch_id) DO UPDATE SET run_id = EXCLUDED.run_id, state = CASE WHEN daedalus.enqueued_batches.state = 'loaded' THEN 'loaded' ELSE 'queued' END,
+            ON CONFLICT (batch_id, run_id) DO UPDATE SET state = CASE WHEN daedalus.enqueued_batches.state = 'loaded' THEN 'loaded' ELSE 'queued' END,
                 enqueued_at = now(), settled_at = NULL
             """,
             new { batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence, Rows = batch.Records.Count + (batch.Quarantined?.Count ?? 0), batch.CursorFrom, batch.CursorTo },
@@ -34,22 +34,22 @@ public sealed class EnqueuedBatchStore
     }
 
     /// <summary>Forgets a batch whose send failed (the cursor did not move, so nothing is missing).</summary>
-    public async Task ForgetAsync(string batchId, CancellationToken cancellationToken)
+    public async Task ForgetAsync(string batchId, Guid runId, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM daedalus.enqueued_batches WHERE batch_id = @batchId AND state = 'queued'", new { batchId }, cancellationToken: cancellationToken));
+            "DELETE FROM daedalus.enqueued_batches WHERE batch_id = @batchId AND run_id = @runId AND state = 'queued'", new { batchId, runId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Marks a batch poisoned with its error and settles its run.</summary>
     public async Task MarkPoisonedAsync(string batchId, string error, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var runId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+        var runIds = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "UPDATE daedalus.enqueued_batches SET state = 'poisoned', error = @error, settled_at = now() WHERE batch_id = @batchId AND state <> 'loaded' RETURNING run_id",
             new { batchId, error },
-            cancellationToken: cancellationToken));
-        if (runId is { } id)
+            cancellationToken: cancellationToken))).ToList();
+        foreach (var id in runIds)
         {
             await RunStore.SettleAsync(connection, id, cancellationToken);
         }

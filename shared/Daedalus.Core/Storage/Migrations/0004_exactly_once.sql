@@ -18,8 +18,9 @@ CREATE INDEX IF NOT EXISTS runs_open ON daedalus.runs (status) WHERE status IN (
 -- Every batch a pull put on the queue, and what became of it: queued -> loaded | poisoned | lost. A run settles
 -- when none of its batches is queued; a batch still queued when the queue is empty was lost by storage, and its
 -- stream is re-pulled from the batch's cursor_from (the hole in the chain).
+-- Keyed by (batch, run): an identical batch re-sent by a later run (same content, same id) belongs to both runs.
 CREATE TABLE IF NOT EXISTS daedalus.enqueued_batches (
-    batch_id     text PRIMARY KEY,
+    batch_id     text NOT NULL,
     run_id       uuid NOT NULL,
     source       text NOT NULL,
     stream       text NOT NULL,
@@ -30,7 +31,8 @@ CREATE TABLE IF NOT EXISTS daedalus.enqueued_batches (
     state        text NOT NULL DEFAULT 'queued',
     error        text,
     enqueued_at  timestamptz NOT NULL DEFAULT now(),
-    settled_at   timestamptz
+    settled_at   timestamptz,
+    PRIMARY KEY (batch_id, run_id)
 );
 CREATE INDEX IF NOT EXISTS enqueued_batches_run ON daedalus.enqueued_batches (run_id, state);
 CREATE INDEX IF NOT EXISTS enqueued_batches_queued ON daedalus.enqueued_batches (enqueued_at) WHERE state = 'queued';
