@@ -33,8 +33,9 @@ stop_test_services() {
   for pidfile in "${TMPDIR:-/tmp}"/daedalus-tests/azurite-*/azurite.pid; do
     [ -f "$pidfile" ] || continue
     pid=$(cat "$pidfile")
-    # Only the process the tests started: its command line is Azurite's.
-    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q azurite; then kill "$pid" 2>/dev/null || true; fi
+    # Only a process these tests started: its command line runs this checkout's Azurite (through its watchdog,
+    # which stops Azurite on TERM, and by itself once the test host is gone).
+    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$PWD/tools/azurite/"; then kill "$pid" 2>/dev/null || true; fi
     rm -f "$pidfile"
   done
 }

@@ -14,6 +14,17 @@ public static class AzuriteServer
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _connectionString;
 
+    /// <summary>Runs "$@" (Azurite) until process $1 (the test host) or Azurite ends; a TERM stops Azurite too.</summary>
+    private const string Watchdog = """
+        parent=$1; shift
+        "$@" &
+        child=$!
+        trap 'kill $child 2>/dev/null; exit 0' TERM INT
+        while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
+        kill "$child" 2>/dev/null
+        wait "$child"
+        """;
+
     public static async Task<string> ConnectionStringAsync()
     {
         await Gate.WaitAsync();
@@ -41,7 +52,9 @@ public static class AzuriteServer
         int blobPort = FreePort(), queuePort = FreePort(), tablePort = FreePort();
         var location = Path.Combine(Path.GetTempPath(), "daedalus-tests", $"azurite-{Environment.ProcessId}");
         Directory.CreateDirectory(location);
-        var start = new ProcessStartInfo(executable)
+        // Through a watchdog shell: the test runner kills test hosts without running their exit hooks, and an
+        // Azurite started directly would outlive the run. The shell stops it as soon as this process is gone.
+        var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -50,6 +63,7 @@ public static class AzuriteServer
         };
         foreach (var argument in new[]
         {
+            "-c", Watchdog, "azurite-watchdog", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), executable,
             "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--inMemoryPersistence",
             "--blobHost", "127.0.0.1", "--blobPort", $"{blobPort}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{queuePort}",
