@@ -3,6 +3,7 @@ using Daedalus.Pipeline;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
+using Dapper;
 using Npgsql;
 
 namespace Daedalus.Tests.Grafana;
@@ -31,6 +32,13 @@ public sealed class SeededDashboardDatabase : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         await connection.OpenAsync();
         await QueueDepthHistory.WriteAsync(connection, "daedalus-batches", DateTimeOffset.UtcNow, CancellationToken.None);
+
+        // Two runs are too little history for the detector (it needs 8): one anomaly row stands in for the panel.
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO daedalus.run_anomalies (run_id, source, stream, metric, value, expected, low, high, score, baseline_runs, seasonal)
+            SELECT id, source, 'customers', 'rows', 480, 5000, 4100, 5900, -11.2, 12, false FROM daedalus.runs ORDER BY started_at DESC LIMIT 1
+            """);
     }
 
     public async Task DisposeAsync() => await _core.DisposeAsync();
