@@ -23,13 +23,25 @@ public sealed class NotificationLoop : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Ticks do not wait for each other: a receiver that hangs until the timeout must not hold up the other
+        // channels' deliveries and retries. Overlapping ticks are safe: rows are claimed with a lease (SKIP LOCKED).
+        var inFlight = new List<Task>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await _dispatcher.TickAsync(stoppingToken);
+                inFlight.RemoveAll(t => t.IsCompleted);
+                inFlight.Add(_dispatcher.TickAsync(stoppingToken));
                 await Task.Delay(TimeSpan.FromSeconds(_options.DispatchIntervalSeconds), _clock, stoppingToken);
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        try
+        {
+            await Task.WhenAll(inFlight);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
