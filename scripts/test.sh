@@ -35,7 +35,7 @@ stop_test_services() {
     pid=$(cat "$pidfile")
     # Only a process these tests started: its command line runs this checkout's Azurite (through its watchdog,
     # which stops Azurite on TERM, and by itself once the test host is gone).
-    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$PWD/tools/azurite/"; then kill "$pid" 2>/dev/null || true; fi
+    if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$PWD/tools/azurite/"; then kill "$pid" 2>/dev/null || true; fi
     rm -f "$pidfile"
   done
 }
