@@ -16,7 +16,11 @@ public sealed record SourceSpec
     /// <summary>6-field NCRONTAB (seconds first), UTC. Default: every 15 minutes.</summary>
     public string? Schedule { get; init; }
 
+    /// <summary>Times of day (UTC) between which scheduled pulls may start.</summary>
     public WindowSpec? Window { get; init; }
+
+    /// <summary>When the source retires (ISO 8601 instant): from then on it is no longer pulled and is marked retired. Omitted: never.</summary>
+    public DateTimeOffset? RetireAt { get; init; }
 
     public Dictionary<string, string>? Settings { get; init; }
 

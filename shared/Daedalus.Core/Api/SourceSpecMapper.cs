@@ -21,6 +21,7 @@ public static partial class SourceSpecMapper
             Enabled = spec.Enabled ?? true,
             Schedule = spec.Schedule ?? new SourceDefinition().Schedule,
             Window = spec.Window is null ? null : new ActiveWindow { Start = spec.Window.Start, End = spec.Window.End },
+            RetireAt = spec.RetireAt?.ToUniversalTime(),
             Settings = Copy(spec.Settings, "$.settings", errors),
             Secrets = Copy(spec.Secrets, "$.secrets", errors),
         };
@@ -100,6 +101,7 @@ public static partial class SourceSpecMapper
         Enabled = source.Enabled,
         Schedule = source.Schedule,
         Window = source.Window is null ? null : new WindowSpec(source.Window.Start, source.Window.End),
+        RetireAt = source.RetireAt,
         Settings = source.Settings.Count == 0 ? null : new Dictionary<string, string>(source.Settings),
         Secrets = source.Secrets.Count == 0 ? null : new Dictionary<string, string>(source.Secrets),
         Streams = source.Streams.ToDictionary(s => s.Name, s => (StreamSpec?)ToSpec(s)),

@@ -9,7 +9,9 @@ namespace Daedalus.Configuration;
 public sealed partial class SourceConfigReader
 {
     private static readonly string[] RootFields = ["version", "sources", "notifications"];
-    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "settings", "secrets", "streams", "metrics", "notifications"];
+    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "retireAt", "settings", "secrets", "streams", "metrics", "notifications"];
+    /// <summary>ISO 8601 instants with an explicit offset (Z or ±hh:mm): a retirement time never depends on the machine's zone.</summary>
+    private static readonly string[] RetireAtFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
     private static readonly string[] ChannelFields = ["format", "url", "events"];
     private static readonly string[] StreamFields = ["mode", "primaryKey", "cursor", "target", "rename", "qa", "protect", "settings"];
     private static readonly string[] QaFields = ["column", "rule", "pattern", "min", "max", "values", "length"];
@@ -92,6 +94,18 @@ public sealed partial class SourceConfigReader
                 Start = String(window, "start", $"{path}.window") ?? "00:00",
                 End = String(window, "end", $"{path}.window") ?? "23:59",
             };
+        }
+
+        if (String(node, "retireAt", path) is { } retireAt)
+        {
+            if (DateTimeOffset.TryParseExact(retireAt, RetireAtFormats, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal, out var instant))
+            {
+                source.RetireAt = instant;
+            }
+            else
+            {
+                Error(node.Map["retireAt"], $"{path}.retireAt", $"'{retireAt}' is not an ISO 8601 instant with its offset, e.g. 2027-01-31T00:00:00Z");
+            }
         }
 
         if (node.Map.TryGetValue("streams", out var streams) && Expect(streams, $"{path}.streams", isMap: true))

@@ -5,9 +5,11 @@ using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Metrics;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
+using Daedalus.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -34,6 +36,7 @@ public sealed class SyncRunner
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<SyncRunner> _logger;
     private readonly PipelineAlerts _alerts;
+    private readonly RunEventStore _events;
 
     public SyncRunner(
         SourceCatalog catalog,
@@ -46,8 +49,10 @@ public sealed class SyncRunner
         TimeProvider clock,
         IOptions<SyncOptions> options,
         ILoggerFactory loggers,
-        PipelineAlerts alerts)
+        PipelineAlerts alerts,
+        RunEventStore events)
     {
+        _events = events;
         _catalog = catalog;
         _plugins = plugins;
         _cursors = cursors;
@@ -187,7 +192,8 @@ public sealed class SyncRunner
         var beating = BeatAsync(runId, heartbeat.Token);
         try
         {
-            _logger.LogInformation("Run {RunId}: pulling {Source} ({Streams} streams from #{First}, trigger {Trigger})", runId, source.Name, source.Streams.Count, firstStream, trigger);
+            PipelineLog.PullStarted(_logger, runId, source.Name, part, source.Streams.Count, firstStream, trigger);
+            await _events.RecordAsync(runId, RunEventKinds.PullStarted, source.Name, null, null, new { part, firstStream, trigger }, cancellationToken);
             var plugin = _plugins.Get(source.Plugin);
             var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name));
             var summaries = new List<StreamSummary>();
@@ -211,6 +217,8 @@ public sealed class SyncRunner
 
             var status = Worst([earlierStatus, .. summaries.Select(s => s.Status)]);
             var error = string.Join("; ", new[] { earlierError }.Concat(summaries.Where(s => s.Error is not null).Select(s => $"{s.Stream}: {s.Error}")).Where(e => !string.IsNullOrEmpty(e)));
+            PipelineLog.PullEnded(_logger, runId, source.Name, status, summaries.Count, next is not null);
+            await _events.RecordAsync(runId, RunEventKinds.PullEnded, source.Name, null, null, new { part, status, streams = summaries.Count, continues = next is not null }, CancellationToken.None);
             if (next is { } resumeAt)
             {
                 await _runs.RequeueAsync(runId, part + 1, resumeAt, status, error.Length == 0 ? null : error, CancellationToken.None);
@@ -352,6 +360,8 @@ public sealed class SyncRunner
         var duration = Stopwatch.GetElapsedTime(started);
         progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, true));
         await _runs.RecordStreamAsync(runId, stream.Name, read, batches, cursor, lastCursor, duration, CancellationToken.None);
+        PipelineLog.StreamPulled(_logger, runId, source.Name, stream.Name, status, read, batches, (long)duration.TotalMilliseconds);
+        await _events.RecordAsync(runId, RunEventKinds.StreamPulled, source.Name, stream.Name, null, new { status, rowsRead = read, batches, durationMs = (long)duration.TotalMilliseconds, cut, error }, CancellationToken.None);
         await using (var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None))
         {
             await MetricRecorder.RecordPipelineAsync(

@@ -1,3 +1,4 @@
+using Daedalus.Runs;
 using Dapper;
 using Npgsql;
 
@@ -106,13 +107,24 @@ public sealed class RunStore
     public async Task<bool> MarkPullPoisonedAsync(Guid id, int part, string error, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        var marked = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', heartbeat_at = NULL, finished_at = now(), pull_poisoned_at = now(),
                 pull_error = @error, error = @error
             WHERE id = @id AND pull_part = @part AND status IN ('queued', 'running')
             """,
             new { id, part, error = $"pull request in the pull poison queue (replay it): {error}" }, cancellationToken: cancellationToken)) > 0;
+        if (marked)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO daedalus.run_events (run_id, kind, source, detail)
+                SELECT id, 'pull.poisoned', source, jsonb_build_object('part', @part, 'error', @error) FROM daedalus.runs WHERE id = @id;
+                """ + RunEventStore.FinishedSql,
+                new { id, part, error }, cancellationToken: cancellationToken));
+        }
+
+        return marked;
     }
 
     /// <summary>
@@ -176,8 +188,8 @@ public sealed class RunStore
                 status = CASE WHEN q.any THEN 'loading' ELSE @status END,
                 finished_at = CASE WHEN q.any THEN NULL ELSE @at END
             FROM (SELECT EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id) AS any) q
-            WHERE r.id = @id
-            """,
+            WHERE r.id = @id;
+            """ + RunEventStore.FinishedSql,
             new { id, status, error, at }, cancellationToken: cancellationToken));
         await SettleAsync(connection, id, cancellationToken);
     }
@@ -215,8 +227,8 @@ public sealed class RunStore
                 FROM daedalus.enqueued_batches WHERE run_id = @id
             ) c
             WHERE r.id = @id AND r.pull_status IS NOT NULL AND r.status IN ('loading', 'succeeded', 'partial', 'failed')
-              AND EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id)
-            """,
+              AND EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id);
+            """ + RunEventStore.FinishedSql,
             new { id },
             cancellationToken: cancellationToken));
 
