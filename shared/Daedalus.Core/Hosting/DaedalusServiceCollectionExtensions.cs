@@ -11,13 +11,13 @@ using Daedalus.Scheduling;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
+using Daedalus.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Daedalus.Telemetry;
 
 namespace Daedalus.Hosting;
 
