@@ -1,3 +1,4 @@
+using Daedalus.Sources.Files;
 using Daedalus.Sources.Monday;
 using Daedalus.Sources.QuickBooks;
 using Daedalus.Sources.Sample;
@@ -15,6 +16,7 @@ public static class SourcePluginServiceCollectionExtensions
         services.AddMondaySource();
         services.AddSnowflakeSource();
         services.AddQuickBooksSource();
+        services.AddSingleton<ISourcePlugin, FilesSourcePlugin>();
         services.AddSingleton<SourcePluginRegistry>();
         return services;
     }
