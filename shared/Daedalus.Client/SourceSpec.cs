@@ -18,6 +18,8 @@ public sealed record SourceSpec
 
     public WindowSpec? Window { get; init; }
 
+    /// <summary>Plugin settings: values are strings, numbers or booleans (kept as text).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(SettingValuesJsonConverter))]
     public Dictionary<string, string>? Settings { get; init; }
 
     public Dictionary<string, string>? Secrets { get; init; }

@@ -480,6 +480,27 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_quickbooks_fault_that_echoes_the_token_and_realm_leaves_them_nowhere_in_the_run_error_the_api_or_the_logs()
+    {
+        // QuickBooks' Fault shape (AuthorizationFault, 403), repeating the Authorization header and the company id it received.
+        _server.Inject(new FakeQboFault(
+            FakeQuickBooksServer.Query,
+            403,
+            """{"Fault":{"Error":[{"Message":"message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403","Detail":"{{authorization}} may not read company {{realm}}\u0000","code":"3100"}],"type":"AuthorizationFault"},"time":"2026-10-01T09:12:44.117-07:00"}"""));
+
+        var failed = await SyncOneAsync();
+
+        Assert.Equal(RunStore.Failed, failed.Status);
+        var accessTokens = _server.IssuedAccessTokens;
+        Assert.NotEmpty(accessTokens);
+        await SecretEcho.AssertNowhereAsync(
+            _core.ConnectionString,
+            Source,
+            [FakeQuickBooksServer.Realm, FakeQuickBooksServer.ClientSecret, .. accessTokens],
+            _logs.Lines);
+    }
+
     private Task<string?> StoredRefreshTokenAsync() => _core.Get<ISecretStore>().GetAsync($"{Source}-refresh_token", CancellationToken.None).AsTask();
 
     private async Task SaveSourceAsync(SyncMode mode, string[] streams, int maxWaitSeconds = 1)
