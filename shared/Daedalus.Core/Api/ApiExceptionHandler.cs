@@ -36,6 +36,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
     public static (int? Status, string Title, string Detail) Classify(Exception exception) => exception switch
     {
         BadHttpRequestException bad => (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest, "Bad request", "The request could not be read (malformed framing, body or headers)."),
+
+        // Kestrel reports a chunk size too large for its parser as an IOException around the OverflowException.
+        IOException { InnerException: OverflowException } => (StatusCodes.Status400BadRequest, "Bad request", "The request could not be read (malformed framing, body or headers)."),
         PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } =>
             (StatusCodes.Status400BadRequest, "Bad request", "The request contains text PostgreSQL cannot store (a NUL character or invalid Unicode)."),
         EncoderFallbackException or InvalidCastException { InnerException: EncoderFallbackException } =>

@@ -20,6 +20,10 @@ public static class SourceHttpClients
             pipeline.AddTimeout(TimeSpan.FromMinutes(3));
             pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
+                // Outages open the circuit; rate limits (429) and a locked board (423) are the retry policy's to wait out.
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+                    || (int?)args.Outcome.Result?.StatusCode is >= 500),
                 FailureRatio = 0.5,
                 MinimumThroughput = 10,
                 SamplingDuration = TimeSpan.FromSeconds(60),

@@ -108,10 +108,11 @@ public sealed class OpenApiFuzzTests(ITestOutputHelper output) : IAsyncLifetime
                 failures.Add($"raw '{name}': {(status == -1 ? "no answer in time" : status.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
             }
 
+            // Some framing is odd but valid (Transfer-Encoding wins over Content-Length): only refusals must change nothing.
             var after = await SnapshotAsync();
-            if (after != before)
+            if (status >= 400 && after != before)
             {
-                failures.Add($"raw '{name}' changed the database");
+                failures.Add($"raw '{name}' ({status}) changed the database");
             }
 
             before = after;
