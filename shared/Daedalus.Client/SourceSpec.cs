@@ -24,7 +24,8 @@ public sealed record SourceSpec
     /// <summary>When the source retires (ISO 8601 instant): from then on it is no longer pulled and is marked retired. Omitted: never.</summary>
     public DateTimeOffset? RetireAt { get; init; }
 
-    /// <summary>The plugin's settings, name to value (values are strings, as in the YAML).</summary>
+    /// <summary>Plugin settings: values are strings, numbers or booleans (kept as text).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(SettingValuesJsonConverter))]
     public Dictionary<string, string>? Settings { get; init; }
 
     /// <summary>Logical secret name to the key in the secret store: references only, never secret values.</summary>

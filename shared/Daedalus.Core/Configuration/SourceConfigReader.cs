@@ -1,12 +1,11 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Daedalus.Alerting;
 using Daedalus.Sources;
 
 namespace Daedalus.Configuration;
 
 /// <summary>Maps the merged node tree onto <see cref="SourceDefinition"/>s, collecting every shape error.</summary>
-public sealed partial class SourceConfigReader
+public sealed class SourceConfigReader
 {
     private static readonly string[] RootFields = ["version", "sources", "notifications"];
     private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "retireAt", "settings", "secrets", "streams", "metrics", "notifications"];
@@ -190,7 +189,7 @@ public sealed partial class SourceConfigReader
             {
                 Error(channelNode, $"{channelPath}.url", "required: the name of the secret holding the webhook URL");
             }
-            else if (!SecretName().IsMatch(channel.Url))
+            else if (!SecretNameRule.IsValid(channel.Url))
             {
                 Error(channelNode.Map!["url"], $"{channelPath}.url", "must be the name of a secret holding the webhook URL (letters, digits, '.', '_', '-'), not the URL itself");
             }
@@ -441,7 +440,4 @@ public sealed partial class SourceConfigReader
         _errors.Add(new ConfigError(path, message, node.Origin, node.Line));
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$")]
-    private static partial Regex SecretName();
 }

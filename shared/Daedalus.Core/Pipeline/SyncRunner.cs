@@ -190,12 +190,13 @@ public sealed class SyncRunner
     {
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var beating = BeatAsync(runId, heartbeat.Token);
+        var redactor = new SecretRedactor();
         try
         {
             PipelineLog.PullStarted(_logger, runId, source.Name, part, source.Streams.Count, firstStream, trigger);
             await _events.RecordAsync(runId, RunEventKinds.PullStarted, source.Name, null, null, new { part, firstStream, trigger }, cancellationToken);
             var plugin = _plugins.Get(source.Plugin);
-            var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name));
+            var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name)) { Redactor = redactor };
             var summaries = new List<StreamSummary>();
             int? next = null;
             for (var index = firstStream; index < source.Streams.Count; index++)
@@ -231,7 +232,7 @@ public sealed class SyncRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await _runs.FinishAsync(runId, RunStore.Failed, ex.Message, _clock.GetUtcNow(), CancellationToken.None);
+            await _runs.FinishAsync(runId, RunStore.Failed, redactor.Redact(ex.Message), _clock.GetUtcNow(), CancellationToken.None);
             throw;
         }
         catch (OperationCanceledException)
@@ -346,15 +347,18 @@ public sealed class SyncRunner
         catch (SourceRateLimitedException ex)
         {
             // Not a failure: the cursor of the last stored batch is kept and the next tick resumes from it.
+            // Whatever the source echoed (credentials included) is masked before it is stored or logged.
             status = RunStore.Partial;
-            error = $"rate limited, resuming next run: {ex.Message}";
-            _logger.LogWarning("Source {Source} stream {Stream} stopped early: {Reason}", source.Name, stream.Name, ex.Message);
+            error = $"rate limited, resuming next run: {context.Redactor.Redact(ex.Message)}";
+            _logger.LogWarning("Source {Source} stream {Stream} stopped early: {Reason}", source.Name, stream.Name, context.Redactor.Redact(ex.Message));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             status = RunStore.Failed;
-            error = ex.Message;
-            _logger.LogError(ex, "Source {Source} stream {Stream} failed after {Batches} batches", source.Name, stream.Name, batches);
+            error = context.Redactor.Redact(ex.Message);
+
+            // Not LogError(ex, ...): the exception's own text may carry an echoed secret; its redacted form goes instead.
+            _logger.LogError("Source {Source} stream {Stream} failed after {Batches} batches: {Error}", source.Name, stream.Name, batches, context.Redactor.Redact(ex.ToString()));
         }
 
         var duration = Stopwatch.GetElapsedTime(started);

@@ -97,7 +97,7 @@ public sealed class RunStore
                 pull_status = @pullStatus, pull_error = @pullError
             WHERE id = @id AND status = 'running'
             """,
-            new { id, part, stream, pullStatus, pullError }, cancellationToken: cancellationToken));
+            new { id, part, stream, pullStatus, pullError = Storable(pullError) }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -113,7 +113,7 @@ public sealed class RunStore
                 pull_error = @error, error = @error
             WHERE id = @id AND pull_part = @part AND status IN ('queued', 'running')
             """,
-            new { id, part, error = $"pull request in the pull poison queue (replay it): {error}" }, cancellationToken: cancellationToken)) > 0;
+            new { id, part, error = Storable($"pull request in the pull poison queue (replay it): {error}") }, cancellationToken: cancellationToken)) > 0;
         if (marked)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -121,7 +121,7 @@ public sealed class RunStore
                 INSERT INTO daedalus.run_events (run_id, kind, source, detail)
                 SELECT id, 'pull.poisoned', source, jsonb_build_object('part', @part, 'error', @error) FROM daedalus.runs WHERE id = @id;
                 """ + RunEventStore.FinishedSql,
-                new { id, part, error }, cancellationToken: cancellationToken));
+                new { id, part, error = Storable(error) }, cancellationToken: cancellationToken));
         }
 
         return marked;
@@ -190,7 +190,7 @@ public sealed class RunStore
             FROM (SELECT EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id) AS any) q
             WHERE r.id = @id;
             """ + RunEventStore.FinishedSql,
-            new { id, status, error, at }, cancellationToken: cancellationToken));
+            new { id, status, error = Storable(error), at }, cancellationToken: cancellationToken));
         await SettleAsync(connection, id, cancellationToken);
     }
 
@@ -279,6 +279,15 @@ public sealed class RunStore
             $"SELECT {Columns} FROM daedalus.runs WHERE @source::text IS NULL OR source = @source ORDER BY started_at DESC LIMIT @limit",
             new { source, limit }, cancellationToken: cancellationToken))).ToList();
     }
+
+    /// <summary>
+    /// Error text as it can be saved: upstream bodies may hold NULs or broken Unicode (PostgreSQL text refuses both), and
+    /// a run whose error cannot be saved would stay open. Capped, since an error is a message, not a copy of a body.
+    /// </summary>
+    internal static string? Storable(string? error) =>
+        error is null ? null : Configuration.StoredText.Sanitize(error.Length > MaxErrorLength ? error[..MaxErrorLength] + " (truncated)" : error);
+
+    private const int MaxErrorLength = 8_000;
 
     private const string Columns = "id, source, trigger, status, started_at, finished_at, rows_read, rows_loaded, rows_quarantined, rows_deleted, batches, error, batches_poisoned, batches_lost, rows_not_loaded";
 }
