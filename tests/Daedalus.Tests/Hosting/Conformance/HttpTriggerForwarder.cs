@@ -23,7 +23,7 @@ public sealed class HttpTriggerForwarder : IDisposable
     private readonly Uri _workerUri;
     private readonly string _functionKey;
     private readonly string _masterKey;
-    private readonly Func<LoadedFunction, ParameterBinding, IReadOnlyDictionary<string, TypedData>, CancellationToken, Task<InvocationResponse>> _invoke;
+    private readonly Func<LoadedFunction, ParameterBinding, IReadOnlyDictionary<string, TypedData>, string, CancellationToken, Task<InvocationResponse>> _invoke;
     private readonly HttpClient _http;
 
     public HttpTriggerForwarder(
@@ -32,7 +32,7 @@ public sealed class HttpTriggerForwarder : IDisposable
         string functionKey,
         string masterKey,
         TimeSpan timeout,
-        Func<LoadedFunction, ParameterBinding, IReadOnlyDictionary<string, TypedData>, CancellationToken, Task<InvocationResponse>> invoke)
+        Func<LoadedFunction, ParameterBinding, IReadOnlyDictionary<string, TypedData>, string, CancellationToken, Task<InvocationResponse>> invoke)
     {
         _routes = [.. routes.OrderByDescending(r => r.Precedence)];
         _workerUri = workerUri;
@@ -72,7 +72,8 @@ public sealed class HttpTriggerForwarder : IDisposable
         var (input, metadata) = route.Bind(request, values);
         using var forward = await ForwardedRequestAsync(request, invocationId, context.RequestAborted);
         var forwarding = _http.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
-        var invocation = await _invoke(route.Function, input, metadata, context.RequestAborted);
+        // The same invocation id on both paths: the worker pairs the HTTP request with the InvocationRequest by it.
+        var invocation = await _invoke(route.Function, input, metadata, invocationId, context.RequestAborted);
         if (invocation.Result.Status != StatusResult.Types.Status.Success)
         {
             try

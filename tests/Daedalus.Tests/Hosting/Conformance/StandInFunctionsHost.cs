@@ -110,12 +110,12 @@ public sealed class StandInFunctionsHost : IAsyncDisposable
     public LoadedFunction Function(string name) =>
         Functions.SingleOrDefault(f => f.Name == name) ?? throw new InvalidOperationException($"the worker loaded no function '{name}' (loaded: {string.Join(", ", Functions.Select(f => f.Name))})");
 
-    /// <summary>Sends one InvocationRequest and waits for its InvocationResponse.</summary>
-    public async Task<InvocationResponse> InvokeAsync(LoadedFunction function, ParameterBinding input, IReadOnlyDictionary<string, TypedData> triggerMetadata, CancellationToken cancellationToken)
+    /// <summary>Sends one InvocationRequest (a new invocation id unless given) and waits for its InvocationResponse.</summary>
+    public async Task<InvocationResponse> InvokeAsync(LoadedFunction function, ParameterBinding input, IReadOnlyDictionary<string, TypedData> triggerMetadata, string? invocationId, CancellationToken cancellationToken)
     {
         var request = new InvocationRequest
         {
-            InvocationId = Guid.NewGuid().ToString(),
+            InvocationId = invocationId ?? Guid.NewGuid().ToString(),
             FunctionId = function.Id,
             TraceContext = new RpcTraceContext { TraceParent = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01", TraceState = "" },
         };
@@ -134,7 +134,7 @@ public sealed class StandInFunctionsHost : IAsyncDisposable
         var function = Function(functionName);
         var now = DateTimeOffset.UtcNow;
         var (input, metadata) = TimerTriggerBinding.Bind(function.Trigger, now.AddMinutes(-1), now.AddMinutes(1), isPastDue: false);
-        return InvokeAsync(function, input, metadata, cancellationToken);
+        return InvokeAsync(function, input, metadata, null, cancellationToken);
     }
 
     /// <summary>The Storage Queues listener of a queue-triggered function, on the app's <c>AzureWebJobsStorage</c>.</summary>
@@ -143,7 +143,7 @@ public sealed class StandInFunctionsHost : IAsyncDisposable
         var function = Function(functionName);
         var connection = function.Trigger.Setting("connection") ?? "AzureWebJobsStorage";
         var connectionString = _options.AppSettings.TryGetValue(connection, out var value) ? value : throw new InvalidOperationException($"no app setting '{connection}' for {functionName}");
-        return new QueueTriggerListener(function, connectionString, Settings, _options.QueueRetryDelay ?? Settings.QueueVisibilityTimeout, (i, m, ct) => InvokeAsync(function, i, m, ct));
+        return new QueueTriggerListener(function, connectionString, Settings, _options.QueueRetryDelay ?? Settings.QueueVisibilityTimeout, (i, m, ct) => InvokeAsync(function, i, m, null, ct));
     }
 
     private async Task StartWorkerAsync(string workerId, CancellationToken cancellationToken)
