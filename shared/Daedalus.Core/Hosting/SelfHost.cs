@@ -1,5 +1,6 @@
 using Daedalus.Alerting;
 using Daedalus.Api;
+using Daedalus.WebConsole;
 using Daedalus.Queues;
 using Daedalus.Scheduling;
 using Microsoft.AspNetCore.Builder;
@@ -46,6 +47,8 @@ public static class SelfHost
         app.UseDaedalusProblemDetails();
         // The API route table; the Functions app exposes the same routes through HttpTriggers.
         app.MapDaedalusApi();
+        // The web console (console/ built into this assembly), served beside the API; the Functions app serves it too.
+        app.MapDaedalusConsole();
         return app;
     }
 }
