@@ -134,12 +134,13 @@ try {
     await page.getByRole("heading", { name: "Runs" }).waitFor();
     await page.getByLabel("Source").selectOption("orders");
     await page.getByRole("button", { name: "Filter" }).click();
-    await page.waitForURL(/#\/runs\?source=orders/);
+    // The page of this filter (rendered after the hash changed), not the one before it.
+    await page.locator('section[data-filter="source=orders"] tbody tr').first().waitFor();
     const sources = await page.locator("tbody tr td:first-child").allTextContents();
     if (sources.length === 0 || sources.some((s) => s !== "orders")) throw new Error(`filtered runs show sources ${sources.join(", ")}`);
     await page.getByLabel("Source").selectOption("");
     await page.getByRole("button", { name: "Filter" }).click();
-    await page.waitForURL(/#\/runs$/);
+    await page.locator('section[data-filter=""] tbody tr').first().waitFor();
     await shot("runs");
   });
 

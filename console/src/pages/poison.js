@@ -3,8 +3,8 @@ import { el, when, notice, setFlash, confirmDialog } from "../dom.js";
 import { showError } from "./source-actions.js";
 
 const kinds = [
-  { path: "batches/poison", title: "Poisoned batches", what: "batch", help: "Batches that failed to load 5 times. Replaying moves a batch back to the batch queue; the worker loads it again (a batch already loaded is a no-op)." },
-  { path: "pulls/poison", title: "Poisoned pull requests", what: "pull request", help: "Pull requests that failed too often; their runs are failed until replayed. Replaying moves one back to the pull queue and resumes its run." },
+  { path: "batches/poison", title: "Poisoned batches", what: "batch", plural: "batches", help: "Batches that failed to load too often (Daedalus:Queue:MaxDequeueCount, 5 by default). Replaying moves a batch back to the batch queue; the worker loads it again (a batch already loaded is a no-op)." },
+  { path: "pulls/poison", title: "Poisoned pull requests", what: "pull request", plural: "pull requests", help: "Pull requests that failed too often; their runs are failed until replayed. Replaying moves one back to the pull queue and resumes its run." },
 ];
 
 /** The two poison queues: inspect each message's error, replay one or all. */
@@ -34,7 +34,7 @@ async function section(kind, message) {
     }
     try {
       const { data } = await call("POST", `${kind.path}/replay`, messageId ? { body: { messageId } } : {});
-      setFlash(`${data.replayed} ${kind.what}${data.replayed === 1 ? "" : "s"} replayed.`);
+      setFlash(`${data.replayed} ${data.replayed === 1 ? kind.what : kind.plural} replayed.`);
       window.dispatchEvent(new HashChangeEvent("hashchange"));
     } catch (error) {
       showError(message, error);
@@ -43,7 +43,7 @@ async function section(kind, message) {
   return el("section", { "aria-labelledby": `${id}-title` },
     el("div", { class: "page-head" },
       el("h2", { id: `${id}-title` }, `${kind.title} (${items.length})`),
-      items.length ? el("button", { type: "button", onclick: () => replay(null) }, `Replay all ${kind.what}s`) : null),
+      items.length ? el("button", { type: "button", onclick: () => replay(null) }, `Replay all ${kind.plural}`) : null),
     el("p", { class: "hint" }, kind.help),
     items.length === 0 ? el("p", { class: "muted", id: `${id}-empty` }, "The queue is empty.") : el("div", { class: "table-wrap" }, el("table", {},
       el("thead", {}, el("tr", {}, ["Source", kind.path.startsWith("batches") ? "Stream" : "Run", "Poisoned at (UTC)", "Attempts", "Error", ""].map((h) => el("th", { scope: "col" }, h)))),

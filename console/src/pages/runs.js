@@ -42,7 +42,7 @@ export async function runsPage(params) {
   const select = (id, name, label, options, value) => el("span", { class: "field" },
     el("label", { for: id }, label),
     el("select", { id, name }, el("option", { value: "" }, "all"), options.map((o) => el("option", { value: o, selected: o === value }, o))));
-  const node = el("section", { "aria-labelledby": "runs-title" },
+  const node = el("section", { "aria-labelledby": "runs-title", dataset: { filter: params.toString() } },
     el("h1", { id: "runs-title" }, "Runs"),
     el("form", { class: "filters", onsubmit: apply, "aria-label": "Filter runs" },
       select("runs-source", "source", "Source", sources, chosen),

@@ -35,7 +35,7 @@ export async function sourcePage(name) {
     let rowsChart;
     try {
       const points = await get(`timeseries/points?${query}`);
-      rowsChart = timeChart({ title: "Rows read per run, by stream", description: `(${range.label}; one point per run, ${range.step} buckets)`, series: seriesBy(points.points, "stream"), unit: "rows", format: (v) => number(Math.round(v)), range: [from.getTime() / 1000, to.getTime() / 1000] });
+      rowsChart = timeChart({ title: "Rows read per run, by stream", description: `(${range.label}; one point per run, ${range.step} buckets)`, series: seriesBy(points.points, "stream"), unit: "rows", format: (v) => (Number.isInteger(v) ? number(v) : number(Number(v.toFixed(1)))), range: [from.getTime() / 1000, to.getTime() / 1000] });
     } catch (error) {
       rowsChart = { node: el("p", { class: "muted" }, `Rows per run are not available: ${error.message}`), dispose() {} };
     }

@@ -17,7 +17,7 @@ export async function statusPage() {
     const from = new Date(to.getTime() - range.seconds * 1000);
     try {
       const points = await get(`timeseries/points?metric=daedalus_queue_depth&from=${from.toISOString()}&to=${to.toISOString()}&step=${range.step}&aggregate=max`);
-      const c = timeChart({ title: "Queue depth", description: `(messages waiting, highest per ${range.step}; ${range.label})`, series: seriesBy(points.points, "queue"), unit: "messages", format: (v) => number(Math.round(v)), emptyText: "No queue depth recorded in this range (hosts without a queue record none).", range: [from.getTime() / 1000, to.getTime() / 1000] });
+      const c = timeChart({ title: "Queue depth", description: `(messages waiting, highest per ${range.step}; ${range.label})`, series: seriesBy(points.points, "queue"), unit: "messages", format: (v) => (Number.isInteger(v) ? number(v) : number(Number(v.toFixed(1)))), emptyText: "No queue depth recorded in this range (hosts without a queue record none).", range: [from.getTime() / 1000, to.getTime() / 1000] });
       disposers.push(c.dispose);
       fill(chart, c.node);
     } catch (error) {

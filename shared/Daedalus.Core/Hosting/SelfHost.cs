@@ -1,8 +1,8 @@
 using Daedalus.Alerting;
 using Daedalus.Api;
-using Daedalus.WebConsole;
 using Daedalus.Queues;
 using Daedalus.Scheduling;
+using Daedalus.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
