@@ -4,94 +4,83 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Daedalus.Functions;
 
-/// <summary>The HTTP API (route prefix <c>api</c> in host.json): one trigger per route of <see cref="ApiRoutes"/>, each one call into shared handlers.</summary>
-public static class ApiFunctions
+/// <summary>
+/// The HTTP API (route prefix <c>api</c> in host.json): one trigger per endpoint of the shared API, each handing its
+/// request to <see cref="ApiTriggerDispatcher"/>, which runs that same endpoint (binding, authorization, application
+/// service, typed result) as the self-host does. The trigger's authorization level is the endpoint's access: anonymous
+/// endpoints are <c>Anonymous</c>, all others need a function key, checked by the Functions host first.
+/// </summary>
+public sealed class ApiFunctions(ApiTriggerDispatcher api)
 {
     [Function("ListSources")]
-    public static Task<IResult> ListSources([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, SourcesHandlers.List);
+    public IResult ListSources([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources")] HttpRequest request) => api.Dispatch(request);
 
     [Function("GetSource")]
-    public static Task<IResult> GetSource([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}")] HttpRequest request, string name) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, (c, ct) => SourcesHandlers.Get(c, name, ct));
+    public IResult GetSource([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}")] HttpRequest request) => api.Dispatch(request);
 
     [Function("CreateSource")]
-    public static Task<IResult> CreateSource([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, SourcesHandlers.Create);
+    public IResult CreateSource([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ReplaceSource")]
-    public static Task<IResult> ReplaceSource([HttpTrigger(AuthorizationLevel.Function, "put", Route = "v1/sources/{name}")] HttpRequest request, string name) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, (c, ct) => SourcesHandlers.Replace(c, name, ct));
+    public IResult ReplaceSource([HttpTrigger(AuthorizationLevel.Function, "put", Route = "v1/sources/{name}")] HttpRequest request) => api.Dispatch(request);
 
     [Function("PatchSource")]
-    public static Task<IResult> PatchSource([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "v1/sources/{name}")] HttpRequest request, string name) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, (c, ct) => SourcesHandlers.Patch(c, name, ct));
+    public IResult PatchSource([HttpTrigger(AuthorizationLevel.Function, "patch", Route = "v1/sources/{name}")] HttpRequest request) => api.Dispatch(request);
 
     [Function("DeleteSource")]
-    public static Task<IResult> DeleteSource([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/sources/{name}")] HttpRequest request, string name) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, (c, ct) => SourcesHandlers.Delete(c, name, ct));
+    public IResult DeleteSource([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/sources/{name}")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ListRuns")]
-    public static Task<IResult> ListRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs")] HttpRequest request, string name) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, (c, ct) => RunsHandlers.List(c, name, ct));
+    public IResult ListRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs")] HttpRequest request) => api.Dispatch(request);
 
     [Function("GetRun")]
-    public static Task<IResult> GetRun([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs/{id}")] HttpRequest request, string name, string id) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, (c, ct) => RunsHandlers.Get(c, name, id, ct));
+    public IResult GetRun([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs/{id}")] HttpRequest request) => api.Dispatch(request);
 
     [Function("TriggerRun")]
-    public static Task<IResult> TriggerRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/runs")] HttpRequest request, string name) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, (c, ct) => RunsHandlers.Trigger(c, name, ct));
+    public IResult TriggerRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/runs")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ResetStream")]
-    public static Task<IResult> ResetStream([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/streams/{stream}/reset")] HttpRequest request, string name, string stream) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, (c, ct) => StreamsHandlers.Reset(c, name, stream, ct));
+    public IResult ResetStream([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/streams/{stream}/reset")] HttpRequest request) => api.Dispatch(request);
 
     [Function("GetNotifications")]
-    public static Task<IResult> GetNotifications([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/notifications")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, NotificationsHandlers.Get);
+    public IResult GetNotifications([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/notifications")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ReplaceNotifications")]
-    public static Task<IResult> ReplaceNotifications([HttpTrigger(AuthorizationLevel.Function, "put", Route = "v1/notifications")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, NotificationsHandlers.Replace);
+    public IResult ReplaceNotifications([HttpTrigger(AuthorizationLevel.Function, "put", Route = "v1/notifications")] HttpRequest request) => api.Dispatch(request);
 
     [Function("GetStatus")]
-    public static Task<IResult> GetStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/status")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Anonymous, StatusHandler.Get);
+    public IResult GetStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/status")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ListSeries")]
-    public static Task<IResult> ListSeries([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/timeseries")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, TimeseriesHandlers.ListSeries);
+    public IResult ListSeries([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/timeseries")] HttpRequest request) => api.Dispatch(request);
 
     [Function("GetSeriesPoints")]
-    public static Task<IResult> GetSeriesPoints([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/timeseries/points")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, TimeseriesHandlers.Points);
+    public IResult GetSeriesPoints([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/timeseries/points")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ListPoisonBatches")]
-    public static Task<IResult> ListPoisonBatches([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/batches/poison")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, PoisonBatchesHandlers.List);
+    public IResult ListPoisonBatches([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/batches/poison")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ReplayPoisonBatches")]
-    public static Task<IResult> ReplayPoisonBatches([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/batches/poison/replay")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, PoisonBatchesHandlers.Replay);
+    public IResult ReplayPoisonBatches([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/batches/poison/replay")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ListPoisonPulls")]
-    public static Task<IResult> ListPoisonPulls([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/pulls/poison")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, PoisonPullsHandlers.List);
+    public IResult ListPoisonPulls([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/pulls/poison")] HttpRequest request) => api.Dispatch(request);
 
     [Function("ReplayPoisonPulls")]
-    public static Task<IResult> ReplayPoisonPulls([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/pulls/poison/replay")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Write, PoisonPullsHandlers.Replay);
+    public IResult ReplayPoisonPulls([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/pulls/poison/replay")] HttpRequest request) => api.Dispatch(request);
+
+    [Function("ListCatalogTables")]
+    public IResult ListCatalogTables([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/catalog")] HttpRequest request) => api.Dispatch(request);
+
+    [Function("GetCatalogTable")]
+    public IResult GetCatalogTable([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/catalog/{schema}/{table}")] HttpRequest request) => api.Dispatch(request);
 
     [Function("GetMetrics")]
-    public static Task<IResult> GetMetrics([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/metrics")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Read, MetricsHandler.Scrape);
+    public IResult GetMetrics([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/metrics")] HttpRequest request) => api.Dispatch(request);
 
     [Function("GetOpenApiDocument")]
-    public static Task<IResult> GetOpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/openapi.json")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Anonymous, ApiDocumentationHandler.Serve);
+    public IResult GetOpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/openapi.json")] HttpRequest request) => api.Dispatch(request);
 
     [Function("BrowseApiDocs")]
-    public static Task<IResult> BrowseApiDocs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/docs/{*path}")] HttpRequest request) =>
-        ApiFunctionCall.RunAsync(request, ApiScope.Anonymous, ApiDocumentationHandler.Serve);
+    public IResult BrowseApiDocs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/docs/{*path}")] HttpRequest request) => api.Dispatch(request);
 }

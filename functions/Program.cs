@@ -14,6 +14,8 @@ builder.ConfigureFunctionsWebApplication();
 builder.Configuration.AddInMemoryCollection([new("Daedalus:Api:Auth", "functionkeys")]);
 builder.Services.AddDaedalusCore(builder.Configuration);
 builder.Services.AddDaedalusApi(builder.Configuration);
+// The API's endpoints, run by the HTTP triggers (functions/ApiFunctions.cs).
+builder.Services.AddDaedalusApiTriggers();
 // The QueueTriggers name their queues as literals; the queues the scheduler and the API send to must be the same ones.
 builder.Services.AddOptions<QueueOptions>()
     .Validate(o => o.Name == QueueOptions.DefaultName, $"Daedalus:Queue:Name must be {QueueOptions.DefaultName} in the Functions app (the QueueTrigger listens there)")

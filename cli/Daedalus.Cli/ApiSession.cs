@@ -1,34 +1,30 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using Daedalus.Api;
+using Daedalus.Application;
 using Daedalus.Cli.Commands;
 using Daedalus.Client;
-using Daedalus.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Daedalus.Cli;
 
 /// <summary>
-/// The API a command talks to: a remote server (<c>--api-url</c>), or the same API hosted in this process on a
-/// loopback port for the command's duration, over the local database, guarded by a one-off session key.
-/// Either way the command goes through <see cref="DaedalusClient"/>: one code path.
+/// What a management command talks to: a remote server (<c>--api-url</c>) through <see cref="DaedalusClient"/>, or,
+/// without one, the application services in this process over the local database (<see cref="LocalApi"/>; no HTTP
+/// server). Either way the command calls <see cref="IDaedalusApi"/>: one code path.
 /// </summary>
 public sealed class ApiSession : IAsyncDisposable
 {
-    private readonly WebApplication? _local;
+    private readonly ServiceProvider? _local;
 
-    private ApiSession(DaedalusClient client, WebApplication? local)
+    private ApiSession(IDaedalusApi api, ServiceProvider? local)
     {
-        Client = client;
+        Api = api;
         _local = local;
     }
 
-    public DaedalusClient Client { get; }
+    public IDaedalusApi Api { get; }
 
-    /// <summary>True when the API runs in this process (work it starts ends with the command).</summary>
+    /// <summary>True when the services run in this process (work they start ends with the command).</summary>
     public bool IsLocal => _local is not null;
 
     public static async Task<ApiSession> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -56,41 +52,17 @@ public sealed class ApiSession : IAsyncDisposable
             return new ApiSession(DaedalusClient.CreateForFunctionApp(baseAddress, functionKey), null);
         }
 
-        var verbose = parse.GetValue(CommonOptions.Verbose);
-        var configuration = CliHost.Configuration();
-        using var bootstrapLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning));
-        var database = configuration.GetSection("Daedalus:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = await DatabaseConnection.ResolveAsync(database, bootstrapLogging.CreateLogger("Daedalus.Database"), cancellationToken);
-        var sessionKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var resolved = new ConfigurationBuilder()
-            .AddConfiguration(configuration)
-            .AddInMemoryCollection(
-            [
-                new("Daedalus:Database:ConnectionString", connectionString),
-                new("Daedalus:Api:Auth", ApiOptions.ApiKeyAuth),
-                new("Daedalus:Api:SessionKeySha256", Convert.ToHexStringLower(Security.ApiKeyStore.Hash(sessionKey))),
-                // No pull worker listens in this one-shot process: a triggered run pulls here, like `daedalus sync`.
-                new("Daedalus:Api:InProcessPulls", "true"),
-            ])
-            .Build();
-        var app = ApiWebApplication.Build(resolved, "http://127.0.0.1:0", logging => logging
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore", verbose ? LogLevel.Information : LogLevel.Error));
-        if (database.MigrateOnStart)
-        {
-            await app.Services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
-        }
-
-        await app.StartAsync(cancellationToken);
-        return new ApiSession(DaedalusClient.Create(ApiWebApplication.Address(app), sessionKey, Timeout.InfiniteTimeSpan), app);
+        var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken, configure: services => services
+            .AddDaedalusApplication()
+            // No pull worker listens in this one-shot process: a triggered run pulls here, like `daedalus sync`.
+            .Configure<ApiOptions>(o => o.InProcessPulls = true));
+        return new ApiSession(new LocalApi(provider), provider);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_local is not null)
         {
-            await _local.StopAsync(CancellationToken.None);
             await _local.DisposeAsync();
         }
     }

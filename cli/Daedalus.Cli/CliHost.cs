@@ -40,7 +40,7 @@ public static class CliHost
             .Build();
     }
 
-    public static async Task<ServiceProvider> StartAsync(bool verbose, CancellationToken cancellationToken, bool migrate = true, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    public static async Task<ServiceProvider> StartAsync(bool verbose, CancellationToken cancellationToken, bool migrate = true, IEnumerable<KeyValuePair<string, string?>>? overrides = null, Action<IServiceCollection>? configure = null)
     {
         var resolved = await ResolveAsync(verbose, cancellationToken, overrides);
         var database = resolved.GetSection("Daedalus:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -50,6 +50,7 @@ public static class CliHost
         services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
             .AddFilter("System.Net.Http", LogLevel.Warning));
         services.AddDaedalusCore(resolved);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         // Options are validated on start, as a host would.
         _ = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;

@@ -14,6 +14,7 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
     RunsCommand.Create(),
     StatusCommand.Create(),
     BatchesCommand.Create(),
+    CatalogCommand.Create(),
     KeysCommand.Create(),
     ColumnKeysCommand.Create(),
     DbCommand.Create(),

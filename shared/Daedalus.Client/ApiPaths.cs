@@ -33,6 +33,10 @@ public static class ApiPaths
 
     public static string PoisonPullsReplay => $"{Prefix}/pulls/poison/replay";
 
+    public static string Catalog => $"{Prefix}/catalog";
+
+    public static string CatalogTable(string schema, string table) => $"{Catalog}/{Escape(schema)}/{Escape(table)}";
+
     public static string OpenApi => $"{Prefix}/openapi.json";
 
     public static string Docs => $"{Prefix}/docs";

@@ -11,7 +11,7 @@ namespace Daedalus.Client;
 /// Typed client for the Daedalus HTTP API. Errors surface as <see cref="DaedalusApiException"/> with the
 /// server's problem+json detail.
 /// </summary>
-public sealed class DaedalusClient
+public sealed class DaedalusClient : IDaedalusApi
 {
     private readonly HttpClient _http;
 
@@ -67,6 +67,34 @@ public sealed class DaedalusClient
     {
         using var response = await SendRawAsync(HttpMethod.Delete, ApiPaths.Source(name), null, cancellationToken);
     }
+
+    /// <summary>The source with its ETag (its version), for a later conditional write.</summary>
+    public Task<Versioned<SourceSpec>> GetSourceVersionedAsync(string name, CancellationToken cancellationToken = default) =>
+        SendVersionedAsync<SourceSpec>(HttpMethod.Get, ApiPaths.Source(name), null, null, cancellationToken);
+
+    /// <summary>
+    /// Replaces the source only if it is still at <paramref name="ifMatch"/> (an ETag from an earlier answer, or <c>*</c>
+    /// for any existing version); a <see cref="DaedalusApiException"/> with status 412 when it changed meanwhile.
+    /// </summary>
+    public Task<Versioned<SourceSpec>> ReplaceSourceAsync(string name, SourceSpec source, string? ifMatch, CancellationToken cancellationToken = default) =>
+        SendVersionedAsync<SourceSpec>(HttpMethod.Put, ApiPaths.Source(name), source, ifMatch, cancellationToken);
+
+    /// <summary>Patches the source only if it is still at <paramref name="ifMatch"/> (412 otherwise); the answer carries the new ETag.</summary>
+    public Task<Versioned<SourceSpec>> PatchSourceAsync(string name, SourcePatch patch, string? ifMatch, CancellationToken cancellationToken = default) =>
+        SendVersionedAsync<SourceSpec>(HttpMethod.Patch, ApiPaths.Source(name), patch, ifMatch, cancellationToken);
+
+    /// <summary>Deletes the source only if it is still at <paramref name="ifMatch"/> (412 otherwise).</summary>
+    public async Task DeleteSourceAsync(string name, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Delete, ApiPaths.Source(name), null, cancellationToken, ifMatch);
+    }
+
+    /// <summary>Every target table Daedalus loads, with columns, types, row counts, last load and freshness.</summary>
+    public async Task<IReadOnlyList<CatalogTable>> ListCatalogAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<CatalogTable>>(HttpMethod.Get, ApiPaths.Catalog, null, cancellationToken)).Items;
+
+    public Task<CatalogTable> GetCatalogTableAsync(string schema, string table, CancellationToken cancellationToken = default) =>
+        SendAsync<CatalogTable>(HttpMethod.Get, ApiPaths.CatalogTable(schema, table), null, cancellationToken);
 
     public Task<NotificationSettings> GetNotificationsAsync(CancellationToken cancellationToken = default) =>
         SendAsync<NotificationSettings>(HttpMethod.Get, ApiPaths.Notifications, null, cancellationToken);
@@ -154,9 +182,21 @@ public sealed class DaedalusClient
         return await ReadAsync<T>(response, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<Versioned<T>> SendVersionedAsync<T>(HttpMethod method, string path, object? body, string? ifMatch, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, cancellationToken, ifMatch);
+        return new Versioned<T>(await ReadAsync<T>(response, cancellationToken), response.Headers.ETag?.ToString());
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? ifMatch = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (ifMatch is not null)
+        {
+            // Unvalidated: "*" and tags are sent exactly as the caller got them.
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: DaedalusJson.Options);

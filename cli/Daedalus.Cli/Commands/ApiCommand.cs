@@ -5,7 +5,7 @@ using Daedalus.Client;
 
 namespace Daedalus.Cli.Commands;
 
-/// <summary>Runs a command body against the API and turns API and connection errors into messages and exit codes.</summary>
+/// <summary>Runs a command body against the API (remote or in-process) and turns refusals and connection errors into messages and exit codes.</summary>
 public static class ApiCommand
 {
     public static async Task<int> RunAsync(ParseResult parse, Func<ApiSession, bool, Task<int>> body, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ public static class ApiCommand
                 HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType => ExitCodes.InvalidInput,
                 HttpStatusCode.NotFound => ExitCodes.NotFound,
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ExitCodes.Denied,
-                HttpStatusCode.Conflict => ExitCodes.Conflict,
+                HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed => ExitCodes.Conflict,
                 HttpStatusCode.ServiceUnavailable => ExitCodes.Unavailable,
                 _ => ExitCodes.Failed,
             };

@@ -12,7 +12,7 @@ public static class BatchesCommand
         var poison = new Command("poison", "List batches that failed too often") { limit };
         poison.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var messages = await session.Client.ListPoisonAsync(parse.GetValue(limit), cancellationToken);
+            var messages = await session.Api.ListPoisonAsync(parse.GetValue(limit), cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(messages);
@@ -45,7 +45,7 @@ public static class BatchesCommand
         });
         replay.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var result = await session.Client.ReplayPoisonAsync(parse.GetValue(messageId), cancellationToken);
+            var result = await session.Api.ReplayPoisonAsync(parse.GetValue(messageId), cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(result);

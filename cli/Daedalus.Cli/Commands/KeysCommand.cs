@@ -1,14 +1,15 @@
 using System.CommandLine;
+using Daedalus.Application;
+using Daedalus.Application.Keys;
 using Daedalus.Security;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
 
 /// <summary>
-/// <c>daedalus keys create|revoke|list</c>: an admin operation on the local database (it works before any key
-/// exists). The key is printed once; only its hash is stored.
+/// <c>daedalus keys create|revoke|list</c>: an admin operation on the local database through <see cref="KeyService"/>
+/// (it works before any key exists). The key is printed once; only its hash is stored.
 /// </summary>
 public static class KeysCommand
 {
@@ -25,8 +26,15 @@ public static class KeysCommand
         var create = new Command("create", "Create an API key and print it once") { name, scopes };
         create.SetAction(async (parse, cancellationToken) =>
         {
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
-            var (id, key) = await Store(provider).CreateAsync(parse.GetValue(name)!, parse.GetValue(scopes)!, cancellationToken);
+            await using var provider = await StartAsync(parse, cancellationToken);
+            var created = await Keys(provider).CreateAsync(parse.GetValue(name)!, parse.GetValue(scopes)!, cancellationToken);
+            if (!created.IsOk)
+            {
+                await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, created.Error.Errors!.SelectMany(e => e.Value.Select(m => $"--{e.Key}: {m}"))));
+                return ExitCodes.InvalidInput;
+            }
+
+            var (id, key) = created.Value;
             if (parse.GetValue(CommonOptions.Json))
             {
                 ApiCommand.WriteJson(new { id, key, scopes = parse.GetValue(scopes) });
@@ -44,10 +52,10 @@ public static class KeysCommand
         var revoke = new Command("revoke", "Revoke an API key (applies within the server's key cache time, 10 s by default)") { id };
         revoke.SetAction(async (parse, cancellationToken) =>
         {
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
-            if (!await Store(provider).RevokeAsync(parse.GetValue(id)!, cancellationToken))
+            await using var provider = await StartAsync(parse, cancellationToken);
+            if (await Keys(provider).RevokeAsync(parse.GetValue(id)!, cancellationToken) is { IsOk: false } missing)
             {
-                await Console.Error.WriteLineAsync($"no active key with id '{parse.GetValue(id)}'");
+                await Console.Error.WriteLineAsync(missing.Error.Detail);
                 return ExitCodes.NotFound;
             }
 
@@ -58,8 +66,8 @@ public static class KeysCommand
         var list = new Command("list", "List API keys (ids, names, scopes; never the keys)");
         list.SetAction(async (parse, cancellationToken) =>
         {
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
-            var keys = await Store(provider).ListAsync(cancellationToken);
+            await using var provider = await StartAsync(parse, cancellationToken);
+            var keys = await Keys(provider).ListAsync(cancellationToken);
             if (parse.GetValue(CommonOptions.Json))
             {
                 ApiCommand.WriteJson(keys);
@@ -79,5 +87,8 @@ public static class KeysCommand
         return new Command("keys", "API keys (local database administration)") { create, revoke, list };
     }
 
-    private static ApiKeyStore Store(IServiceProvider provider) => new(provider.GetRequiredService<NpgsqlDataSource>());
+    private static Task<ServiceProvider> StartAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken, configure: services => services.AddDaedalusApplication());
+
+    private static KeyService Keys(IServiceProvider provider) => provider.GetRequiredService<KeyService>();
 }

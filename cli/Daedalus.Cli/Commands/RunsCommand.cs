@@ -14,7 +14,7 @@ public static class RunsCommand
         var list = new Command("list", "Sync history of a source") { source, limit };
         list.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var runs = await session.Client.ListRunsAsync(parse.GetValue(source)!, parse.GetValue(limit), cancellationToken);
+            var runs = await session.Api.ListRunsAsync(parse.GetValue(source)!, parse.GetValue(limit), cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(runs);
@@ -32,7 +32,7 @@ public static class RunsCommand
         trigger.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
             var name = parse.GetValue(source)!;
-            var accepted = await session.Client.TriggerRunAsync(name, cancellationToken);
+            var accepted = await session.Api.TriggerRunAsync(name, cancellationToken);
             if (!parse.GetValue(wait) && !session.IsLocal)
             {
                 if (json)
@@ -47,11 +47,11 @@ public static class RunsCommand
                 return ExitCodes.Ok;
             }
 
-            var run = await session.Client.GetRunAsync(name, accepted.RunId, cancellationToken);
+            var run = await session.Api.GetRunAsync(name, accepted.RunId, cancellationToken);
             while (run.Status is "queued" or "running" or "loading")
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-                run = await session.Client.GetRunAsync(name, accepted.RunId, cancellationToken);
+                run = await session.Api.GetRunAsync(name, accepted.RunId, cancellationToken);
             }
 
             if (json)

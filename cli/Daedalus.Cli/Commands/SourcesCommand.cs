@@ -36,7 +36,7 @@ public static class SourcesCommand
         var command = new Command("list", "List sources");
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var sources = await session.Client.ListSourcesAsync(cancellationToken);
+            var sources = await session.Api.ListSourcesAsync(cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(sources);
@@ -60,7 +60,7 @@ public static class SourcesCommand
         var command = new Command("show", "Show one source as YAML (or JSON with --json)") { name };
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var source = await session.Client.GetSourceAsync(parse.GetValue(name)!, cancellationToken);
+            var source = await session.Api.GetSourceAsync(parse.GetValue(name)!, cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(source);
@@ -99,7 +99,7 @@ public static class SourcesCommand
                 var sources = config.Sources;
                 foreach (var source in sources)
                 {
-                    var (_, created) = await session.Client.ReplaceSourceAsync(source.Name, SourceSpecMapper.ToSpec(source), cancellationToken);
+                    var (_, created) = await session.Api.ReplaceSourceAsync(source.Name, SourceSpecMapper.ToSpec(source), cancellationToken);
                     if (json)
                     {
                         results.Add(new { source.Name, created });
@@ -111,7 +111,7 @@ public static class SourcesCommand
                 }
 
                 // The file is the truth for the global channels too: no `notifications:` section clears them.
-                await session.Client.ReplaceNotificationsAsync(new NotificationSettings { Channels = SourceSpecMapper.ToChannelSpecs(config.Notifications) }, cancellationToken);
+                await session.Api.ReplaceNotificationsAsync(new NotificationSettings { Channels = SourceSpecMapper.ToChannelSpecs(config.Notifications) }, cancellationToken);
                 if (json)
                 {
                     ApiCommand.WriteJson(results);
@@ -133,8 +133,8 @@ public static class SourcesCommand
         var command = new Command("export", "Write the sources as daedalus.yaml (secret references only, never values)") { output };
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, _) =>
         {
-            var sources = await session.Client.ListSourcesAsync(cancellationToken);
-            var notifications = await session.Client.GetNotificationsAsync(cancellationToken);
+            var sources = await session.Api.ListSourcesAsync(cancellationToken);
+            var notifications = await session.Api.GetNotificationsAsync(cancellationToken);
             var errors = new List<ConfigError>();
             var yaml = ConfigWriter.Write(sources.Select(ToDefinition), SourceSpecMapper.ToChannels(notifications.Channels, "notifications", errors));
             if (parse.GetValue(output) is { } path)
@@ -156,7 +156,7 @@ public static class SourcesCommand
         var command = new Command(enabled ? "enable" : "disable", enabled ? "Resume scheduled pulls of a source" : "Stop scheduled pulls of a source (manual triggers still work)") { name };
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var source = await session.Client.PatchSourceAsync(parse.GetValue(name)!, new SourcePatch { Enabled = enabled }, cancellationToken);
+            var source = await session.Api.PatchSourceAsync(parse.GetValue(name)!, new SourcePatch { Enabled = enabled }, cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(source);
@@ -177,7 +177,7 @@ public static class SourcesCommand
         var command = new Command("reset", "Forget a stream's cursor: its next pull is a full resync (audited)") { name, stream };
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var reset = await session.Client.ResetStreamAsync(parse.GetValue(name)!, parse.GetValue(stream)!, cancellationToken);
+            var reset = await session.Api.ResetStreamAsync(parse.GetValue(name)!, parse.GetValue(stream)!, cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(reset);
@@ -199,7 +199,7 @@ public static class SourcesCommand
         var command = new Command("delete", "Delete a source definition (loaded data, history and cursors stay)") { name };
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            await session.Client.DeleteSourceAsync(parse.GetValue(name)!, cancellationToken);
+            await session.Api.DeleteSourceAsync(parse.GetValue(name)!, cancellationToken);
             if (!json)
             {
                 Console.WriteLine($"{parse.GetValue(name)}: deleted");

@@ -11,7 +11,7 @@ public static class StatusCommand
         var command = new Command("status", "Health of dependencies and freshness of each source");
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var report = await session.Client.GetStatusAsync(cancellationToken);
+            var report = await session.Api.GetStatusAsync(cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(report);

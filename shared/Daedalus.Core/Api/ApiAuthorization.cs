@@ -46,8 +46,7 @@ public static class ApiAuthorization
             return ApiProblems.Forbidden();
         }
 
-        // Only the CLI's process-local session key has no dk_ form.
-        context.Items[ActorItem] = key.Split('_') is { Length: 3 } parts ? $"api:key:{parts[1]}" : "cli";
+        context.Items[ActorItem] = key.Split('_') is { Length: 3 } parts ? $"api:key:{parts[1]}" : "api:key";
         return null;
     }
 

@@ -1,50 +1,49 @@
+using Daedalus.Client;
+using Daedalus.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Daedalus.Api;
 
-/// <summary>Maps the API for the self-host: the route table as minimal APIs (metrics, OpenAPI and its UI included).</summary>
+/// <summary>
+/// Maps the API: one route group per resource under <c>/api/v1</c>, each endpoint a thin call into an application
+/// service. The self-host maps it on its WebApplication; the Functions app maps it into <see cref="ApiTriggerDispatcher"/>.
+/// </summary>
 public static class ApiEndpointRouteBuilderExtensions
 {
     public static IEndpointRouteBuilder MapDaedalusApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapApiRoutes(ApiRoutes.All);
+        var api = endpoints.MapGroup(ApiPaths.Prefix);
+        api.MapSourcesEndpoints();
+        api.MapRunsEndpoints();
+        api.MapStreamsEndpoints();
+        api.MapNotificationsEndpoints();
+        api.MapStatusEndpoints();
+        api.MapTimeSeriesEndpoints();
+        api.MapPoisonEndpoints();
+        api.MapCatalogEndpoints();
+        api.MapMetricsEndpoints();
+        // The document and its UI take absolute paths: mapped at the root, not in the /api/v1 group.
+        endpoints.MapApiDocumentation();
+        endpoints.MapDaedalusConsole();
         return endpoints;
     }
 
-    /// <summary>Routes of the table as minimal APIs, with the metadata the OpenAPI document is made of.</summary>
-    internal static void MapApiRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<ApiRoute> routes)
+    /// <summary>
+    /// The scope the endpoint requires: metadata for OpenAPI and the hosts' parity check, and the authorization filter
+    /// that answers 401/403 before the handler runs.
+    /// </summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScope scope)
+        where TBuilder : IEndpointConventionBuilder
     {
-        var group = endpoints.MapGroup("").WithTags("Daedalus");
-        foreach (var route in routes)
+        builder.WithMetadata(new ApiAccess(scope));
+        if (scope != ApiScope.Anonymous)
         {
-            var builder = group.MapMethods(route.Template, [route.Method], route.Handler)
-                .WithName(route.Name)
-                .WithSummary(route.Summary)
-                .WithMetadata(route);
-            if (!route.Described)
-            {
-                builder.ExcludeFromDescription();
-            }
-
-            if (route.Request is not null)
-            {
-                builder.Accepts(route.Request, "application/json");
-            }
-
-            builder.Produces(route.SuccessStatus, route.Response, route.ContentType ?? (route.Response is null ? null : "application/json"));
-            foreach (var status in route.Problems ?? [])
-            {
-                builder.ProducesProblem(status);
-            }
-
-            if (route.Scope != ApiScope.Anonymous)
-            {
-                builder.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-                builder.AddEndpointFilter(new ApiAuthorizationFilter(route.Scope));
-            }
+            builder.AddEndpointFilter(new ApiAuthorizationFilter(scope));
         }
+
+        return builder;
     }
 
     /// <summary>

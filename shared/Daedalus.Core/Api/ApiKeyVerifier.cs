@@ -1,22 +1,18 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Daedalus.Security;
 using Microsoft.Extensions.Options;
 
 namespace Daedalus.Api;
 
 /// <summary>
-/// Resolves a presented key to its scopes: the process-local session key, else the database, with a short
+/// Resolves a presented key to its scopes from the database, with a short
 /// cache keyed by the key's hash so a busy API doesn't query PostgreSQL on every request.
 /// </summary>
 public sealed class ApiKeyVerifier
 {
-    private static readonly string[] AllScopes = [ApiKeyStore.ReadScope, ApiKeyStore.WriteScope];
-
     private readonly ApiKeyStore _store;
     private readonly TimeProvider _clock;
     private readonly ApiOptions _options;
-    private readonly byte[]? _sessionKeyHash;
     private readonly ConcurrentDictionary<string, (string[]? Scopes, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     public ApiKeyVerifier(ApiKeyStore store, TimeProvider clock, IOptions<ApiOptions> options)
@@ -24,19 +20,12 @@ public sealed class ApiKeyVerifier
         _store = store;
         _clock = clock;
         _options = options.Value;
-        _sessionKeyHash = string.IsNullOrEmpty(_options.SessionKeySha256) ? null : Convert.FromHexString(_options.SessionKeySha256);
     }
 
     /// <summary>The key's scopes, or null when the key is unknown or revoked.</summary>
     public async ValueTask<string[]?> VerifyAsync(string key, CancellationToken cancellationToken)
     {
-        var hash = ApiKeyStore.Hash(key);
-        if (_sessionKeyHash is not null && CryptographicOperations.FixedTimeEquals(hash, _sessionKeyHash))
-        {
-            return AllScopes;
-        }
-
-        var cacheKey = Convert.ToHexString(hash);
+        var cacheKey = Convert.ToHexString(ApiKeyStore.Hash(key));
         var now = _clock.GetUtcNow();
         if (_cache.TryGetValue(cacheKey, out var cached) && cached.Until > now)
         {

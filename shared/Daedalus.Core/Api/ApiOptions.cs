@@ -24,14 +24,8 @@ public sealed class ApiOptions
     public int KeyCacheSeconds { get; set; } = 10;
 
     /// <summary>
-    /// Hex SHA-256 of a process-local key with read and write scopes. The CLI sets it when it hosts the API
-    /// in-process for one command, so it can talk to it without a key in the database.
-    /// </summary>
-    public string? SessionKeySha256 { get; set; }
-
-    /// <summary>
-    /// Pull API-triggered runs in this process instead of enqueuing them on the pull queue. Only for the CLI's one-shot
-    /// in-process API, where no pull worker listens; serve and the Functions app always enqueue (storage configured).
+    /// Pull API-triggered runs in this process instead of enqueuing them on the pull queue. Only for the CLI's local mode
+    /// (application services in-process), where no pull worker listens; serve and the Functions app always enqueue (storage configured).
     /// </summary>
     public bool InProcessPulls { get; set; }
 }

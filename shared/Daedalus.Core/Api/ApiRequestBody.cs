@@ -1,19 +1,20 @@
 using System.Text.Json;
 using Daedalus.Client;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Daedalus.Api;
 
 /// <summary>
-/// Reads a JSON body by hand rather than by minimal-API binding, so the same handler works under an Azure
-/// Functions trigger and every failure is a problem+json answer: too large (413), not JSON (415),
+/// Reads a JSON body by hand rather than by minimal-API binding (see <see cref="JsonBody{T}"/>), so every failure is a
+/// problem+json answer: too large (413), not JSON (415),
 /// malformed or unknown fields (400, keyed by JSON path).
 /// </summary>
 public static class ApiRequestBody
 {
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, CancellationToken cancellationToken, bool optional = false)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext context, CancellationToken cancellationToken, bool optional = false)
         where T : class
     {
         var limit = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;

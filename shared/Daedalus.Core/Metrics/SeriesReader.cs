@@ -8,8 +8,6 @@ namespace Daedalus.Metrics;
 /// <summary>Reads the metric layer back: the series that exist, and their points re-bucketed to a step.</summary>
 public sealed class SeriesReader
 {
-    public static readonly string[] Aggregates = ["sum", "count", "avg", "min", "max"];
-
     private readonly NpgsqlDataSource _dataSource;
 
     public SeriesReader(NpgsqlDataSource dataSource)
@@ -37,15 +35,15 @@ public sealed class SeriesReader
     }
 
     /// <summary>Points of <paramref name="metric"/> whose labels contain <paramref name="labels"/>, one row per (bucket, series).</summary>
-    public async Task<IReadOnlyList<SeriesPoint>> PointsAsync(string metric, IReadOnlyDictionary<string, string> labels, DateTimeOffset from, DateTimeOffset to, TimeSpan step, string aggregate, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SeriesPoint>> PointsAsync(string metric, IReadOnlyDictionary<string, string> labels, DateTimeOffset from, DateTimeOffset to, TimeSpan step, SeriesAggregate aggregate, CancellationToken cancellationToken)
     {
         var value = aggregate switch
         {
-            "sum" => "sum(p.sum)::double precision",
-            "count" => "sum(p.count)::double precision",
-            "avg" => "(sum(p.sum) / NULLIF(sum(p.count), 0))::double precision",
-            "min" => "min(p.min)::double precision",
-            "max" => "max(p.max)::double precision",
+            SeriesAggregate.Sum => "sum(p.sum)::double precision",
+            SeriesAggregate.Count => "sum(p.count)::double precision",
+            SeriesAggregate.Avg => "(sum(p.sum) / NULLIF(sum(p.count), 0))::double precision",
+            SeriesAggregate.Min => "min(p.min)::double precision",
+            SeriesAggregate.Max => "max(p.max)::double precision",
             _ => throw new ArgumentOutOfRangeException(nameof(aggregate), aggregate, "unknown aggregate"),
         };
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -67,9 +67,21 @@ public sealed class ApiKeyStore
 
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<ApiKeyInfo>(new CommandDefinition(
-            "SELECT id, name, scopes, created_at, revoked_at FROM daedalus.api_keys ORDER BY created_at", cancellationToken: cancellationToken))).ToList();
+        // Read by hand: Dapper cannot build the positional record from a text[] column (it sees System.Array).
+        await using var command = _dataSource.CreateCommand("SELECT id, name, scopes, created_at, revoked_at FROM daedalus.api_keys ORDER BY created_at, id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<ApiKeyInfo>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new ApiKeyInfo(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetFieldValue<string[]>(2),
+                reader.GetFieldValue<DateTime>(3),
+                await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetFieldValue<DateTime>(4)));
+        }
+
+        return keys;
     }
 
     /// <summary>The scopes of an active key, or null. The hash comparison is constant-time.</summary>

@@ -30,66 +30,155 @@ public sealed class SourceCatalog
         return rows.Select(Deserialize).ToList();
     }
 
-    public async Task<SourceDefinition?> GetAsync(string name, CancellationToken cancellationToken)
+    public async Task<SourceDefinition?> GetAsync(string name, CancellationToken cancellationToken) =>
+        (await GetVersionedAsync(name, cancellationToken))?.Definition;
+
+    /// <summary>The source and its version, or null when there is none of that name.</summary>
+    public async Task<StoredSource?> GetVersionedAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT definition::text FROM daedalus.sources WHERE name = @name", new { name }, cancellationToken: cancellationToken));
-        return row is null ? null : Deserialize(row);
+        var rows = await connection.QueryAsync<(string Definition, long Version)>(new CommandDefinition(
+            "SELECT definition::text, version FROM daedalus.sources WHERE name = @name", new { name }, cancellationToken: cancellationToken));
+        return rows.Select(r => new StoredSource(Deserialize(r.Definition), r.Version)).SingleOrDefault();
     }
 
     /// <summary>Creates or replaces; returns true when it created.</summary>
-    public async Task<bool> UpsertAsync(SourceDefinition source, string actor, CancellationToken cancellationToken)
+    public async Task<bool> UpsertAsync(SourceDefinition source, string actor, CancellationToken cancellationToken) =>
+        (await ReplaceAsync(source, null, actor, cancellationToken)).Outcome == SourceWrite.Created;
+
+    /// <summary>
+    /// Creates or replaces the whole definition in one statement (so it never loses to or resurrects past a concurrent
+    /// write: the row lock orders them). With <paramref name="expectedVersion"/> it only replaces that version of an
+    /// existing source (<see cref="SourceWrite.VersionMismatch"/> or <see cref="SourceWrite.Missing"/> otherwise).
+    /// </summary>
+    public async Task<(SourceWrite Outcome, long Version)> ReplaceAsync(SourceDefinition source, long? expectedVersion, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var created = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            """
-            INSERT INTO daedalus.sources (name, plugin, enabled, definition) VALUES (@Name, @Plugin, @Enabled, @definition::jsonb)
-            ON CONFLICT (name) DO UPDATE SET plugin = EXCLUDED.plugin, enabled = EXCLUDED.enabled, definition = EXCLUDED.definition, updated_at = now()
-            RETURNING xmax = 0
-            """,
-            new { source.Name, source.Plugin, source.Enabled, definition = JsonSerializer.Serialize(source, Json) },
-            transaction,
-            cancellationToken: cancellationToken));
-        await Audit(connection, transaction, actor, created ? "source.create" : "source.update", source.Name, cancellationToken);
+        var parameters = new { source.Name, source.Plugin, source.Enabled, definition = JsonSerializer.Serialize(source, Json), expectedVersion };
+        var rows = expectedVersion is null
+            ? await connection.QueryAsync<(bool Created, long Version)>(new CommandDefinition(
+                """
+                INSERT INTO daedalus.sources (name, plugin, enabled, definition) VALUES (@Name, @Plugin, @Enabled, @definition::jsonb)
+                ON CONFLICT (name) DO UPDATE SET plugin = EXCLUDED.plugin, enabled = EXCLUDED.enabled, definition = EXCLUDED.definition,
+                    version = daedalus.sources.version + 1, updated_at = now()
+                RETURNING xmax = 0, version
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken))
+            : await connection.QueryAsync<(bool Created, long Version)>(new CommandDefinition(
+                """
+                UPDATE daedalus.sources SET plugin = @Plugin, enabled = @Enabled, definition = @definition::jsonb, version = version + 1, updated_at = now()
+                WHERE name = @Name AND version = @expectedVersion
+                RETURNING false, version
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
+        if (rows.SingleOrDefault() is not { Version: > 0 } written)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return (await ExistsAsync(connection, source.Name, cancellationToken) ? SourceWrite.VersionMismatch : SourceWrite.Missing, 0);
+        }
+
+        await Audit(connection, transaction, actor, written.Created ? "source.create" : "source.update", source.Name, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return created;
+        return (written.Created ? SourceWrite.Created : SourceWrite.Updated, written.Version);
     }
 
     /// <summary>Creates only; false when a source of that name exists already (nothing changes then).</summary>
-    public async Task<bool> CreateAsync(SourceDefinition source, string actor, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(SourceDefinition source, string actor, CancellationToken cancellationToken) =>
+        await CreateVersionedAsync(source, actor, cancellationToken) is not null;
+
+    /// <summary>Creates only; the new version, or null when a source of that name exists already (nothing changes then).</summary>
+    public async Task<long?> CreateVersionedAsync(SourceDefinition source, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var created = await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO daedalus.sources (name, plugin, enabled, definition) VALUES (@Name, @Plugin, @Enabled, @definition::jsonb) ON CONFLICT (name) DO NOTHING",
+        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "INSERT INTO daedalus.sources (name, plugin, enabled, definition) VALUES (@Name, @Plugin, @Enabled, @definition::jsonb) ON CONFLICT (name) DO NOTHING RETURNING version",
             new { source.Name, source.Plugin, source.Enabled, definition = JsonSerializer.Serialize(source, Json) },
             transaction,
-            cancellationToken: cancellationToken)) > 0;
-        if (created)
+            cancellationToken: cancellationToken));
+        if (version is not null)
         {
             await Audit(connection, transaction, actor, "source.create", source.Name, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return created;
+        return version;
     }
 
-    public async Task<bool> DeleteAsync(string name, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes an existing source under its row lock, in one transaction: the row is locked, <paramref name="change"/>
+    /// applied to what is stored now, and written back. A concurrent PUT or DELETE is ordered before or after, never lost
+    /// and never undone; a source deleted meanwhile stays deleted (<see cref="SourceWrite.Missing"/>).
+    /// <paramref name="change"/> returns the definition to store, or null to refuse (nothing is written:
+    /// <see cref="SourceWrite.Invalid"/>).
+    /// </summary>
+    public async Task<(SourceWrite Outcome, StoredSource? Source)> UpdateAsync(
+        string name, long? expectedVersion, Func<SourceDefinition, SourceDefinition?> change, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Definition, long Version)>(new CommandDefinition(
+            "SELECT definition::text, version FROM daedalus.sources WHERE name = @name FOR UPDATE", new { name }, transaction, cancellationToken: cancellationToken));
+        if (rows.SingleOrDefault() is not { Definition: not null } current)
+        {
+            return (SourceWrite.Missing, null);
+        }
+
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            return (SourceWrite.VersionMismatch, null);
+        }
+
+        if (change(Deserialize(current.Definition)) is not { } source)
+        {
+            return (SourceWrite.Invalid, null);
+        }
+
+        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            UPDATE daedalus.sources SET plugin = @Plugin, enabled = @Enabled, definition = @definition::jsonb, version = version + 1, updated_at = now()
+            WHERE name = @Name RETURNING version
+            """,
+            new { source.Name, source.Plugin, source.Enabled, definition = JsonSerializer.Serialize(source, Json) },
+            transaction,
+            cancellationToken: cancellationToken));
+        await Audit(connection, transaction, actor, "source.update", name, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (SourceWrite.Updated, new StoredSource(source, version));
+    }
+
+    public async Task<bool> DeleteAsync(string name, string actor, CancellationToken cancellationToken) =>
+        await DeleteAsync(name, null, actor, cancellationToken) == SourceWrite.Deleted;
+
+    /// <summary>Deletes the source (only at <paramref name="expectedVersion"/> when given).</summary>
+    public async Task<SourceWrite> DeleteAsync(string name, long? expectedVersion, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM daedalus.sources WHERE name = @name", new { name }, transaction, cancellationToken: cancellationToken)) > 0;
-        if (deleted)
+            "DELETE FROM daedalus.sources WHERE name = @name AND (@expectedVersion::bigint IS NULL OR version = @expectedVersion)",
+            new { name, expectedVersion },
+            transaction,
+            cancellationToken: cancellationToken)) > 0;
+        if (!deleted)
         {
-            await Audit(connection, transaction, actor, "source.delete", name, cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            return expectedVersion is not null && await ExistsAsync(connection, name, cancellationToken) ? SourceWrite.VersionMismatch : SourceWrite.Missing;
         }
 
+        await Audit(connection, transaction, actor, "source.delete", name, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return deleted;
+        return SourceWrite.Deleted;
     }
+
+    private static Task<bool> ExistsAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM daedalus.sources WHERE name = @name)", new { name }, cancellationToken: cancellationToken));
 
     private static Task Audit(NpgsqlConnection connection, NpgsqlTransaction transaction, string actor, string action, string target, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(

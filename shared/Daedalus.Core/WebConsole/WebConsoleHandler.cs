@@ -28,7 +28,7 @@ public static class WebConsoleHandler
         var assets = WebConsoleAssets.Current;
         if (!assets.IsBuilt)
         {
-            return Task.FromResult(ApiProblems.NotFound("The console was not built into this host: build console/ (npm ci && npm run build) before dotnet build."));
+            return Task.FromResult<IResult>(ApiProblems.NotFound("The console was not built into this host: build console/ (npm ci && npm run build) before dotnet build."));
         }
 
         path ??= string.Empty;
@@ -41,7 +41,7 @@ public static class WebConsoleHandler
         var asset = assets.Find(path.Length == 0 ? "index.html" : path);
         if (asset is null)
         {
-            return Task.FromResult(ApiProblems.NotFound("No such console file."));
+            return Task.FromResult<IResult>(ApiProblems.NotFound("No such console file."));
         }
 
         return Task.FromResult(Answer(context, asset));

@@ -9,7 +9,7 @@ using Daedalus.Tests.Infrastructure;
 
 namespace Daedalus.Tests.Api;
 
-/// <summary>The auth matrix over every route of the table: no key, wrong key, revoked key, read key on a write route.</summary>
+/// <summary>The auth matrix over every mapped endpoint: no key, wrong key, revoked key, read key on a write route.</summary>
 public sealed class ApiAuthTests : IAsyncLifetime
 {
     private ApiServer _server = null!;
@@ -29,14 +29,16 @@ public sealed class ApiAuthTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    public static TheoryData<string> ProtectedRoutes() => new(ApiRoutes.All.Where(r => r.Scope != ApiScope.Anonymous).Select(r => r.Name));
+    public static TheoryData<string> ProtectedRoutes() => new(ApiEndpointTable.All.Where(r => r.Scope != ApiScope.Anonymous).Select(r => r.Name));
 
-    public static TheoryData<string> WriteRoutes() => new(ApiRoutes.All.Where(r => r.Scope == ApiScope.Write).Select(r => r.Name));
+    public static TheoryData<string> WriteRoutes() => new(ApiEndpointTable.All.Where(r => r.Scope == ApiScope.Write).Select(r => r.Name));
 
     private static HttpRequestMessage Request(string routeName)
     {
-        var route = ApiRoutes.All.Single(r => r.Name == routeName);
+        var route = ApiEndpointTable.All.Single(r => r.Name == routeName);
         var path = route.Template.Replace("{name}", "existing", StringComparison.Ordinal)
+            .Replace("{schema}", "public", StringComparison.Ordinal)
+            .Replace("{table}", "customers", StringComparison.Ordinal)
             .Replace("{stream}", "customers", StringComparison.Ordinal)
             .Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         var body = route.Method switch

@@ -128,6 +128,22 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var id = json.RootElement.GetProperty("id").GetString()!;
 
         Assert.NotNull(await _server.Client(key).ListSourcesAsync());
+
+        // `keys list` crashed on main (Dapper could not build ApiKeyInfo from snake_case columns).
+        var listed = await CliProcess.RunAsync(local, _directory, "keys", "list", "--json");
+        Assert.True(listed.ExitCode == 0, listed.Error);
+        using (var keys = JsonDocument.Parse(listed.Output))
+        {
+            var entry = Assert.Single(keys.RootElement.EnumerateArray(), k => k.GetProperty("id").GetString() == id);
+            Assert.Equal("script", entry.GetProperty("name").GetString());
+            Assert.Equal(["read"], entry.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()));
+            Assert.DoesNotContain(key, listed.Output, StringComparison.Ordinal);
+        }
+
+        var table = await CliProcess.RunAsync(local, _directory, "keys", "list");
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains(id, table.Output, StringComparison.Ordinal);
+
         Assert.Equal(0, (await CliProcess.RunAsync(local, _directory, "keys", "revoke", id)).ExitCode);
         Assert.Equal(4, (await CliProcess.RunAsync(local, _directory, "keys", "revoke", id)).ExitCode);
         var revoked = await Assert.ThrowsAsync<DaedalusApiException>(() => _server.Client(key).ListSourcesAsync());
@@ -135,7 +151,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_an_api_url_the_cli_hosts_the_api_itself_over_the_local_database()
+    public async Task Without_an_api_url_the_cli_calls_the_services_in_process_over_the_local_database()
     {
         var local = new Dictionary<string, string> { ["Daedalus__Database__ConnectionString"] = _server.ConnectionString };
         var apply = await CliProcess.RunAsync(local, _directory, "sources", "apply", "config/daedalus.yaml");
@@ -144,6 +160,19 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.True(trigger.ExitCode == 0, trigger.Error);
         Assert.Equal("succeeded", JsonSerializer.Deserialize<RunInfo>(trigger.Output, DaedalusJson.Options)!.Status);
         Assert.Contains("cli", await _server.ScalarAsync<string>("SELECT string_agg(trigger, ',') FROM daedalus.runs"), StringComparison.Ordinal);
+        Assert.Equal("cli", await _server.ScalarAsync<string>("SELECT actor FROM daedalus.audit_log WHERE action = 'source.create' AND target = 'demo'"));
+
+        var catalog = await CliProcess.RunAsync(local, _directory, "catalog", "list", "--json");
+        Assert.True(catalog.ExitCode == 0, catalog.Error);
+        var tables = JsonSerializer.Deserialize<CatalogTable[]>(catalog.Output, DaedalusJson.Options)!;
+        Assert.Equal(["demo.customers", "demo.invoices"], tables.Select(t => $"{t.Schema}.{t.Table}"));
+        Assert.Equal(200, tables[0].RowCount);
+
+        var show = await CliProcess.RunAsync(local, _directory, "catalog", "show", "demo.customers");
+        Assert.True(show.ExitCode == 0, show.Error);
+        Assert.Contains("_daedalus_loaded_at", show.Output, StringComparison.Ordinal);
+        Assert.Equal(4, (await CliProcess.RunAsync(local, _directory, "catalog", "show", "demo.nope")).ExitCode);
+        Assert.Equal(2, (await CliProcess.RunAsync(local, _directory, "catalog", "show", "nodot")).ExitCode);
     }
 
     [Theory]
@@ -154,6 +183,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     [InlineData("status")]
     [InlineData("batches replay")]
     [InlineData("keys create")]
+    [InlineData("catalog show")]
     public async Task Every_command_has_help(string command)
     {
         var help = await Cli([.. command.Split(' '), "--help"]);

@@ -6,6 +6,7 @@ using Daedalus.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Daedalus.Tests.Infrastructure;
@@ -62,7 +63,7 @@ public sealed class ApiServer : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var app = ApiWebApplication.Build(configuration, "http://127.0.0.1:0", services: services);
+        var app = ApiWebApplication.Build(configuration, "http://127.0.0.1:0", logging: l => l.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Error), services: services);
         string readKey = "", writeKey = "";
         if (migrate)
         {

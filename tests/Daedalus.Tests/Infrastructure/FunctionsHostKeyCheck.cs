@@ -14,7 +14,7 @@ namespace Daedalus.Tests.Infrastructure;
 /// </summary>
 public sealed class FunctionsHostKeyCheck(string functionKey) : IStartupFilter
 {
-    private static readonly TemplateMatcher[] Anonymous = [.. ApiRoutes.All
+    private static readonly TemplateMatcher[] Anonymous = [.. ApiEndpointTable.All
         .Where(r => r.Scope == ApiScope.Anonymous)
         .Select(r => new TemplateMatcher(TemplateParser.Parse(r.Template.TrimStart('/')), new()))];
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Daedalus.Api;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Daedalus.Api;
+namespace Daedalus.Application.Runs;
 
 /// <summary>
 /// Starts API-triggered pulls. In a host with storage (serve, the Functions app) the run is created <c>queued</c> and

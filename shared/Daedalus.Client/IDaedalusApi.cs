@@ -1,0 +1,47 @@
+namespace Daedalus.Client;
+
+/// <summary>
+/// The management operations of Daedalus, as the CLI uses them: <see cref="DaedalusClient"/> over HTTP, or the server's
+/// application services in-process (the CLI's local mode). Errors are <see cref="DaedalusApiException"/> with the
+/// problem+json the HTTP API would answer.
+/// </summary>
+public interface IDaedalusApi
+{
+    Task<IReadOnlyList<SourceSpec>> ListSourcesAsync(CancellationToken cancellationToken = default);
+
+    Task<SourceSpec> GetSourceAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces the source; <c>Created</c> tells which.</summary>
+    Task<(SourceSpec Source, bool Created)> ReplaceSourceAsync(string name, SourceSpec source, CancellationToken cancellationToken = default);
+
+    Task<SourceSpec> PatchSourceAsync(string name, SourcePatch patch, CancellationToken cancellationToken = default);
+
+    Task DeleteSourceAsync(string name, CancellationToken cancellationToken = default);
+
+    Task<NotificationSettings> GetNotificationsAsync(CancellationToken cancellationToken = default);
+
+    Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default);
+
+    Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default);
+
+    Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default);
+
+    Task<CursorReset> ResetStreamAsync(string source, string stream, CancellationToken cancellationToken = default);
+
+    /// <summary>The status report, also when it says unhealthy.</summary>
+    Task<StatusReport> GetStatusAsync(CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PoisonBatch>> ListPoisonAsync(int limit = 32, CancellationToken cancellationToken = default);
+
+    Task<PoisonReplayResult> ReplayPoisonAsync(string? messageId = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PoisonPull>> ListPoisonPullsAsync(int limit = 32, CancellationToken cancellationToken = default);
+
+    Task<PoisonReplayResult> ReplayPoisonPullsAsync(string? messageId = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<CatalogTable>> ListCatalogAsync(CancellationToken cancellationToken = default);
+
+    Task<CatalogTable> GetCatalogTableAsync(string schema, string table, CancellationToken cancellationToken = default);
+}

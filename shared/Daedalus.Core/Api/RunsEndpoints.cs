@@ -1,0 +1,54 @@
+using Daedalus.Application.Runs;
+using Daedalus.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Daedalus.Api;
+
+/// <summary><c>/api/v1/sources/{name}/runs</c>: sync history, one run, and "pull now" (<see cref="RunService"/>).</summary>
+public static class RunsEndpoints
+{
+    public static RouteGroupBuilder MapRunsEndpoints(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/sources/{name}/runs").WithTags("Runs");
+        group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Sync history of a source, newest first (?limit=1..500, default 20)")
+            .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
+        group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("One run of a source")
+            .ProducesProblems(404).RequireScope(ApiScope.Read);
+        group.MapPost("", TriggerAsync).WithName("TriggerRun").WithSummary("Pull a source now: the pull request is queued and the run id returned")
+            .ProducesProblems(404, 409, 503).RequireScope(ApiScope.Write);
+        return group;
+    }
+
+    public static async Task<Results<Ok<ItemList<RunInfo>>, ProblemHttpResult>> ListAsync(string name, HttpRequest request, RunService runs, CancellationToken cancellationToken)
+    {
+        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await runs.ListAsync(name, limit, cancellationToken);
+        return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
+    }
+
+    /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
+    public static async Task<Results<Ok<RunInfo>, ProblemHttpResult>> GetAsync(string name, string id, RunService runs, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return ApiProblems.NotFound("There is no such run.");
+        }
+
+        var result = await runs.GetAsync(name, runId, cancellationToken);
+        return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result.Error);
+    }
+
+    public static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> TriggerAsync(string name, ApiCaller caller, RunService runs, CancellationToken cancellationToken)
+    {
+        var result = await runs.TriggerAsync(name, caller.Actor, cancellationToken);
+        return result.IsOk ? TypedResults.Accepted(result.Value.Location, result.Value) : ApiProblems.From(result.Error);
+    }
+}

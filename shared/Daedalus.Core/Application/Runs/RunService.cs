@@ -1,0 +1,109 @@
+using Daedalus.Anomalies;
+using Daedalus.Application.Sources;
+using Daedalus.Client;
+using Daedalus.Pipeline;
+using Daedalus.Queues;
+using Daedalus.Storage;
+using Npgsql;
+
+namespace Daedalus.Application.Runs;
+
+/// <summary>Sync history of a source, one run, and "pull now" (refused while a pull of the source is queued or under way).</summary>
+public sealed class RunService
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 500;
+
+    private readonly SourceCatalog _catalog;
+    private readonly RunStore _runs;
+    private readonly RunAnomalyStore _anomalies;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly RunLauncher _launcher;
+
+    public RunService(SourceCatalog catalog, RunStore runs, RunAnomalyStore anomalies, NpgsqlDataSource dataSource, RunLauncher launcher)
+    {
+        _catalog = catalog;
+        _runs = runs;
+        _anomalies = anomalies;
+        _dataSource = dataSource;
+        _launcher = launcher;
+    }
+
+    /// <summary>Runs of <paramref name="source"/>, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
+    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAsync(string source, int limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
+        }
+
+        var runs = await _runs.ListAsync(source, limit, cancellationToken);
+        // A deleted source's history stays readable: 404 only for a name that is neither configured nor has runs.
+        if (runs.Count == 0 && await _catalog.GetAsync(source, cancellationToken) is null)
+        {
+            return SourceService.NotFound(source);
+        }
+
+        var anomalies = (await _anomalies.ForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
+        return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
+    }
+
+    public async Task<ServiceResult<RunInfo>> GetAsync(string source, Guid id, CancellationToken cancellationToken)
+    {
+        var run = await _runs.GetAsync(id, cancellationToken);
+        if (run is null || run.Source != source)
+        {
+            return ServiceError.NotFound("There is no such run.");
+        }
+
+        return ToInfo(run, await _anomalies.ForRunsAsync([run.Id], cancellationToken));
+    }
+
+    /// <summary>
+    /// Starts a pull now and answers with the run id (its pull request is on the pull queue, or, in a host without
+    /// storage, it pulls in the background of this process). Conflict while a pull of the source is queued or under
+    /// way; Unavailable when the request cannot be queued.
+    /// </summary>
+    public async Task<ServiceResult<RunAccepted>> TriggerAsync(string name, string actor, CancellationToken cancellationToken)
+    {
+        var source = await _catalog.GetAsync(name, cancellationToken);
+        if (source is null)
+        {
+            return SourceService.NotFound(name);
+        }
+
+        await using (var probe = await PullLock.TryAcquireAsync(_dataSource, name, cancellationToken))
+        {
+            if (probe is null || await _runs.OpenPullAsync(name, loading: false, cancellationToken) is not null)
+            {
+                return ServiceError.Conflict($"A pull of '{name}' is queued or under way; see {ApiPaths.Runs(name)}.");
+            }
+        }
+
+        Guid id;
+        try
+        {
+            id = await _launcher.LaunchAsync(source, actor, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && BatchMessageHandler.IsInfrastructure(ex))
+        {
+            return ServiceError.Unavailable("Pull queue unavailable", "The pull request could not be queued (storage did not answer); the run is recorded as failed. Try again.");
+        }
+
+        return new RunAccepted(id, name, ApiPaths.Run(name, id));
+    }
+
+    public static RunInfo ToInfo(RunRecord run, IReadOnlyList<RunAnomaly> anomalies)
+    {
+        var started = new DateTimeOffset(DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc));
+        DateTimeOffset? finished = run.FinishedAt is { } f ? new DateTimeOffset(DateTime.SpecifyKind(f, DateTimeKind.Utc)) : null;
+        return new RunInfo(
+            run.Id, run.Source, run.Trigger, run.Status, started, finished, run.RowsRead, run.RowsLoaded, run.RowsQuarantined, run.RowsDeleted, run.Batches,
+            finished is { } end ? Math.Round((end - started).TotalSeconds, 3) : null,
+            run.Error,
+            anomalies,
+            run.BatchesPoisoned,
+            run.BatchesLost,
+            run.RowsNotLoaded);
+    }
+}

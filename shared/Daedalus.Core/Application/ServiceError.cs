@@ -1,0 +1,28 @@
+namespace Daedalus.Application;
+
+/// <summary>
+/// A refusal from an application service: its kind, a short title, a sentence for a person, and for
+/// <see cref="ServiceErrorKind.Invalid"/> and <see cref="ServiceErrorKind.BadInput"/> the offending fields keyed by
+/// JSON path or query parameter. Never carries cell or secret values.
+/// </summary>
+public sealed record ServiceError(ServiceErrorKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static ServiceError NotFound(string detail) => new(ServiceErrorKind.NotFound, "Not found", detail);
+
+    public static ServiceError Conflict(string detail) => new(ServiceErrorKind.Conflict, "Conflict", detail);
+
+    public static ServiceError PreconditionFailed(string detail) => new(ServiceErrorKind.PreconditionFailed, "Precondition failed", detail);
+
+    public static ServiceError Unavailable(string title, string detail) => new(ServiceErrorKind.Unavailable, title, detail);
+
+    public static ServiceError Invalid(IReadOnlyDictionary<string, string[]> errors, string detail = "The source definition is invalid.") =>
+        new(ServiceErrorKind.Invalid, "Validation failed", detail, errors);
+
+    public static ServiceError Invalid(string field, string message, string detail = "The source definition is invalid.") =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] }, detail);
+
+    public static ServiceError BadInput(IReadOnlyDictionary<string, string[]> errors, string detail = "The request is malformed.") =>
+        new(ServiceErrorKind.BadInput, "Bad request", detail, errors);
+
+    public static ServiceError BadInput(string field, string message) => BadInput(new Dictionary<string, string[]> { [field] = [message] });
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using Daedalus.Api;
+using Daedalus.Client;
+using Daedalus.Sources.Sample;
+using Daedalus.Tests.Infrastructure;
+
+namespace Daedalus.Tests.Api;
+
+/// <summary>
+/// GET /api/v1/catalog over a real PostgreSQL: the target tables of the configured streams, before and after their
+/// first load, with types as PostgreSQL reports them, protected columns, exact row counts, last load and freshness.
+/// </summary>
+public sealed class CatalogApiTests : IAsyncLifetime
+{
+    private ApiServer _server = null!;
+    private DaedalusClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ApiServer.StartAsync("api_catalog");
+        _client = _server.Client(_server.WriteKey);
+        await _client.ReplaceSourceAsync("shop", SourceSpecMapper.ToSpec(SampleSourceDefinition.Create("shop", 300, "shop")) with { Name = null });
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Lists_every_target_table_before_and_after_its_first_load()
+    {
+        var before = await _client.ListCatalogAsync();
+        Assert.Equal(["shop.customers", "shop.invoices"], before.Select(t => $"{t.Schema}.{t.Table}"));
+        Assert.All(before, t => Assert.False(t.Exists));
+        Assert.All(before, t => Assert.Null(t.RowCount));
+        Assert.All(before, t => Assert.Equal("never", t.Freshness));
+        Assert.Equal(["email", "phone"], before[0].ProtectedColumns);
+
+        var accepted = await _client.TriggerRunAsync("shop");
+        var run = await _client.GetRunAsync("shop", accepted.RunId);
+        for (var i = 0; run.Status is "queued" or "running" or "loading" && i < 600; i++)
+        {
+            await Task.Delay(100);
+            run = await _client.GetRunAsync("shop", accepted.RunId);
+        }
+
+        Assert.Equal("succeeded", run.Status);
+        var after = await _client.ListCatalogAsync();
+        foreach (var table in after)
+        {
+            Assert.True(table.Exists);
+            Assert.False(table.RowCountEstimated);
+            Assert.Equal(await _server.ScalarAsync<long>($"SELECT count(*) FROM \"shop\".\"{table.Table}\""), table.RowCount);
+            Assert.NotNull(table.LastLoadAt);
+            Assert.Equal(await _server.ScalarAsync<DateTime>($"SELECT max(loaded_at) FROM daedalus.batches WHERE stream = '{table.Stream}'"), table.LastLoadAt!.Value.UtcDateTime);
+            Assert.Equal("fresh", table.Freshness);
+            Assert.Contains(table.Columns, c => c.Name == "_daedalus_loaded_at" && c.Bookkeeping && c.Type == "timestamp with time zone");
+        }
+
+        var customers = await _client.GetCatalogTableAsync("shop", "customers");
+        Assert.Equal(300, customers.RowCount);
+        var columns = customers.Columns.ToDictionary(c => c.Name);
+        Assert.Equal("encrypt", columns["email"].Protection);
+        Assert.Equal("hash", columns["phone"].Protection);
+        Assert.Equal("text", columns["email"].Type);
+        Assert.True(columns["id"].PrimaryKey);
+        Assert.False(columns["id"].Nullable);
+        Assert.Null(columns["id"].Protection);
+        var types = await _server.ScalarAsync<string>(
+            "SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = 'shop.customers'::regclass AND a.attnum > 0 AND NOT a.attisdropped");
+        Assert.Equal(types, string.Join(",", customers.Columns.Select(c => $"{c.Name} {c.Type}")));
+    }
+
+    [Fact]
+    public async Task An_unknown_table_is_404_and_a_read_key_may_list()
+    {
+        var missing = await Assert.ThrowsAsync<DaedalusApiException>(() => _client.GetCatalogTableAsync("shop", "nope"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(2, (await _server.Client(_server.ReadKey).ListCatalogAsync()).Count);
+    }
+}
