@@ -41,7 +41,9 @@ public static class DbCommand
                 await QueueDepthHistory.WriteAsync(connection, "daedalus-batches", provider.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
             }
 
-            Console.WriteLine("Wrote an hour of queue depth history (daedalus_queue_depth).");
+            await SourceLagGauge.RecordAsync(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>(), cancellationToken);
+
+            Console.WriteLine("Wrote an hour of queue depth history (daedalus_queue_depth) and each source's lag (daedalus_source_lag_seconds).");
             return first.Concat(second).Any(s => s.Status == RunStore.Failed) ? ExitCodes.Failed : ExitCodes.Ok;
         });
 

@@ -221,7 +221,7 @@ public sealed class Scheduler
         }
     }
 
-    /// <summary>Queue depth gauges for the pipeline dashboard. A storage outage is logged, not thrown: the tick goes on.</summary>
+    /// <summary>Queue depth and source lag gauges for the pipeline dashboard. A storage outage is logged, not thrown: the tick goes on.</summary>
     public async Task RecordQueueDepthAsync(CancellationToken cancellationToken)
     {
         QueueDepth depth, pulls;
@@ -240,5 +240,6 @@ public sealed class Scheduler
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await QueueDepthGauge.RecordAsync(connection, _queueName, at, depth, cancellationToken);
         await QueueDepthGauge.RecordAsync(connection, _pullQueueName, at, pulls, cancellationToken);
+        await SourceLagGauge.RecordAsync(_dataSource, _clock, cancellationToken);
     }
 }

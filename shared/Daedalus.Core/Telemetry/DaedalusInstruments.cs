@@ -25,6 +25,7 @@ public static class DaedalusInstruments
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
 
     private static volatile QueueDepth? _queueDepth;
+    private static volatile string _queueName = QueueOptions.DefaultName;
     private static volatile IReadOnlyList<SourceFreshness> _freshness = [];
 
     static DaedalusInstruments()
@@ -45,18 +46,25 @@ public static class DaedalusInstruments
     public static void RecordFailure(string source, string stream) =>
         Failures.Add(1, new TagList { { "source", source }, { "stream", stream } });
 
-    internal static void Observe(QueueDepth? depth, IReadOnlyList<SourceFreshness> freshness)
+    internal static void Observe(string queueName, QueueDepth? depth, IReadOnlyList<SourceFreshness> freshness)
     {
+        _queueName = queueName;
         _queueDepth = depth;
         _freshness = freshness;
     }
 
+    /// <summary>
+    /// Label <c>queue</c> is the storage queue's real name (<c>daedalus-batches</c>, <c>daedalus-batches-poison</c>),
+    /// as in the <c>daedalus_queue_depth</c> series in PostgreSQL; <c>role</c> (batches|poison) keeps a name-independent
+    /// handle for alert rules.
+    /// </summary>
     private static IEnumerable<Measurement<int>> ObserveQueueDepth()
     {
         if (_queueDepth is { } depth)
         {
-            yield return new Measurement<int>(depth.Batches, new KeyValuePair<string, object?>("queue", "batches"));
-            yield return new Measurement<int>(depth.Poison, new KeyValuePair<string, object?>("queue", "poison"));
+            var name = _queueName;
+            yield return new Measurement<int>(depth.Batches, new KeyValuePair<string, object?>("queue", name), new KeyValuePair<string, object?>("role", "batches"));
+            yield return new Measurement<int>(depth.Poison, new KeyValuePair<string, object?>("queue", QueueOptions.PoisonNameOf(name)), new KeyValuePair<string, object?>("role", "poison"));
         }
     }
 

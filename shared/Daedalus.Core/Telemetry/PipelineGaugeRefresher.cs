@@ -4,6 +4,7 @@ using Daedalus.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Daedalus.Telemetry;
 
@@ -47,6 +48,6 @@ public sealed class PipelineGaugeRefresher : BackgroundService
         }
 
         IReadOnlyList<SourceFreshness> freshness = await _services.GetRequiredService<SourceFreshnessReader>().ReadAsync(cancellationToken);
-        DaedalusInstruments.Observe(depth, freshness);
+        DaedalusInstruments.Observe(_services.GetService<IOptions<QueueOptions>>()?.Value.Name ?? QueueOptions.DefaultName, depth, freshness);
     }
 }

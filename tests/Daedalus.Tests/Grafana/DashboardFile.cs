@@ -2,10 +2,14 @@ using System.Text.Json;
 
 namespace Daedalus.Tests.Grafana;
 
-/// <summary>A provisioned dashboard JSON under docker/grafana/dashboards/, read the way Grafana's JSON model is laid out.</summary>
+/// <summary>A provisioned dashboard JSON under docker/grafana/dashboards/{postgres,http}/, read the way Grafana's JSON model is laid out.</summary>
 public sealed class DashboardFile
 {
-    public static readonly string[] Names = ["pipeline-health.json", "business-metrics.json"];
+    /// <summary>The PostgreSQL (SQL) dashboards.</summary>
+    public static readonly string[] Names = ["postgres/pipeline-health.json", "postgres/business-metrics.json"];
+
+    /// <summary>The HTTP dashboards (Infinity data source against /api/v1).</summary>
+    public static readonly string[] HttpNames = ["http/daedalus-http.json"];
 
     private DashboardFile(string name, JsonElement root)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dapper;
 using Npgsql;
 
 namespace Daedalus.Tests.Grafana;
@@ -36,6 +37,30 @@ public sealed partial class DashboardQueryTests : IClassFixture<SeededDashboardD
             // Grafana needs a time column to build a time series frame.
             Assert.Contains("time", columns);
         }
+    }
+
+    /// <summary>Amounts in EUR, GBP and USD are never added: a money panel returns one row or series per currency.</summary>
+    [Theory]
+    [MemberData(nameof(PanelQueries))]
+    public async Task Panel_does_not_add_amounts_of_different_currencies(string dashboard, string query)
+    {
+        var file = DashboardFile.Load(dashboard);
+        var panel = file.Panels().Single(q => q.Name == query);
+        if (!panel.RawSql.Contains("'invoice_amount'", StringComparison.Ordinal) || !panel.RawSql.Contains("p.sum", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var (from, to) = DefaultRange(file);
+        var sql = new GrafanaSqlExpander(from, to, Interval(from, to, panel.MinInterval), await ResolveVariablesAsync(file, from, to)).Expand(panel.RawSql);
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        var rows = (await connection.QueryAsync(sql)).Cast<IDictionary<string, object?>>().ToList();
+        var key = panel.Format == "time_series" ? "metric" : "currency";
+        Assert.True(rows.Count > 0 && rows[0].ContainsKey(key), $"{dashboard} {query} has no '{key}' column: it adds amounts of every currency");
+        var currencies = rows.Select(r => (string)r[key]!).Distinct().ToList();
+        Assert.True(currencies.Count >= 2, $"{dashboard} {query}: the seeded data has several currencies");
+        var time = rows[0].ContainsKey("time") && panel.Format == "time_series" ? "time" : null;
+        Assert.Equal(rows.Count, rows.Select(r => (time is null ? "" : Convert.ToString(r[time], CultureInfo.InvariantCulture)) + "|" + r[key] + "|" + (r.TryGetValue("day", out var day) ? day : "")).Distinct().Count());
     }
 
     [Theory]
@@ -76,7 +101,7 @@ public sealed partial class DashboardQueryTests : IClassFixture<SeededDashboardD
     }
 
     /// <summary>The dashboard's default range ("now-2y" to now).</summary>
-    private static (DateTimeOffset From, DateTimeOffset To) DefaultRange(DashboardFile file)
+    internal static (DateTimeOffset From, DateTimeOffset To) DefaultRange(DashboardFile file)
     {
         var to = DateTimeOffset.UtcNow;
         var match = RelativeTime().Match(file.TimeFrom);
@@ -95,7 +120,7 @@ public sealed partial class DashboardQueryTests : IClassFixture<SeededDashboardD
     }
 
     /// <summary>Grafana's $__interval: the range over ~1,000 data points, rounded up to a common step, at least the panel's min interval.</summary>
-    private static TimeSpan Interval(DateTimeOffset from, DateTimeOffset to, TimeSpan? minInterval)
+    internal static TimeSpan Interval(DateTimeOffset from, DateTimeOffset to, TimeSpan? minInterval)
     {
         var raw = (to - from) / 1000;
         string[] steps = ["1s", "5s", "10s", "15s", "30s", "1m", "5m", "10m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "7d", "30d"];

@@ -10,7 +10,7 @@ namespace Daedalus.Tests.Grafana;
 
 /// <summary>
 /// A migrated database seeded like <c>daedalus db seed</c>: the sample source synced twice (the second run
-/// applies updates and deletes) and an hour of queue depth readings.
+/// applies updates and deletes), an hour of queue depth readings and one lag reading per source.
 /// </summary>
 public sealed class SeededDashboardDatabase : IAsyncLifetime
 {
@@ -32,6 +32,7 @@ public sealed class SeededDashboardDatabase : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         await connection.OpenAsync();
         await QueueDepthHistory.WriteAsync(connection, "daedalus-batches", DateTimeOffset.UtcNow, CancellationToken.None);
+        await SourceLagGauge.RecordAsync(_core.Get<NpgsqlDataSource>(), TimeProvider.System, CancellationToken.None);
 
         // Two runs are too little history for the detector (it needs 8): one anomaly row stands in for the panel.
         await connection.ExecuteAsync(
