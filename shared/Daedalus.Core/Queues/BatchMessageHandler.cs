@@ -54,8 +54,8 @@ public sealed class BatchMessageHandler
 
             var payload = QueueWireFormat.Decode(message.Body);
             header = QueueWireFormat.ReadHeader(payload);
-            var envelope = await _queue.OpenAsync(payload, header, cancellationToken);
-            if (envelope is null)
+            var batch = await _queue.ReadBatchAsync(payload, header, cancellationToken);
+            if (batch is null)
             {
                 if (header.BatchId is not null && await IsLoadedAsync(header.BatchId, cancellationToken))
                 {
@@ -66,7 +66,6 @@ public sealed class BatchMessageHandler
                 throw new BatchFormatException($"claim-check blob '{header.ClaimCheck!.Blob}' in container '{header.ClaimCheck.Container}' does not exist");
             }
 
-            var batch = BatchEnvelope.Deserialize(envelope);
             var source = await _catalog.GetAsync(batch.Source, cancellationToken)
                 ?? throw new InvalidOperationException($"source '{batch.Source}' is not configured (apply the config, then replay)");
             var prepared = await _preparer.PrepareAsync(batch, source, advanceCursor: false, cancellationToken);
