@@ -109,7 +109,7 @@ public sealed class BatchPreparer
         var duplicates = DuplicateKeys.Any(rows, keyIndexes);
 
         return new PreparedBatch(
-            batch,
+            batch with { Records = [] }, // the raw rows are not needed past this point (see StagedBatch)
             stream.Target,
             columns,
             primaryKey.Select(Target).ToList(),

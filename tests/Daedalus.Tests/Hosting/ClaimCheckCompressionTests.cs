@@ -82,7 +82,14 @@ public sealed class ClaimCheckCompressionTests : IAsyncLifetime
             var envelope = (await queue.OpenAsync(payload, header, CancellationToken.None))!;
             var legacyBlob = header.ClaimCheck!.Blob.Replace(".json", ".legacy.json", StringComparison.Ordinal);
             await queue.ClaimChecks.GetBlobClient(legacyBlob).UploadAsync(new BinaryData(envelope), new BlobUploadOptions());
-            var legacy = $$"""{"version":1,"batchId":"{{header.BatchId}}","source":"{{header.Source}}","stream":"{{header.Stream}}","claimCheck":{"container":"{{header.ClaimCheck.Container}}","blob":"{{legacyBlob}}","bytes":{{envelope.Length}}}}""";
+            var legacy = JsonSerializer.Serialize(new
+            {
+                version = 1,
+                batchId = header.BatchId,
+                source = header.Source,
+                stream = header.Stream,
+                claimCheck = new { container = header.ClaimCheck.Container, blob = legacyBlob, bytes = envelope.Length },
+            });
             var body = new BinaryData(Convert.ToBase64String(Encoding.UTF8.GetBytes(legacy)));
             Assert.Null(QueueWireFormat.ReadHeader(QueueWireFormat.Decode(body)).ClaimCheck!.Encoding);
 
@@ -99,7 +106,14 @@ public sealed class ClaimCheckCompressionTests : IAsyncLifetime
     {
         var queue = _core.Get<AzureBatchQueue>();
         await queue.EnsureCreatedAsync(CancellationToken.None);
-        var reference = $$"""{"version":1,"batchId":"b1","source":"s","stream":"t","claimCheck":{"container":"{{queue.ClaimChecks.Name}}","blob":"batches/s/b1.json","bytes":10,"encoding":"zstd","envelopeBytes":20}}""";
+        var reference = JsonSerializer.Serialize(new
+        {
+            version = 1,
+            batchId = "b1",
+            source = "s",
+            stream = "t",
+            claimCheck = new { container = queue.ClaimChecks.Name, blob = "batches/s/b1.json", bytes = 10, encoding = "zstd", envelopeBytes = 20 },
+        });
         var body = new BinaryData(Convert.ToBase64String(Encoding.UTF8.GetBytes(reference)));
         Assert.Equal(BatchMessageOutcome.Poisoned, await _core.Get<BatchMessageHandler>().HandleAsync(new IncomingBatchMessage("m1", body, 1, DateTimeOffset.UtcNow), CancellationToken.None));
         var poison = Assert.Single(await queue.ListPoisonAsync(10, CancellationToken.None));
