@@ -1,10 +1,10 @@
+using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Daedalus.Alerting;
-using System.Text.Json;
 using Daedalus.Batching;
 using Daedalus.Telemetry;
 using Microsoft.Extensions.Logging;
