@@ -28,10 +28,15 @@ public sealed partial class BenchScenarios
         _dataSource = services.GetRequiredService<NpgsqlDataSource>();
     }
 
-    public static readonly string[] Names = ["copy", "insert", "pull", "prepare", "load", "sync", "queue", "files-csv", "files-parquet"];
+    public static readonly string[] Names = ["copy", "insert", "pull", "prepare", "load", "sync", "update-all", "update-some", "queue", "queue-workers", "drain", "files-csv", "files-parquet"];
 
-    public Task<BenchResult> RunAsync(string scenario, long rows, CancellationToken cancellationToken) => scenario switch
+    /// <summary>Runs one scenario; <paramref name="workers"/> and <paramref name="queueName"/> only matter to the queue scale-out ones.</summary>
+    public Task<BenchResult> RunAsync(string scenario, long rows, int workers, string? queueName, CancellationToken cancellationToken) => scenario switch
     {
+        "update-all" => UpdateAsync(rows, changeRate: 1.0, cancellationToken),
+        "update-some" => UpdateAsync(rows, changeRate: 0.01, cancellationToken),
+        "queue-workers" => QueueWorkersAsync(rows, workers, cancellationToken),
+        "drain" => DrainAsync(rows, queueName ?? throw new ArgumentException("drain needs --queue", nameof(queueName)), cancellationToken),
         "copy" => CopyAsync(rows, cancellationToken),
         "insert" => InsertAsync(rows, cancellationToken),
         "pull" => PullAsync(rows, prepare: false, cancellationToken),
@@ -43,6 +48,43 @@ public sealed partial class BenchScenarios
         "files-parquet" => FilesAsync(rows, Sources.Files.FileFormat.Parquet, cancellationToken),
         _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", Names)})", nameof(scenario)),
     };
+
+    /// <summary>CPU of this process and of the PostgreSQL cluster (found from its data directory).</summary>
+    private async Task<CpuMeter> CpuAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        string? directory = null;
+        try
+        {
+            directory = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SHOW data_directory", cancellationToken: cancellationToken));
+        }
+        catch (PostgresException)
+        {
+            // Not a superuser: the database's CPU is not reported.
+        }
+
+        return new CpuMeter(directory);
+    }
+
+    private static BenchResult WithCpu(BenchResult result, (double Client, double Postgres, int Gen2, double Pause) before, (double Client, double Postgres, int Gen2, double Pause) after) =>
+        result with
+        {
+            ClientCpuSeconds = after.Client - before.Client,
+            PostgresCpuSeconds = after.Postgres - before.Postgres,
+            Gc = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"gen2 {after.Gen2 - before.Gen2}, pause {after.Pause - before.Pause:N1} s"),
+        };
+
+    private TargetCheck Check => new(_dataSource, _services.GetRequiredService<Security.ColumnProtector>());
+
+    /// <summary>Forgets everything an earlier bench run left for this source: ledger, cursors, quarantine.</summary>
+    private async Task ForgetSourceAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM daedalus.batches WHERE source = @source; DELETE FROM daedalus.cursors WHERE source = @source; DELETE FROM daedalus.quarantine WHERE source = @source; DELETE FROM daedalus.enqueued_batches WHERE source = @source",
+            new { source },
+            cancellationToken: cancellationToken));
+    }
 
     private static SampleSettings Settings(long rows) => SampleSettings.From(SampleSourceDefinition.Create("bench", rows));
 
@@ -62,6 +104,9 @@ public sealed partial class BenchScenarios
     {
         await ResetAsync("bench_copy", cancellationToken);
         var settings = Settings(rows);
+        var cpu = await CpuAsync(cancellationToken);
+        var cpuBefore = cpu.Read();
+        using var stages = new StageMeter();
         var watch = Stopwatch.StartNew();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using (var importer = await connection.BeginBinaryImportAsync(
@@ -85,7 +130,16 @@ public sealed partial class BenchScenarios
             await importer.CompleteAsync(cancellationToken);
         }
 
-        return new BenchResult("A: raw COPY", rows, watch.Elapsed.TotalSeconds, PeakMemory.Read());
+        var seconds = watch.Elapsed.TotalSeconds;
+        var cpuAfter = cpu.Read();
+        var peak = PeakMemory.Read();
+        var count = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM bench_copy.customers");
+        if (count != rows)
+        {
+            throw new InvalidOperationException($"bench self-check FAILED: raw COPY left {count:N0} rows, not {rows:N0}");
+        }
+
+        return WithCpu(new BenchResult("A: raw COPY", rows, seconds, peak, $"{count:N0} rows"), cpuBefore, cpuAfter) with { Stages = stages.Seconds };
     }
 
     private async Task<BenchResult> InsertAsync(long rows, CancellationToken cancellationToken)
@@ -119,11 +173,9 @@ public sealed partial class BenchScenarios
         var preparer = _services.GetRequiredService<BatchPreparer>();
         var loader = _services.GetRequiredService<BatchLoader>();
         var runId = Guid.CreateVersion7();
-        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync("DELETE FROM daedalus.batches WHERE source = 'bench_load'");
-        }
+        await ForgetSourceAsync("bench_load", cancellationToken);
 
+        using var stages = new StageMeter();
         var loadTime = TimeSpan.Zero;
         var maxRows = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SyncOptions>>().Value.MaxBatchRows;
         var pages = plugin.ReadAsync(context, new StreamReadRequest(source.Streams[0], schema, null), cancellationToken);
@@ -135,7 +187,8 @@ public sealed partial class BenchScenarios
             loadTime += Stopwatch.GetElapsedTime(started);
         }
 
-        return new BenchResult("load stage (new keys: COPY; else staging + merge; ledger; one tx)", rows, loadTime.TotalSeconds, PeakMemory.Read());
+        var peak = PeakMemory.Read();
+        return new BenchResult("load stage (new keys: COPY; else staging + merge; ledger; one tx)", rows, loadTime.TotalSeconds, peak, await Check.VerifyAsync(source, "bench_load", 0, cancellationToken)) { Stages = stages.Seconds };
     }
 
     /// <summary>No database: the sample source's pages batched (pull), optionally with QA + protect (prepare).</summary>
@@ -164,21 +217,23 @@ public sealed partial class BenchScenarios
         source.Streams.RemoveAll(s => s.Name != "customers");
         source.Metrics.Clear();
         await ResetAsync("bench_sync", cancellationToken);
-        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync("DELETE FROM daedalus.batches WHERE source = 'bench_sync'; DELETE FROM daedalus.cursors WHERE source = 'bench_sync'");
-        }
+        await ForgetSourceAsync("bench_sync", cancellationToken);
 
         await _services.GetRequiredService<SourceCatalog>().UpsertAsync(source, "bench", cancellationToken);
+        var cpu = await CpuAsync(cancellationToken);
+        var cpuBefore = cpu.Read();
+        using var stages = new StageMeter();
         var watch = Stopwatch.StartNew();
         var summaries = await _services.GetRequiredService<SyncRunner>().RunAsync([source.Name], _services.GetRequiredService<InProcessSink>(), "bench", null, cancellationToken);
         watch.Stop();
+        var cpuAfter = cpu.Read();
         var failed = summaries.FirstOrDefault(s => s.Status != RunStore.Succeeded);
         if (failed is not null)
         {
             throw new InvalidOperationException($"bench sync did not succeed: {failed.Error}");
         }
 
-        return new BenchResult("end-to-end sync (pull, QA, protect, load)", summaries.Sum(s => s.RowsRead), watch.Elapsed.TotalSeconds, PeakMemory.Read());
+        var peak = PeakMemory.Read();
+        return WithCpu(new BenchResult("end-to-end sync (pull, QA, protect, load)", summaries.Sum(s => s.RowsRead), watch.Elapsed.TotalSeconds, peak, await Check.VerifyAsync(source, "bench_sync", 0, cancellationToken)), cpuBefore, cpuAfter) with { Stages = stages.Seconds };
     }
 }

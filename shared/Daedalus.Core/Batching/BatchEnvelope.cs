@@ -107,13 +107,18 @@ public static class BatchEnvelope
     }
 
     /// <summary>Reads an envelope; throws <see cref="BatchFormatException"/> with a clear reason when it can't.</summary>
-    public static Batch Deserialize(ReadOnlySpan<byte> json)
+    public static Batch Deserialize(ReadOnlySpan<byte> json) => Deserialize(json.ToArray());
+
+    /// <summary>As <see cref="Deserialize(ReadOnlySpan{byte})"/>, reading the array in place (no copy of a large envelope).</summary>
+    public static Batch Deserialize(byte[] json) => Deserialize(json.AsMemory());
+
+    /// <summary>As <see cref="Deserialize(ReadOnlySpan{byte})"/>, reading the memory in place; it must stay unchanged until this returns.</summary>
+    public static Batch Deserialize(ReadOnlyMemory<byte> json)
     {
         JsonDocument document;
         try
         {
-            var bytes = json.ToArray();
-            document = JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException ex)
         {

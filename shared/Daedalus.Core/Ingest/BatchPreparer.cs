@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Security;
@@ -105,21 +104,12 @@ public sealed class BatchPreparer
             }
         }
 
-        var rows = parts == 1 ? results[0].Rows : results.SelectMany(r => r.Rows).ToList();
-        var quarantined = parts == 1 ? results[0].Quarantined : results.SelectMany(r => r.Quarantined).ToList();
-        var seen = new HashSet<object>(rows.Count);
-        var duplicates = false;
-        foreach (var row in rows)
-        {
-            if (!seen.Add(KeyOf(row.Values, keyIndexes)))
-            {
-                duplicates = true;
-                break;
-            }
-        }
+        var rows = parts == 1 ? results[0].Rows : Join(results.Select(r => r.Rows).ToList());
+        var quarantined = parts == 1 ? results[0].Quarantined : Join(results.Select(r => r.Quarantined).ToList());
+        var duplicates = DuplicateKeys.Any(rows, keyIndexes);
 
         return new PreparedBatch(
-            batch,
+            batch with { Records = [] }, // the raw rows are not needed past this point (see StagedBatch)
             stream.Target,
             columns,
             primaryKey.Select(Target).ToList(),
@@ -150,8 +140,7 @@ public sealed class BatchPreparer
             throw new Batching.BatchFormatException($"protected batch {batch.BatchId} has no usable primary key");
         }
 
-        var seen = new HashSet<object>(batch.Records.Count);
-        var duplicates = batch.Records.Any(r => !seen.Add(KeyOf(r.Values, keyIndexes)));
+        var duplicates = DuplicateKeys.Any(batch.Records, keyIndexes);
         return new PreparedBatch(
             batch,
             stream.Target,
@@ -220,20 +209,16 @@ public sealed class BatchPreparer
         return (rows, quarantined);
     }
 
-    private static object KeyOf(object?[] values, int[] keyIndexes)
+    /// <summary>The parts in order, in one list allocated at its final size (no growth copies).</summary>
+    private static List<T> Join<T>(IReadOnlyList<List<T>> parts)
     {
-        if (keyIndexes.Length == 1)
+        var joined = new List<T>(parts.Sum(p => p.Count));
+        foreach (var part in parts)
         {
-            return values[keyIndexes[0]] ?? DBNull.Value;
+            joined.AddRange(part);
         }
 
-        var builder = new StringBuilder();
-        foreach (var index in keyIndexes)
-        {
-            builder.Append(Convert.ToString(values[index], CultureInfo.InvariantCulture)).Append('\u001f');
-        }
-
-        return builder.ToString();
+        return joined;
     }
 
     private static object?[] Protect(object?[] values, ProtectionMode?[] protection, ColumnProtector.BoundProtector? bound)

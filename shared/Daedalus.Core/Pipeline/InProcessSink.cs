@@ -18,7 +18,7 @@ public sealed class InProcessSink : IBatchSink
     }
 
     public async ValueTask<StagedBatch> StageAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken) =>
-        new(batch, source, await _preparer.PrepareAsync(batch, source, advanceCursor: true, cancellationToken));
+        StagedBatch.Of(batch, source, await _preparer.PrepareAsync(batch, source, advanceCursor: true, cancellationToken));
 
     public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ public sealed class QueueSink : IBatchSink
     public async ValueTask<StagedBatch> StageAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken)
     {
         var prepared = await _preparer.PrepareAsync(batch, source, advanceCursor: false, cancellationToken);
-        return new StagedBatch(batch, source, prepared);
+        return StagedBatch.Of(batch, source, prepared);
     }
 
     public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)

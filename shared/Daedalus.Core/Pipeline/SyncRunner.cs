@@ -323,7 +323,7 @@ public sealed class SyncRunner
                 {
                     var batch = staged.Batch;
                     var outcome = await sink.AcceptAsync(staged, cancellationToken);
-                    read += batch.Records.Count;
+                    read += staged.RowsRead;
                     loaded += outcome.Loaded;
                     quarantined += outcome.Quarantined;
                     deleted += outcome.Deleted;

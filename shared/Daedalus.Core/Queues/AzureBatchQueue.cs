@@ -1,9 +1,12 @@
+using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Daedalus.Alerting;
 using Daedalus.Batching;
+using Daedalus.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +14,8 @@ namespace Daedalus.Queues;
 
 /// <summary>
 /// <see cref="IBatchQueue"/> on Azure Storage queues (Azurite locally). Envelopes above
-/// <see cref="QueueOptions.ClaimCheckThresholdBytes"/> go to a blob and the message carries the reference.
+/// <see cref="QueueOptions.ClaimCheckThresholdBytes"/> go to a blob, gzip-compressed (<see cref="ClaimCheckCodec"/>), and the
+/// message carries the reference.
 /// Also the low-level operations both hosts share: open a delivery (resolve its claim check), move it to
 /// poison with its error, delete a claim check.
 /// </summary>
@@ -107,15 +111,23 @@ public sealed class AzureBatchQueue : IBatchQueue
 
     private async Task EnqueueOnceAsync(Batch batch, CancellationToken cancellationToken)
     {
-        var envelope = BatchEnvelope.Serialize(batch);
+        using var envelope = new PooledBufferStream(64 * 1024);
+        using (var writer = new Utf8JsonWriter(envelope))
+        {
+            BatchEnvelope.Write(writer, batch);
+        }
+
         if (envelope.Length <= _options.ClaimCheckThresholdBytes)
         {
-            await SendAsync(Batches, envelope, cancellationToken);
+            await SendAsync(Batches, envelope.Written.Span, cancellationToken);
             return;
         }
 
-        var claimCheck = new ClaimCheck(_options.ClaimCheckContainer, $"batches/{batch.Source}/{batch.BatchId}.json", envelope.Length);
-        await ClaimChecks.GetBlobClient(claimCheck.Blob).UploadAsync(new BinaryData(envelope), overwrite: true, cancellationToken);
+        using var stored = ClaimCheckCodec.Compress(envelope.Written.Span);
+        var claimCheck = new ClaimCheck(_options.ClaimCheckContainer, $"batches/{batch.Source}/{batch.BatchId}.json", stored.Length, ClaimCheckCodec.Gzip, envelope.Length);
+        var upload = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = ClaimCheckCodec.Gzip } };
+        await ClaimChecks.GetBlobClient(claimCheck.Blob).UploadAsync(new BinaryData(stored.Written), upload, cancellationToken);
+        DaedalusInstruments.RecordClaimCheck(envelope.Length, stored.Length);
         await SendAsync(Batches, QueueWireFormat.ClaimCheckMessage(batch, claimCheck), cancellationToken);
     }
 
@@ -134,8 +146,41 @@ public sealed class AzureBatchQueue : IBatchQueue
 
         try
         {
-            var content = await ClaimChecks.GetBlobClient(claimCheck.Blob).DownloadContentAsync(cancellationToken);
-            return content.Value.Content.ToArray();
+            // Streamed and decoded into one buffer of the envelope's size: no intermediate copies of a large blob.
+            var download = await ClaimChecks.GetBlobClient(claimCheck.Blob).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            await using var content = download.Value.Content;
+            var encoding = download.Value.Details.ContentEncoding is { Length: > 0 } stored ? stored : claimCheck.Encoding;
+            return await ClaimCheckCodec.ReadAsync(content, encoding, claimCheck.EnvelopeBytes, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Decodes a delivery into its batch: inline, or downloaded, gunzipped and parsed in a pooled buffer. Returns null
+    /// when the claim-check blob is gone. Throws <see cref="BatchFormatException"/> for an unreadable envelope.
+    /// </summary>
+    public async Task<Batch?> ReadBatchAsync(byte[] payload, MessageHeader header, CancellationToken cancellationToken)
+    {
+        if (header.ClaimCheck is not { } claimCheck)
+        {
+            return BatchEnvelope.Deserialize(payload);
+        }
+
+        if (claimCheck.Container != _options.ClaimCheckContainer)
+        {
+            throw new BatchFormatException($"claim check points at container '{claimCheck.Container}', not the configured '{_options.ClaimCheckContainer}'");
+        }
+
+        try
+        {
+            var download = await ClaimChecks.GetBlobClient(claimCheck.Blob).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            await using var content = download.Value.Content;
+            var encoding = download.Value.Details.ContentEncoding is { Length: > 0 } stored ? stored : claimCheck.Encoding;
+            using var envelope = await ClaimCheckCodec.ReadPooledAsync(content, encoding, claimCheck.EnvelopeBytes, cancellationToken);
+            return BatchEnvelope.Deserialize(envelope.Written);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

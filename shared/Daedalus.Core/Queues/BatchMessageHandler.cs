@@ -62,8 +62,8 @@ public sealed class BatchMessageHandler
 
             var payload = QueueWireFormat.Decode(message.Body);
             header = QueueWireFormat.ReadHeader(payload);
-            var envelope = await _queue.OpenAsync(payload, header, cancellationToken);
-            if (envelope is null)
+            var batch = await _queue.ReadBatchAsync(payload, header, cancellationToken);
+            if (batch is null)
             {
                 if (header.BatchId is not null && await IsLoadedAsync(header.BatchId, cancellationToken))
                 {
@@ -74,7 +74,6 @@ public sealed class BatchMessageHandler
                 throw new BatchFormatException($"claim-check blob '{header.ClaimCheck!.Blob}' in container '{header.ClaimCheck.Container}' does not exist");
             }
 
-            var batch = BatchEnvelope.Deserialize(envelope);
             if (batch.CreatedAt < _clock.GetUtcNow() - _ledgerHorizon)
             {
                 // Its ledger row may be pruned already: loading it could load it twice. Kept in poison, with the way out.

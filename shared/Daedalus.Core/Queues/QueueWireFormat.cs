@@ -7,7 +7,7 @@ namespace Daedalus.Queues;
 /// How messages look on the queue. Bodies are base64 text, the Functions host's default queue encoding, so
 /// the QueueTrigger and the self-host read the same messages. The decoded payload is either a batch envelope
 /// (v1), or a claim-check reference (same <c>version</c>, <c>batchId</c>, <c>source</c>, <c>stream</c>, plus
-/// <c>claimCheck</c>). Poison entries wrap the original body with the error under <c>poison</c>.
+/// <c>claimCheck</c>: container, blob, stored bytes and, for compressed blobs, <c>encoding</c> and <c>envelopeBytes</c>). Poison entries wrap the original body with the error under <c>poison</c>.
 /// </summary>
 public static class QueueWireFormat
 {
@@ -39,6 +39,13 @@ public static class QueueWireFormat
             writer.WriteString("container", claimCheck.Container);
             writer.WriteString("blob", claimCheck.Blob);
             writer.WriteNumber("bytes", claimCheck.Bytes);
+            if (claimCheck.Encoding is not null)
+            {
+                // Added within v1: older references have neither, and their blobs are plain JSON.
+                writer.WriteString("encoding", claimCheck.Encoding);
+                writer.WriteNumber("envelopeBytes", claimCheck.EnvelopeBytes);
+            }
+
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -158,8 +165,8 @@ public static class QueueWireFormat
 
     private static ClaimCheck? ReadClaimCheck(ref Utf8JsonReader reader)
     {
-        string? container = null, blob = null;
-        long bytes = 0;
+        string? container = null, blob = null, encoding = null;
+        long bytes = 0, envelopeBytes = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString();
@@ -175,6 +182,12 @@ public static class QueueWireFormat
                 case "bytes" when reader.TokenType == JsonTokenType.Number:
                     bytes = reader.GetInt64();
                     break;
+                case "encoding" when reader.TokenType == JsonTokenType.String:
+                    encoding = reader.GetString();
+                    break;
+                case "envelopeBytes" when reader.TokenType == JsonTokenType.Number:
+                    envelopeBytes = reader.GetInt64();
+                    break;
                 default:
                     reader.Skip();
                     break;
@@ -186,6 +199,11 @@ public static class QueueWireFormat
             throw new BatchFormatException("claim-check reference needs 'container' and 'blob'");
         }
 
-        return new ClaimCheck(container, blob, bytes);
+        if (encoding is not null && !string.Equals(encoding, ClaimCheckCodec.Gzip, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BatchFormatException($"claim-check encoding '{encoding}' is not supported (this build reads gzip and plain JSON)");
+        }
+
+        return new ClaimCheck(container, blob, bytes, encoding, envelopeBytes);
     }
 }

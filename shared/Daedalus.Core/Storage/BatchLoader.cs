@@ -58,6 +58,7 @@ public sealed class BatchLoader
                 new { batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence, Rows = total, batch.CursorFrom, batch.CursorTo },
                 transaction,
                 cancellationToken: cancellationToken));
+            var stage = Telemetry.DaedalusInstruments.RecordLoadStage("ledger", started);
             if (inserted == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -73,10 +74,12 @@ public sealed class BatchLoader
             if (prepared.Rows.Count > 0)
             {
                 layout = await _tables.EnsureAsync(connection, transaction, batch.Stream, prepared.Target.Schema, prepared.Target.Table, prepared.Columns, prepared.PrimaryKey, prepared.CursorColumn, cancellationToken);
+                stage = Telemetry.DaedalusInstruments.RecordLoadStage("ledger", stage);
                 var before = quarantined.Count;
                 loaded = await LoadIsolatedAsync(connection, transaction, prepared, Segment.Of(prepared.Rows), quarantined, cancellationToken);
                 rejectedAtLoad = quarantined.Count - before;
                 deleted = rejectedAtLoad == 0 ? prepared.DeletedCount : prepared.Rows.Count(r => r.IsDeleted) - quarantined.Skip(before).Count(q => q.Deleted);
+                stage = Stopwatch.GetTimestamp();
             }
 
             if (quarantined.Count > 0)
@@ -104,7 +107,9 @@ public sealed class BatchLoader
                 await CursorStore.AdvanceAsync(connection, transaction, batch.Source, batch.Stream, batch.CursorTo, cancellationToken);
             }
 
+            stage = Telemetry.DaedalusInstruments.RecordLoadStage("bookkeeping", stage);
             await transaction.CommitAsync(cancellationToken);
+            stage = Telemetry.DaedalusInstruments.RecordLoadStage("commit", stage);
             _tables.Remember(layout);
             foreach (var runId in await connection.QueryAsync<Guid>(new CommandDefinition(
                 "SELECT DISTINCT run_id FROM daedalus.enqueued_batches WHERE batch_id = @id UNION SELECT @run", new { id = batch.BatchId, run = batch.RunId }, cancellationToken: cancellationToken)))
@@ -112,6 +117,7 @@ public sealed class BatchLoader
                 await RunStore.SettleAsync(connection, runId, cancellationToken);
             }
 
+            Telemetry.DaedalusInstruments.RecordLoadStage("settle", stage);
             Telemetry.DaedalusInstruments.RecordLoad(batch.Source, batch.Stream, loaded, quarantined.Count, duration);
             span?.SetTag("daedalus.rows_loaded", loaded);
             span?.SetTag("daedalus.rows_quarantined", quarantined.Count);
@@ -190,7 +196,9 @@ public sealed class BatchLoader
 
     private static async Task<int> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
     {
+        var stage = Stopwatch.GetTimestamp();
         await CopyToStagingAsync(connection, transaction, prepared, rows, cancellationToken);
+        stage = Telemetry.DaedalusInstruments.RecordLoadStage("stage", stage);
 
         // One merge at a time per target table: the metric snapshots below must see the table as the merge will find
         // it, and merges of overlapping keys in different orders would otherwise deadlock. COPY above stays concurrent.
@@ -224,6 +232,7 @@ public sealed class BatchLoader
         }
 
         await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE {StagingName}", transaction: transaction, cancellationToken: cancellationToken));
+        Telemetry.DaedalusInstruments.RecordLoadStage("merge", stage);
         return merged;
     }
 
@@ -242,6 +251,7 @@ public sealed class BatchLoader
             return null;
         }
 
+        var stage = Stopwatch.GetTimestamp();
         var keyIndex = IndexOf(prepared, prepared.PrimaryKey[0]);
         var keyType = prepared.Columns[keyIndex].Type;
         var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
@@ -277,6 +287,7 @@ public sealed class BatchLoader
             return null;
         }
 
+        stage = Telemetry.DaedalusInstruments.RecordLoadStage("probe", stage);
         if (!allNew)
         {
             return null;
@@ -318,6 +329,7 @@ public sealed class BatchLoader
             }
 
             await transaction.ReleaseAsync("daedalus_direct_copy", cancellationToken);
+            Telemetry.DaedalusInstruments.RecordLoadStage("copy", stage);
             return rows.Count;
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)

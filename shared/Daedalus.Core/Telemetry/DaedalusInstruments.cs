@@ -24,6 +24,12 @@ public static class DaedalusInstruments
         "daedalus.batch.duration", "s", "Time to load one batch (COPY, merge, ledger) in its transaction",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
 
+    private static readonly Counter<long> ClaimCheckBytes = Meter.CreateCounter<long>("daedalus.claimcheck.bytes", "By", "Claim-check envelope bytes, before (form=envelope) and after (form=stored) compression");
+
+    private static readonly Histogram<double> LoadStageDuration = Meter.CreateHistogram<double>(
+        "daedalus.load.stage.duration", "s", "Time one batch load spent in a stage (stage=ledger, probe, copy, stage, merge, bookkeeping, commit, settle)",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+
     private static volatile QueueDepth? _queueDepth;
     private static volatile string _queueName = QueueOptions.DefaultName;
     private static volatile IReadOnlyList<SourceFreshness> _freshness = [];
@@ -41,6 +47,24 @@ public static class DaedalusInstruments
         RowsQuarantined.Add(quarantined, tags);
         Batches.Add(1, tags);
         BatchDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    /// <summary>Where a load's time went; <paramref name="started"/> is a <see cref="Stopwatch.GetTimestamp"/> value. Returns now, to chain stages.</summary>
+    public static long RecordLoadStage(string stage, long started)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (LoadStageDuration.Enabled)
+        {
+            LoadStageDuration.Record(Stopwatch.GetElapsedTime(started, now).TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
+        }
+
+        return now;
+    }
+
+    public static void RecordClaimCheck(long envelopeBytes, long storedBytes)
+    {
+        ClaimCheckBytes.Add(envelopeBytes, new KeyValuePair<string, object?>("form", "envelope"));
+        ClaimCheckBytes.Add(storedBytes, new KeyValuePair<string, object?>("form", "stored"));
     }
 
     public static void RecordFailure(string source, string stream) =>
