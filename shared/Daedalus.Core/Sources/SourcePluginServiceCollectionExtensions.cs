@@ -1,5 +1,6 @@
 using Daedalus.Sources.Monday;
 using Daedalus.Sources.QuickBooks;
+using Daedalus.Sources.Rest;
 using Daedalus.Sources.Sample;
 using Daedalus.Sources.Snowflake;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public static class SourcePluginServiceCollectionExtensions
         services.AddMondaySource();
         services.AddSnowflakeSource();
         services.AddQuickBooksSource();
+        services.AddRestSource();
         services.AddSingleton<SourcePluginRegistry>();
         return services;
     }
