@@ -20,4 +20,7 @@ public sealed record StreamSpec
     public Dictionary<string, string>? Protect { get; init; }
 
     public Dictionary<string, string>? Settings { get; init; }
+
+    /// <summary>Compress this stream's claim-check payloads (large batches parked in blob storage). Default false.</summary>
+    public bool? Compression { get; init; }
 }

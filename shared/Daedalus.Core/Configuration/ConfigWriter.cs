@@ -69,6 +69,11 @@ public static class ConfigWriter
             map["notifications"] = Channels(s.Notifications);
         }
 
+        if (s.Origin is not null)
+        {
+            map["origin"] = s.Origin;
+        }
+
         return map;
     }
 
@@ -127,6 +132,11 @@ public static class ConfigWriter
             map["settings"] = Nest(st.Settings);
         }
 
+        if (st.Compression)
+        {
+            map["compression"] = true;
+        }
+
         return map;
     }
 
@@ -134,9 +144,9 @@ public static class ConfigWriter
     /// Dotted settings keys back into the nested mappings the reader flattened (<c>auth.type</c> → <c>auth: { type }</c>);
     /// a key that is both a value and a prefix of another stays dotted, which reads back the same.
     /// </summary>
-    public static SortedDictionary<string, object> Nest(IReadOnlyDictionary<string, string> settings)
+    public static Dictionary<string, object> Nest(IReadOnlyDictionary<string, string> settings)
     {
-        var root = new SortedDictionary<string, object>(StringComparer.Ordinal);
+        var root = new Dictionary<string, object>(StringComparer.Ordinal);
         var prefixes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var key in settings.Keys)
         {
@@ -146,7 +156,7 @@ public static class ConfigWriter
             }
         }
 
-        foreach (var (key, value) in settings.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in settings)
         {
             var parts = key.Split('.');
             var clash = prefixes.Contains(key) || parts.Any(p => p.Length == 0)
@@ -160,9 +170,9 @@ public static class ConfigWriter
             var node = root;
             for (var i = 0; i < parts.Length - 1; i++)
             {
-                if (!node.TryGetValue(parts[i], out var child) || child is not SortedDictionary<string, object> childMap)
+                if (!node.TryGetValue(parts[i], out var child) || child is not Dictionary<string, object> childMap)
                 {
-                    childMap = new SortedDictionary<string, object>(StringComparer.Ordinal);
+                    childMap = new Dictionary<string, object>(StringComparer.Ordinal);
                     node[parts[i]] = childMap;
                 }
 

@@ -9,9 +9,9 @@ namespace Daedalus.Configuration;
 public sealed partial class SourceConfigReader
 {
     private static readonly string[] RootFields = ["version", "sources", "notifications"];
-    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "settings", "secrets", "streams", "metrics", "notifications"];
+    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "settings", "secrets", "streams", "metrics", "notifications", "origin"];
     private static readonly string[] ChannelFields = ["format", "url", "events"];
-    private static readonly string[] StreamFields = ["mode", "primaryKey", "cursor", "target", "rename", "qa", "protect", "settings"];
+    private static readonly string[] StreamFields = ["mode", "primaryKey", "cursor", "target", "rename", "qa", "protect", "settings", "compression"];
     private static readonly string[] QaFields = ["column", "rule", "pattern", "min", "max", "values", "length"];
     private static readonly string[] MetricFields = ["name", "stream", "time", "value", "aggregate", "bucket", "labels"];
 
@@ -79,7 +79,14 @@ public sealed partial class SourceConfigReader
             Schedule = String(node, "schedule", path) ?? "0 */15 * * * *",
             Settings = SettingsMap(node, "settings", path),
             Secrets = StringMap(node, "secrets", path),
+            Origin = String(node, "origin", path),
         };
+        if (source.Origin is not null && source.Origin != TablesFile.Origin)
+        {
+            Error(node.Map!["origin"], $"{path}.origin", $"'{source.Origin}' is not an origin (only '{TablesFile.Origin}', written by sources export)");
+            source.Origin = null;
+        }
+
         if (source.Plugin.Length == 0)
         {
             Error(node, $"{path}.plugin", "required");
@@ -215,6 +222,7 @@ public sealed partial class SourceConfigReader
             Cursor = String(node, "cursor", path),
             Rename = StringMap(node, "rename", path),
             Settings = SettingsMap(node, "settings", path),
+            Compression = Bool(node, "compression", path) ?? false,
         };
         var mode = String(node, "mode", path);
         if (mode is not null)
