@@ -5,11 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-postgres.sh
+. scripts/lib/build-progress.sh
 ensure_postgres
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-echo "==> building the daedalus CLI"
-dotnet build cli/Daedalus.Cli -c Release -o artifacts/cli -v quiet -nologo -clp:ErrorsOnly >/dev/null
+echo "==> building the daedalus CLI (the first build restores packages and takes a few minutes)"
+build_with_progress building dotnet build cli/Daedalus.Cli -c Release -o artifacts/cli
 daedalus=artifacts/cli/daedalus
 
 echo "==> applying config/daedalus.yaml"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite. Installs what it needs (PostgreSQL server binaries, Azurite from npm, the Bicep
-# compiler from NuGet), builds the whole Daedalus.sln (functions/ included) with warnings as errors, checks
-# formatting, runs the tests against a real PostgreSQL and Azurite that the tests start, and checks infra/,
-# docker/ and .github/workflows/. Whatever happens, it leaves no process of its own running: the clusters and Azurites the tests
+# compiler from NuGet, Chromium from apt and the web console's npm packages), builds the web console and the
+# whole Daedalus.sln (functions/ included) with warnings as errors, checks formatting, runs the tests against a
+# real PostgreSQL and Azurite that the tests start, and checks infra/, docker/ and .github/workflows/. Whatever happens, it leaves no process of its own running: the clusters and Azurites the tests
 # started are stopped, and the build uses no long-lived build servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure-postgres.sh
+. scripts/lib/ensure-chromium.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # No MSBuild node reuse, no compiler server, no MSBuild server: nothing outlives the script.
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
@@ -21,6 +22,13 @@ if [ -f tools/azurite/package-lock.json ]; then
   step "Azurite (pinned by tools/azurite/package-lock.json)"
   (cd tools/azurite && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+step "Chromium (the web console's browser tests drive it with playwright-core)"
+ensure_chromium
+echo "$CHROMIUM_PATH"
+
+step "web console (pinned by console/package-lock.json; embedded in Daedalus.Core by the build)"
+(cd console && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 
 # Stops what the tests started, even when a step fails or the test host was killed (its exit hooks never ran):
 # the PostgreSQL clusters under daedalus-tests/pg-*, and the Azurites whose pid files the tests wrote.

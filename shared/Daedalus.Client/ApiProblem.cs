@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Daedalus.Client;
 
-/// <summary>An RFC 9457 problem+json answer; <see cref="Errors"/> holds field-level detail keyed by JSON path.</summary>
+/// <summary>An RFC 9457 problem+json answer; <c>errors</c> holds field-level detail keyed by JSON path.</summary>
 public sealed record ApiProblem
 {
     public string? Type { get; init; }

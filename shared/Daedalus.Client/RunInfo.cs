@@ -2,8 +2,8 @@ namespace Daedalus.Client;
 
 /// <summary>
 /// One pull of one source: status (running, loading, succeeded, partial, failed, skipped) and its counters;
-/// <see cref="Anomalies"/> lists stream metrics that departed from the usual (empty when none, or not judged).
-/// <see cref="BatchesPoisoned"/>, <see cref="BatchesLost"/> and <see cref="RowsNotLoaded"/> count what did not load
+/// <c>anomalies</c> lists stream metrics that departed from the usual (empty when none, or not judged).
+/// <c>batchesPoisoned</c>, <c>batchesLost</c> and <c>rowsNotLoaded</c> count what did not load
 /// (batches in the poison queue, batches storage lost, and their rows).
 /// </summary>
 public sealed record RunInfo(

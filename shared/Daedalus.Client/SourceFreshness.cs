@@ -1,8 +1,8 @@
 namespace Daedalus.Client;
 
 /// <summary>
-/// How fresh a source is: <see cref="State"/> is fresh, stale (a scheduled run is overdue), never (no successful run
-/// yet) or disabled. <see cref="LagSeconds"/> is how long past its expected next run the source is (0 when on time).
+/// How fresh a source is: <c>state</c> is fresh, stale (a scheduled run is overdue), never (no successful run
+/// yet) or disabled. <c>lagSeconds</c> is how long past its expected next run the source is (0 when on time).
 /// </summary>
 public sealed record SourceFreshness(
     string Name,

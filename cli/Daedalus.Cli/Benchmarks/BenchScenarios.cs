@@ -28,7 +28,7 @@ public sealed partial class BenchScenarios
         _dataSource = services.GetRequiredService<NpgsqlDataSource>();
     }
 
-    public static readonly string[] Names = ["copy", "insert", "pull", "prepare", "load", "sync", "queue"];
+    public static readonly string[] Names = ["copy", "insert", "pull", "prepare", "load", "sync", "queue", "files-csv", "files-parquet"];
 
     public Task<BenchResult> RunAsync(string scenario, long rows, CancellationToken cancellationToken) => scenario switch
     {
@@ -39,6 +39,8 @@ public sealed partial class BenchScenarios
         "load" => LoadAsync(rows, cancellationToken),
         "sync" => SyncAsync(rows, cancellationToken),
         "queue" => QueueAsync(rows, cancellationToken),
+        "files-csv" => FilesAsync(rows, Sources.Files.FileFormat.Csv, cancellationToken),
+        "files-parquet" => FilesAsync(rows, Sources.Files.FileFormat.Parquet, cancellationToken),
         _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", Names)})", nameof(scenario)),
     };
 

@@ -43,6 +43,8 @@ public static class BenchCommand
                 ("insert", parse.GetValue(insertRows)),
                 ("load", parse.GetValue(rows)),
                 ("sync", parse.GetValue(rows)),
+                ("files-csv", parse.GetValue(rows)),
+                ("files-parquet", parse.GetValue(rows)),
             };
             // The queue path needs storage: the configured AzureWebJobsStorage, or Azurite from tools/azurite.
             using var azurite = await BenchAzurite.StartAsync(CliHost.Configuration()["AzureWebJobsStorage"], cancellationToken);

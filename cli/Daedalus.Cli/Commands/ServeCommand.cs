@@ -49,6 +49,8 @@ public static class ServeCommand
                 await using var app = SelfHost.Build(configuration, parse.GetValue(urls)!, logging => logging
                     .AddSimpleConsole(o => o.SingleLine = true)
                     .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
+                    // The pipeline (each pull, batch and load, with its counts) at the default level; -v adds the rest.
+                    .AddFilter("Daedalus", verbose ? LogLevel.Debug : LogLevel.Information)
                     .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
                     // "Hosting failed to start" with a stack trace: serve prints a configuration error as one line itself.
                     .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical)

@@ -21,5 +21,8 @@ public static class NotificationKinds
     /// <summary>A succeeded run departed from its streams' usual row count, change rate, quarantine rate or duration.</summary>
     public const string Anomaly = "anomaly";
 
-    public static readonly IReadOnlyList<string> All = [RunFailed, RunPartial, BatchPoisoned, SourceStale, Recovered, Anomaly];
+    /// <summary>A source reached its retirement time: the scheduler no longer pulls it.</summary>
+    public const string SourceRetired = "source_retired";
+
+    public static readonly IReadOnlyList<string> All = [RunFailed, RunPartial, BatchPoisoned, SourceStale, Recovered, Anomaly, SourceRetired];
 }

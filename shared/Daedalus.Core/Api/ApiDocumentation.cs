@@ -69,7 +69,15 @@ public sealed class ApiDocumentation(IOptions<ApiOptions> options) : IAsyncDispo
         app.MapOpenApi(ApiPaths.OpenApi);
         app.MapScalarApiReference(ApiPaths.Docs, scalar => scalar
             .WithTitle("Daedalus API")
-            .WithOpenApiRoutePattern(ApiPaths.OpenApi));
+            .WithOpenApiRoutePattern(ApiPaths.OpenApi)
+            // Offline, and only what serves this API: no fonts from fonts.scalar.com, no AI agent or MCP, no
+            // "open in client" / deploy / SDK generation (developer tools), no telemetry.
+            .DisableDefaultFonts()
+            .DisableAgent()
+            .DisableMcp()
+            .DisableTelemetry()
+            .HideClientButton()
+            .HideDeveloperTools());
         app.UseEndpoints(_ => { });
         return (app, ((IApplicationBuilder)app).Build());
     }

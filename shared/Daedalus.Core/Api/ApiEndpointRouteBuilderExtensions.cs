@@ -47,7 +47,11 @@ public static class ApiEndpointRouteBuilderExtensions
         }
     }
 
-    /// <summary>problem+json for unhandled exceptions (no internals) and for bodiless error answers such as unknown routes.</summary>
+    /// <summary>
+    /// problem+json for unhandled exceptions (no internals; client faults such as a malformed chunked body keep their
+    /// 4xx, see <see cref="ApiExceptionHandler"/>), for bodiless error answers such as unknown routes, and a 400 for
+    /// query or route text PostgreSQL cannot store.
+    /// </summary>
     public static IApplicationBuilder UseDaedalusProblemDetails(this IApplicationBuilder app) =>
-        app.UseExceptionHandler().UseStatusCodePages();
+        app.UseExceptionHandler().UseStatusCodePages().Use(ApiRequestTextCheck.InvokeAsync);
 }

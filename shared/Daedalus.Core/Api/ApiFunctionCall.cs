@@ -12,11 +12,23 @@ public static class ApiFunctionCall
     public static async Task<IResult> RunAsync(HttpRequest request, ApiScope scope, Func<HttpContext, CancellationToken, Task<IResult>> handler)
     {
         var context = request.HttpContext;
+        if (ApiRequestTextCheck.Check(request) is { } unstorable)
+        {
+            return unstorable;
+        }
+
         if (scope != ApiScope.Anonymous && await ApiAuthorization.CheckAsync(context, scope, context.RequestAborted) is { } denied)
         {
             return denied;
         }
 
-        return await handler(context, context.RequestAborted);
+        try
+        {
+            return await handler(context, context.RequestAborted);
+        }
+        catch (Exception ex) when (ApiExceptionHandler.Classify(ex).Status is { } status)
+        {
+            return Results.Problem(statusCode: status, title: ApiExceptionHandler.Classify(ex).Title, detail: ApiExceptionHandler.Classify(ex).Detail);
+        }
     }
 }

@@ -27,6 +27,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<PipelineGaugeRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineGaugeRefresher>());
         services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddSingleton<ApiDocumentation>();
         services.AddSingleton<PrometheusScrape>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -21,12 +21,13 @@ public static class RunsHandlers
             return problem;
         }
 
-        if (await context.RequestServices.GetRequiredService<SourceCatalog>().GetAsync(name, cancellationToken) is null)
+        var runs = await context.RequestServices.GetRequiredService<RunStore>().ListAsync(name, limit, cancellationToken);
+        // A deleted source's history stays readable: 404 only for a name that is neither configured nor has runs.
+        if (runs.Count == 0 && await context.RequestServices.GetRequiredService<SourceCatalog>().GetAsync(name, cancellationToken) is null)
         {
             return SourcesHandlers.NotFound(name);
         }
 
-        var runs = await context.RequestServices.GetRequiredService<RunStore>().ListAsync(name, limit, cancellationToken);
         var anomalies = (await context.RequestServices.GetRequiredService<RunAnomalyStore>().ForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
         return Results.Json(new ItemList<RunInfo>(runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList()), DaedalusJson.Options);
     }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Daedalus.Alerting;
 using Daedalus.Client;
 using Daedalus.Configuration;
@@ -10,7 +9,7 @@ namespace Daedalus.Api;
 /// Between the API's <see cref="SourceSpec"/> and the core's <see cref="SourceDefinition"/>, with the same
 /// defaults as the YAML reader. Shape errors (bad enum text, bad secret reference) are collected by JSON path.
 /// </summary>
-public static partial class SourceSpecMapper
+public static class SourceSpecMapper
 {
     public static SourceDefinition ToDefinition(SourceSpec spec, string name, List<ConfigError> errors)
     {
@@ -21,6 +20,7 @@ public static partial class SourceSpecMapper
             Enabled = spec.Enabled ?? true,
             Schedule = spec.Schedule ?? new SourceDefinition().Schedule,
             Window = spec.Window is null ? null : new ActiveWindow { Start = spec.Window.Start, End = spec.Window.End },
+            RetireAt = spec.RetireAt?.ToUniversalTime(),
             Settings = Copy(spec.Settings, "$.settings", errors),
             Secrets = Copy(spec.Secrets, "$.secrets", errors),
             Origin = spec.Origin,
@@ -35,22 +35,30 @@ public static partial class SourceSpecMapper
             errors.Add(new ConfigError("$.plugin", "required"));
         }
 
-        foreach (var (logical, reference) in source.Secrets)
-        {
-            if (!SecretReference().IsMatch(reference))
-            {
-                // Not echoed back: if someone pasted a secret value here, it must not travel further.
-                errors.Add(new ConfigError($"$.secrets.{logical}", "must be the name of a secret in the secret store (letters, digits, '.', '_', '-', at most 127), not a secret value"));
-            }
-        }
-
+        // Secret names are checked by SourceDefinitionValidator (SecretNameRule), for the YAML and the API alike.
         foreach (var (streamName, streamSpec) in spec.Streams)
         {
-            source.Streams.Add(ToStream(streamName, streamSpec ?? new StreamSpec(), errors));
+            if (streamSpec is null)
+            {
+                // An explicit null is not "the plugin's defaults" ({} is): a 422 rather than a silent guess.
+                errors.Add(new ConfigError($"$.streams.{streamName}", "must be an object (use {} for the plugin's defaults), not null"));
+                continue;
+            }
+
+            source.Streams.Add(ToStream(streamName, streamSpec, errors));
         }
 
-        foreach (var metric in spec.Metrics ?? [])
+        var metrics = spec.Metrics ?? [];
+        for (var i = 0; i < metrics.Count; i++)
         {
+            var metric = metrics[i];
+            if (metric is null)
+            {
+                errors.Add(new ConfigError($"$.metrics[{i}]", "must be an object, not null"));
+                continue;
+            }
+
+            NoNullItems(metric.Labels, $"$.metrics[{i}].labels", errors);
             source.Metrics.Add(new MetricRuleDefinition
             {
                 Name = metric.Name,
@@ -59,7 +67,7 @@ public static partial class SourceSpecMapper
                 Value = metric.Value,
                 Aggregate = metric.Aggregate ?? "sum",
                 Bucket = metric.Bucket ?? "1d",
-                Labels = metric.Labels ?? [],
+                Labels = metric.Labels?.OfType<string>().ToList() ?? [],
             });
         }
 
@@ -73,13 +81,28 @@ public static partial class SourceSpecMapper
         var channels = new List<NotificationChannelDefinition>();
         foreach (var (name, spec) in specs ?? [])
         {
-            var channel = new NotificationChannelDefinition { Name = name, Format = spec.Format ?? WebhookFormats.Generic, Url = spec.Url, Events = spec.Events ?? [] };
-            if (!WebhookFormats.All.Contains(channel.Format))
+            if (spec is null)
             {
-                errors.Add(new ConfigError($"{path}.{name}.format", $"'{channel.Format}' is not a webhook format ({string.Join(", ", WebhookFormats.All)})"));
+                errors.Add(new ConfigError($"{path}.{name}", "must be an object, not null"));
+                continue;
             }
 
-            if (!SecretReference().IsMatch(channel.Url))
+            NoNullItems(spec.Events, $"{path}.{name}.events", errors);
+            foreach (var (field, text) in new[] { (name, name), ($"{name}.format", spec.Format), ($"{name}.url", spec.Url) }.Concat(spec.Events?.Select((e, i) => ($"{name}.events[{i}]", (string?)e)) ?? []))
+            {
+                if (StoredText.Problem(text) is { } problem)
+                {
+                    errors.Add(new ConfigError($"{path}.{field}", problem));
+                }
+            }
+
+            var channel = new NotificationChannelDefinition { Name = name, Format = spec.Format ?? WebhookFormats.Generic, Url = spec.Url ?? "", Events = spec.Events?.OfType<string>().ToList() ?? [] };
+            if (!WebhookFormats.All.Contains(channel.Format))
+            {
+                errors.Add(new ConfigError($"{path}.{name}.format", $"{ErrorText.Quote(channel.Format)} is not a webhook format ({string.Join(", ", WebhookFormats.All)})"));
+            }
+
+            if (!SecretNameRule.IsValid(channel.Url))
             {
                 // Not echoed back: a webhook URL pasted here is a credential.
                 errors.Add(new ConfigError($"{path}.{name}.url", "must be the name of a secret holding the webhook URL (letters, digits, '.', '_', '-', at most 127), not the URL itself"));
@@ -87,7 +110,7 @@ public static partial class SourceSpecMapper
 
             foreach (var kind in channel.Events.Where(e => !NotificationKinds.All.Contains(e)))
             {
-                errors.Add(new ConfigError($"{path}.{name}.events", $"'{kind}' is not an event ({string.Join(", ", NotificationKinds.All)})"));
+                errors.Add(new ConfigError($"{path}.{name}.events", $"{ErrorText.Quote(kind)} is not an event ({string.Join(", ", NotificationKinds.All)})"));
             }
 
             channels.Add(channel);
@@ -106,6 +129,7 @@ public static partial class SourceSpecMapper
         Enabled = source.Enabled,
         Schedule = source.Schedule,
         Window = source.Window is null ? null : new WindowSpec(source.Window.Start, source.Window.End),
+        RetireAt = source.RetireAt,
         Settings = source.Settings.Count == 0 ? null : new Dictionary<string, string>(source.Settings),
         Secrets = source.Secrets.Count == 0 ? null : new Dictionary<string, string>(source.Secrets),
         Streams = source.Streams.ToDictionary(s => s.Name, s => (StreamSpec?)ToSpec(s)),
@@ -148,10 +172,11 @@ public static partial class SourceSpecMapper
     private static StreamDefinition ToStream(string name, StreamSpec spec, List<ConfigError> errors)
     {
         var path = $"$.streams.{name}";
+        NoNullItems(spec.PrimaryKey, $"{path}.primaryKey", errors);
         var stream = new StreamDefinition
         {
             Name = name,
-            PrimaryKey = spec.PrimaryKey ?? [],
+            PrimaryKey = spec.PrimaryKey?.OfType<string>().ToList() ?? [],
             Cursor = spec.Cursor,
             Target = new TargetTable { Schema = spec.Target?.Schema ?? "public", Table = spec.Target?.Table ?? name },
             Rename = Copy(spec.Rename, $"{path}.rename", errors),
@@ -167,7 +192,7 @@ public static partial class SourceSpecMapper
                 stream.Mode = SyncMode.Full;
                 break;
             default:
-                errors.Add(new ConfigError($"{path}.mode", $"'{spec.Mode}' is not a sync mode (full, incremental)"));
+                errors.Add(new ConfigError($"{path}.mode", $"{ErrorText.Quote(spec.Mode)} is not a sync mode (full, incremental)"));
                 break;
         }
 
@@ -179,7 +204,7 @@ public static partial class SourceSpecMapper
                 continue;
             }
 
-            switch (mode.ToLowerInvariant())
+            switch (mode?.ToLowerInvariant())
             {
                 case "encrypt":
                     stream.Protect[column] = ProtectionMode.Encrypt;
@@ -188,21 +213,30 @@ public static partial class SourceSpecMapper
                     stream.Protect[column] = ProtectionMode.Hash;
                     break;
                 default:
-                    errors.Add(new ConfigError($"{path}.protect.{column}", $"'{mode}' is not a protection mode (encrypt, hash)"));
+                    errors.Add(new ConfigError($"{path}.protect.{column}", $"{ErrorText.Quote(mode)} is not a protection mode (encrypt, hash)"));
                     break;
             }
         }
 
-        foreach (var rule in spec.Qa ?? [])
+        var rules = spec.Qa ?? [];
+        for (var i = 0; i < rules.Count; i++)
         {
+            var rule = rules[i];
+            if (rule is null)
+            {
+                errors.Add(new ConfigError($"{path}.qa[{i}]", "must be an object, not null"));
+                continue;
+            }
+
+            NoNullItems(rule.Values, $"{path}.qa[{i}].values", errors);
             stream.Qa.Add(new QaRuleDefinition
             {
-                Column = rule.Column,
-                Rule = rule.Rule,
+                Column = rule.Column ?? "",
+                Rule = rule.Rule ?? "",
                 Pattern = rule.Pattern,
                 Min = rule.Min,
                 Max = rule.Max,
-                Values = rule.Values ?? [],
+                Values = rule.Values?.OfType<string>().ToList() ?? [],
                 Length = rule.Length,
             });
         }
@@ -216,7 +250,11 @@ public static partial class SourceSpecMapper
         var copy = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in values ?? [])
         {
-            if (!copy.TryAdd(key, value))
+            if (value is null)
+            {
+                errors.Add(new ConfigError($"{path}.{key}", "must be a string, not null"));
+            }
+            else if (!copy.TryAdd(key, value))
             {
                 errors.Add(new ConfigError($"{path}.{key}", "duplicate key (keys are case-insensitive)"));
             }
@@ -225,6 +263,15 @@ public static partial class SourceSpecMapper
         return copy;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$")]
-    private static partial Regex SecretReference();
+    /// <summary>JSON arrays of strings may hold nulls the serializer lets through (element nullability is not checked).</summary>
+    private static void NoNullItems(List<string>? items, string path, List<ConfigError> errors)
+    {
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            if (items![i] is null)
+            {
+                errors.Add(new ConfigError($"{path}[{i}]", "must be a string, not null"));
+            }
+        }
+    }
 }

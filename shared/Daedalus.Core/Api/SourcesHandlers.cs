@@ -111,7 +111,7 @@ public static class SourcesHandlers
         text.Length <= 64 && text.All(c => c >= ' ' && c < 0x7f) ? text : "(unprintable name)";
 
     internal static IDictionary<string, string[]> Group(IEnumerable<ConfigError> errors) =>
-        errors.GroupBy(e => e.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+        errors.GroupBy(e => e.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct(StringComparer.Ordinal).ToArray());
 
     private static (SourceDefinition? Source, IResult? Problem) Validate(HttpContext context, SourceSpec spec, string name)
     {

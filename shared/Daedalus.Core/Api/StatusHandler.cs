@@ -18,10 +18,12 @@ public static class StatusHandler
         var checks = await services.GetRequiredService<DependencyChecks>().RunAsync(cancellationToken);
         IReadOnlyList<SourceFreshness> sources = [];
         IReadOnlyList<RunAnomaly> anomalies = [];
+        IReadOnlyList<SourceRetirement> retirements = [];
         if (checks.All(c => c.Name != "postgresql" || c.Status == DependencyChecks.Healthy))
         {
             sources = await services.GetRequiredService<SourceFreshnessReader>().ReadAsync(cancellationToken);
             anomalies = await services.GetRequiredService<Anomalies.RunAnomalyStore>().CurrentAsync(cancellationToken);
+            retirements = await services.GetRequiredService<Scheduling.SourceRetirementReader>().ReadAsync(cancellationToken);
         }
 
         if (sources.Count > 0 || checks.All(c => c.Name != "postgresql" || c.Status == DependencyChecks.Healthy))
@@ -35,7 +37,7 @@ public static class StatusHandler
         var status = unhealthy ? "unhealthy" : degraded ? "degraded" : "healthy";
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(
-            new StatusReport(status, clock.GetUtcNow(), checks, sources, anomalies),
+            new StatusReport(status, clock.GetUtcNow(), checks, sources, anomalies, retirements),
             DaedalusJson.Options,
             statusCode: unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }

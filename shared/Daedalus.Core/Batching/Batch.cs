@@ -21,4 +21,8 @@ public sealed record Batch(
     int Sequence,
     DateTimeOffset CreatedAt,
     bool Protected = false,
-    IReadOnlyList<QuarantinedRow>? Quarantined = null);
+    IReadOnlyList<QuarantinedRow>? Quarantined = null)
+{
+    /// <summary>W3C traceparent of the span that enqueued the batch (the envelope's optional <c>traceparent</c>), so its ingest continues the run's trace.</summary>
+    public string? TraceParent { get; init; }
+}

@@ -33,6 +33,12 @@ public static class BatchEnvelope
         writer.WriteString("stream", batch.Stream);
         writer.WriteNumber("sequence", batch.Sequence);
         writer.WriteString("createdAt", batch.CreatedAt);
+        if (batch.TraceParent is { } traceParent)
+        {
+            // Optional and additive: readers of v1 without it ignore it.
+            writer.WriteString("traceparent", traceParent);
+        }
+
         writer.WriteStartObject("cursor");
         writer.WriteString("from", batch.CursorFrom);
         writer.WriteString("to", batch.CursorTo);
@@ -171,7 +177,10 @@ public static class BatchEnvelope
                     root.GetProperty("sequence").GetInt32(),
                     root.GetProperty("createdAt").GetDateTimeOffset(),
                     isProtected,
-                    quarantined);
+                    quarantined)
+                {
+                    TraceParent = root.TryGetProperty("traceparent", out var traceParent) && traceParent.ValueKind == JsonValueKind.String ? traceParent.GetString() : null,
+                };
             }
             catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or IndexOutOfRangeException)
             {

@@ -39,6 +39,11 @@ public static class ConfigWriter
             map["window"] = new Dictionary<string, string> { ["start"] = s.Window.Start, ["end"] = s.Window.End };
         }
 
+        if (s.RetireAt is { } retireAt)
+        {
+            map["retireAt"] = retireAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (s.Settings.Count > 0)
         {
             map["settings"] = Nest(s.Settings);

@@ -1,15 +1,16 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Daedalus.Alerting;
 using Daedalus.Sources;
 
 namespace Daedalus.Configuration;
 
 /// <summary>Maps the merged node tree onto <see cref="SourceDefinition"/>s, collecting every shape error.</summary>
-public sealed partial class SourceConfigReader
+public sealed class SourceConfigReader
 {
     private static readonly string[] RootFields = ["version", "sources", "notifications"];
-    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "settings", "secrets", "streams", "metrics", "notifications", "origin"];
+    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "retireAt", "settings", "secrets", "streams", "metrics", "notifications", "origin"];
+    /// <summary>ISO 8601 instants with an explicit offset (Z or ±hh:mm): a retirement time never depends on the machine's zone.</summary>
+    private static readonly string[] RetireAtFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
     private static readonly string[] ChannelFields = ["format", "url", "events"];
     private static readonly string[] StreamFields = ["mode", "primaryKey", "cursor", "target", "rename", "qa", "protect", "settings", "compression"];
     private static readonly string[] QaFields = ["column", "rule", "pattern", "min", "max", "values", "length"];
@@ -101,6 +102,18 @@ public sealed partial class SourceConfigReader
             };
         }
 
+        if (String(node, "retireAt", path) is { } retireAt)
+        {
+            if (DateTimeOffset.TryParseExact(retireAt, RetireAtFormats, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal, out var instant))
+            {
+                source.RetireAt = instant;
+            }
+            else
+            {
+                Error(node.Map["retireAt"], $"{path}.retireAt", $"'{retireAt}' is not an ISO 8601 instant with its offset, e.g. 2027-01-31T00:00:00Z");
+            }
+        }
+
         if (node.Map.TryGetValue("streams", out var streams) && Expect(streams, $"{path}.streams", isMap: true))
         {
             foreach (var (streamName, streamNode) in streams.Map!)
@@ -183,7 +196,7 @@ public sealed partial class SourceConfigReader
             {
                 Error(channelNode, $"{channelPath}.url", "required: the name of the secret holding the webhook URL");
             }
-            else if (!SecretName().IsMatch(channel.Url))
+            else if (!SecretNameRule.IsValid(channel.Url))
             {
                 Error(channelNode.Map!["url"], $"{channelPath}.url", "must be the name of a secret holding the webhook URL (letters, digits, '.', '_', '-'), not the URL itself");
             }
@@ -482,7 +495,4 @@ public sealed partial class SourceConfigReader
         _errors.Add(new ConfigError(path, message, node.Origin, node.Line));
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$")]
-    private static partial Regex SecretName();
 }

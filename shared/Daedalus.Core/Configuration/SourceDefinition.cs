@@ -16,6 +16,9 @@ public sealed class SourceDefinition
 
     public ActiveWindow? Window { get; set; }
 
+    /// <summary>When the source retires (UTC instant): from then on the scheduler no longer pulls it and marks it retired. Null: never.</summary>
+    public DateTimeOffset? RetireAt { get; set; }
+
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Logical secret name → key in the secret store. Values are references, never secrets.</summary>

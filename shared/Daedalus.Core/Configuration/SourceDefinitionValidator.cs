@@ -9,7 +9,7 @@ namespace Daedalus.Configuration;
 /// Semantic checks shared by the YAML loader and the API: names, cron, windows, identifiers,
 /// rules and the plugin's own checks. Returns every error with the field path.
 /// </summary>
-public sealed class SourceDefinitionValidator
+public sealed partial class SourceDefinitionValidator
 {
     public static readonly string[] QaRules = ["not_null", "matches", "range", "one_of", "max_length"];
     public static readonly string[] Aggregates = ["sum", "count", "avg", "min", "max"];
@@ -23,7 +23,7 @@ public sealed class SourceDefinitionValidator
 
     public static bool TryParseSchedule(string expression, out CrontabSchedule? schedule)
     {
-        schedule = CrontabSchedule.TryParse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+        schedule = ScheduleRule.Parse(expression);
         return schedule is not null;
     }
 
@@ -54,18 +54,28 @@ public sealed class SourceDefinitionValidator
 
         if (!SqlIdentifier.IsValid(source.Name))
         {
-            Add("", $"source name '{source.Name}' is invalid: {SqlIdentifier.Rule}");
+            Add("", $"source name {ErrorText.Quote(source.Name)} is invalid: {SqlIdentifier.Rule}");
+        }
+
+        // Text PostgreSQL refuses (NUL, unpaired surrogates) anywhere in the definition: refused here, by field, so it
+        // never reaches a jsonb column. Other checks below skip such values rather than report them twice.
+        foreach (var (field, text) in Texts(source))
+        {
+            if (StoredText.Problem(text) is { } problem)
+            {
+                Add(field, problem);
+            }
         }
 
         var pluginKnown = _plugins.TryGet(source.Plugin, out var plugin);
         if (!pluginKnown && source.Plugin.Length > 0)
         {
-            Add("plugin", $"unknown plugin '{source.Plugin}' (known: {string.Join(", ", _plugins.Names.Order())})");
+            Add("plugin", $"unknown plugin {ErrorText.Quote(source.Plugin)} (known: {string.Join(", ", _plugins.Names.Order())})");
         }
 
-        if (!TryParseSchedule(source.Schedule, out _))
+        if (ScheduleRule.Problem(source.Schedule) is { } scheduleProblem)
         {
-            Add("schedule", $"'{source.Schedule}' is not a 6-field NCRONTAB expression (sec min hour day month weekday), e.g. '0 */15 * * * *'");
+            Add("schedule", scheduleProblem);
         }
 
         if (source.Window is { } window)
@@ -74,8 +84,17 @@ public sealed class SourceDefinitionValidator
             {
                 if (!TimeOnly.TryParseExact(value, "HH:mm", out _))
                 {
-                    Add($"window.{field}", $"'{value}' is not a time of day HH:mm (UTC)");
+                    Add($"window.{field}", $"{ErrorText.Quote(value)} is not a time of day HH:mm (UTC)");
                 }
+            }
+        }
+
+        foreach (var (logical, reference) in source.Secrets)
+        {
+            if (!SecretNameRule.IsValid(reference))
+            {
+                // Not echoed back: if someone pasted a secret value here, it must not travel further.
+                Add($"secrets.{logical}", SecretNameRule.Rule);
             }
         }
 
@@ -90,44 +109,56 @@ public sealed class SourceDefinitionValidator
             var sp = $"streams.{stream.Name}";
             if (!SqlIdentifier.IsValid(stream.Name))
             {
-                Add(sp, $"stream name '{stream.Name}' is invalid: {SqlIdentifier.Rule}");
+                Add(sp, $"stream name {ErrorText.Quote(stream.Name)} is invalid: {SqlIdentifier.Rule}");
             }
 
             if (!SqlIdentifier.IsValid(stream.Target.Schema))
             {
-                Add($"{sp}.target.schema", $"'{stream.Target.Schema}' is not a valid identifier: {SqlIdentifier.Rule}");
+                Add($"{sp}.target.schema", $"{ErrorText.Quote(stream.Target.Schema)} is not a valid identifier: {SqlIdentifier.Rule}");
+            }
+            else if (ReservedSchemas.IsReserved(stream.Target.Schema))
+            {
+                Add($"{sp}.target.schema", $"{ErrorText.Quote(stream.Target.Schema)} is reserved: {ReservedSchemas.Rule}");
             }
 
             if (!SqlIdentifier.IsValid(stream.Target.Table))
             {
-                Add($"{sp}.target.table", $"'{stream.Target.Table}' is not a valid identifier: {SqlIdentifier.Rule}");
+                Add($"{sp}.target.table", $"{ErrorText.Quote(stream.Target.Table)} is not a valid identifier: {SqlIdentifier.Rule}");
             }
             else if (!targets.Add($"{stream.Target.Schema}.{stream.Target.Table}"))
             {
                 Add($"{sp}.target", $"table {stream.Target.Schema}.{stream.Target.Table} is the target of another stream");
             }
 
-            foreach (var key in stream.PrimaryKey.Where(k => !SqlIdentifier.IsValid(k)))
+            for (var i = 0; i < stream.PrimaryKey.Count; i++)
             {
-                Add($"{sp}.primaryKey", $"'{key}' is not a valid column name: {SqlIdentifier.Rule}");
+                Column($"{sp}.primaryKey[{i}]", stream.PrimaryKey[i]);
             }
 
-            if (stream.Cursor is { } cursor && !SqlIdentifier.IsValid(cursor))
+            if (stream.Cursor is { } cursor)
             {
-                Add($"{sp}.cursor", $"'{cursor}' is not a valid column name: {SqlIdentifier.Rule}");
+                Column($"{sp}.cursor", cursor);
             }
 
             foreach (var (from, to) in stream.Rename)
             {
-                if (!SqlIdentifier.IsValid(to))
-                {
-                    Add($"{sp}.rename.{from}", $"'{to}' is not a valid column name: {SqlIdentifier.Rule}");
-                }
+                Column($"{sp}.rename", from, "key ");
+                Column($"{sp}.rename.{from}", to);
+            }
+
+            // "*" is every column but the key and cursor (tables.yaml's encryption: true).
+            foreach (var column in stream.Protect.Keys.Where(k => k != Ingest.BatchPreparer.ProtectEveryColumn))
+            {
+                Column($"{sp}.protect", column, "key ");
             }
 
             for (var i = 0; i < stream.Qa.Count; i++)
             {
                 ValidateQaRule(stream.Qa[i], $"{sp}.qa[{i}]", Add);
+                if (stream.Qa[i].Column.Length > 0)
+                {
+                    Column($"{sp}.qa[{i}].column", stream.Qa[i].Column);
+                }
             }
         }
 
@@ -137,22 +168,36 @@ public sealed class SourceDefinitionValidator
             var mp = $"metrics[{i}]";
             if (!SqlIdentifier.IsValid(metric.Name))
             {
-                Add($"{mp}.name", $"'{metric.Name}' is not a valid metric name: {SqlIdentifier.Rule}");
+                Add($"{mp}.name", $"{ErrorText.Quote(metric.Name)} is not a valid metric name: {SqlIdentifier.Rule}");
             }
 
             if (source.FindStream(metric.Stream) is null)
             {
-                Add($"{mp}.stream", $"'{metric.Stream}' is not a stream of this source");
+                Add($"{mp}.stream", $"{ErrorText.Quote(metric.Stream)} is not a stream of this source");
             }
 
             if (metric.Time.Length == 0)
             {
                 Add($"{mp}.time", "required: the column holding the event time");
             }
+            else
+            {
+                Column($"{mp}.time", metric.Time);
+            }
+
+            if (metric.Value is { Length: > 0 } valueColumn)
+            {
+                Column($"{mp}.value", valueColumn);
+            }
+
+            for (var l = 0; l < metric.Labels.Count; l++)
+            {
+                Column($"{mp}.labels[{l}]", metric.Labels[l]);
+            }
 
             if (!Aggregates.Contains(metric.Aggregate))
             {
-                Add($"{mp}.aggregate", $"'{metric.Aggregate}' is not one of {string.Join(", ", Aggregates)}");
+                Add($"{mp}.aggregate", $"{ErrorText.Quote(metric.Aggregate)} is not one of {string.Join(", ", Aggregates)}");
             }
             else if (metric.Aggregate != "count" && string.IsNullOrEmpty(metric.Value))
             {
@@ -161,7 +206,7 @@ public sealed class SourceDefinitionValidator
 
             if (!TryParseBucket(metric.Bucket, out _))
             {
-                Add($"{mp}.bucket", $"'{metric.Bucket}' is not a bucket width like 1m, 15m, 1h, 1d");
+                Add($"{mp}.bucket", $"{ErrorText.Quote(metric.Bucket)} is not a bucket width like 1m, 15m, 1h, 1d");
             }
         }
 
@@ -169,12 +214,123 @@ public sealed class SourceDefinitionValidator
         {
             foreach (var message in plugin.Validate(source))
             {
-                Add("", message);
+                // Plugins say "settings.x: why" or "streams.s.settings.x: why"; the part before ": " is the field path.
+                var match = PluginMessage().Match(message);
+                if (match.Success)
+                {
+                    Add(match.Groups[1].Value, match.Groups[2].Value);
+                }
+                else
+                {
+                    Add("", message);
+                }
             }
         }
 
         return errors;
+
+        // Column names are identifiers like target names: no quotes, whitespace, control characters or escapes.
+        void Column(string field, string name, string what = "")
+        {
+            if (StoredText.IsStorable(name) && !SqlIdentifier.IsValid(name))
+            {
+                Add(field, $"{what}{ErrorText.Quote(name)} is not a valid column name: {SqlIdentifier.Rule}");
+            }
+        }
     }
+
+    /// <summary>Every string of a definition with its field path (keys as well as values), for the storable-text check.</summary>
+    private static IEnumerable<(string Field, string? Text)> Texts(SourceDefinition source)
+    {
+        yield return ("plugin", source.Plugin);
+        yield return ("schedule", source.Schedule);
+        yield return ("window.start", source.Window?.Start);
+        yield return ("window.end", source.Window?.End);
+        foreach (var item in MapTexts("settings", source.Settings))
+        {
+            yield return item;
+        }
+
+        foreach (var item in MapTexts("secrets", source.Secrets))
+        {
+            yield return item;
+        }
+
+        foreach (var stream in source.Streams)
+        {
+            var sp = $"streams.{stream.Name}";
+            yield return (sp, stream.Name);
+            yield return ($"{sp}.cursor", stream.Cursor);
+            yield return ($"{sp}.target.schema", stream.Target.Schema);
+            yield return ($"{sp}.target.table", stream.Target.Table);
+            for (var i = 0; i < stream.PrimaryKey.Count; i++)
+            {
+                yield return ($"{sp}.primaryKey[{i}]", stream.PrimaryKey[i]);
+            }
+
+            foreach (var item in MapTexts($"{sp}.rename", stream.Rename).Concat(MapTexts($"{sp}.settings", stream.Settings)))
+            {
+                yield return item;
+            }
+
+            foreach (var column in stream.Protect.Keys)
+            {
+                yield return ($"{sp}.protect", column);
+            }
+
+            for (var i = 0; i < stream.Qa.Count; i++)
+            {
+                var rule = stream.Qa[i];
+                yield return ($"{sp}.qa[{i}].column", rule.Column);
+                yield return ($"{sp}.qa[{i}].rule", rule.Rule);
+                yield return ($"{sp}.qa[{i}].pattern", rule.Pattern);
+                for (var v = 0; v < rule.Values.Count; v++)
+                {
+                    yield return ($"{sp}.qa[{i}].values[{v}]", rule.Values[v]);
+                }
+            }
+        }
+
+        for (var i = 0; i < source.Metrics.Count; i++)
+        {
+            var metric = source.Metrics[i];
+            var mp = $"metrics[{i}]";
+            yield return ($"{mp}.name", metric.Name);
+            yield return ($"{mp}.stream", metric.Stream);
+            yield return ($"{mp}.time", metric.Time);
+            yield return ($"{mp}.value", metric.Value);
+            yield return ($"{mp}.aggregate", metric.Aggregate);
+            yield return ($"{mp}.bucket", metric.Bucket);
+            for (var l = 0; l < metric.Labels.Count; l++)
+            {
+                yield return ($"{mp}.labels[{l}]", metric.Labels[l]);
+            }
+        }
+
+        foreach (var channel in source.Notifications)
+        {
+            var cp = $"notifications.{channel.Name}";
+            yield return (cp, channel.Name);
+            yield return ($"{cp}.format", channel.Format);
+            yield return ($"{cp}.url", channel.Url);
+            for (var e = 0; e < channel.Events.Count; e++)
+            {
+                yield return ($"{cp}.events[{e}]", channel.Events[e]);
+            }
+        }
+    }
+
+    private static IEnumerable<(string Field, string? Text)> MapTexts(string path, Dictionary<string, string> map)
+    {
+        foreach (var (key, value) in map)
+        {
+            yield return (path, key);
+            yield return ($"{path}.{key}", value);
+        }
+    }
+
+    [GeneratedRegex(@"^((?:settings|streams)\.[^\s:]*): (.+)$", RegexOptions.Singleline)]
+    private static partial Regex PluginMessage();
 
     private static void ValidateQaRule(QaRuleDefinition rule, string path, Action<string, string> add)
     {
@@ -200,7 +356,7 @@ public sealed class SourceDefinitionValidator
                     }
                     catch (ArgumentException ex)
                     {
-                        add($"{path}.pattern", $"not a valid regular expression: {ex.Message}");
+                        add($"{path}.pattern", $"not a valid regular expression: {ErrorText.Printable(ex.Message)}");
                     }
                 }
 
@@ -231,7 +387,7 @@ public sealed class SourceDefinitionValidator
 
                 break;
             default:
-                add($"{path}.rule", $"'{rule.Rule}' is not a rule (known: {string.Join(", ", QaRules)})");
+                add($"{path}.rule", $"{ErrorText.Quote(rule.Rule)} is not a rule (known: {string.Join(", ", QaRules)})");
                 break;
         }
     }

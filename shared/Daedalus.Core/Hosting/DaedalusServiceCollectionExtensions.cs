@@ -11,6 +11,7 @@ using Daedalus.Scheduling;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
+using Daedalus.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,8 @@ public static class DaedalusServiceCollectionExtensions
             .Validate(o => (o.SecretProvider != "keyvault" && o.KeyProvider != "keyvault") || Uri.TryCreate(o.KeyVaultUri, UriKind.Absolute, out _), "Daedalus:Security:KeyVaultUri is required for keyvault providers")
             .ValidateOnStart();
 
+        services.AddOptions<Retention.RetentionOptions>().Bind(configuration.GetSection("Daedalus:Retention")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Retention.RetentionOptions>, Retention.RetentionOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         // One credential (and token cache) for Key Vault and PostgreSQL; a host may register its own first.
         services.TryAddSingleton(_ => AzureCredentials.Create(null));
@@ -74,12 +77,18 @@ public static class DaedalusServiceCollectionExtensions
         services.AddSingleton<SourceCatalog>();
         services.AddSingleton<CursorStore>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<Runs.RunEventStore>();
+        services.AddSingleton<Retention.RetentionPruner>();
         services.AddSingleton<EnqueuedBatchStore>();
         services.AddSingleton<TargetTableManager>();
         services.AddSingleton<BatchLoader>();
         services.AddSingleton<BatchPreparer>();
         services.AddSingleton<InProcessSink>();
         services.AddSingleton<SyncRunner>();
+        // The pipeline's spans; exported to Application Insights when the host has its connection string.
+        services.AddOpenTelemetry().WithTracing(tracing => tracing
+            .AddSource(DaedalusTracing.SourceName)
+            .AddAzureMonitorWhenConfigured(configuration));
         services.AddDaedalusAlerting(configuration);
         services.AddDaedalusQueue(configuration);
         services.AddDaedalusKeyVault();
@@ -103,9 +112,10 @@ public static class DaedalusServiceCollectionExtensions
         services.AddSingleton<AzurePullQueue>();
         services.AddSingleton<PullMessageHandler>();
         services.AddSingleton<PullRequester>();
-        services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>(), sp.GetRequiredService<BatchPreparer>(), sp.GetRequiredService<EnqueuedBatchStore>()));
+        services.AddSingleton(sp => new QueueSink(sp.GetRequiredService<AzureBatchQueue>(), sp.GetRequiredService<CursorStore>(), sp.GetRequiredService<BatchPreparer>(), sp.GetRequiredService<EnqueuedBatchStore>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<QueueSink>>()));
         services.AddSingleton<RunSupervisor>();
         services.AddSingleton<Scheduler>();
+        services.AddSingleton<SourceRetirementReader>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using Daedalus.Alerting;
 using Daedalus.Api;
 using Daedalus.Queues;
 using Daedalus.Scheduling;
+using Daedalus.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -46,6 +47,8 @@ public static class SelfHost
         app.UseDaedalusProblemDetails();
         // The API route table; the Functions app exposes the same routes through HttpTriggers.
         app.MapDaedalusApi();
+        // The web console (console/ built into this assembly), served beside the API; the Functions app serves it too.
+        app.MapDaedalusConsole();
         return app;
     }
 }

@@ -3,6 +3,9 @@ using Daedalus.Configuration;
 using Daedalus.Ingest;
 using Daedalus.Queues;
 using Daedalus.Storage;
+using Daedalus.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Daedalus.Pipeline;
 
@@ -13,9 +16,11 @@ public sealed class QueueSink : IBatchSink
     private readonly CursorStore _cursors;
     private readonly BatchPreparer _preparer;
     private readonly EnqueuedBatchStore _enqueued;
+    private readonly ILogger _logger;
 
-    public QueueSink(IBatchQueue queue, CursorStore cursors, BatchPreparer preparer, EnqueuedBatchStore enqueued)
+    public QueueSink(IBatchQueue queue, CursorStore cursors, BatchPreparer preparer, EnqueuedBatchStore enqueued, ILogger<QueueSink>? logger = null)
     {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _queue = queue;
         _cursors = cursors;
         _preparer = preparer;
@@ -31,7 +36,12 @@ public sealed class QueueSink : IBatchSink
 
     public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)
     {
-        var batch = staged.Prepared is null ? staged.Batch : BatchPreparer.ToProtected(staged.Prepared);
+        using var span = DaedalusTracing.Source.StartActivity(DaedalusTracing.BatchEnqueueSpan, System.Diagnostics.ActivityKind.Producer);
+        var batch = (staged.Prepared is null ? staged.Batch : BatchPreparer.ToProtected(staged.Prepared)) with { TraceParent = DaedalusTracing.CurrentTraceParent() };
+        span?.SetTag("daedalus.run_id", batch.RunId.ToString());
+        span?.SetTag("daedalus.batch_id", batch.BatchId);
+        span?.SetTag("daedalus.source", batch.Source);
+        span?.SetTag("daedalus.stream", batch.Stream);
         // Recorded before the send: the run then waits for this batch, and a batch storage loses is noticed.
         await _enqueued.RecordQueuedAsync(batch, cancellationToken);
         try
@@ -49,6 +59,7 @@ public sealed class QueueSink : IBatchSink
             await _cursors.AdvanceAsync(batch.Source, batch.Stream, batch.CursorTo, cancellationToken);
         }
 
+        PipelineLog.BatchEnqueued(_logger, batch.RunId, batch.BatchId, batch.Source, batch.Stream, batch.Sequence, batch.Records.Count, batch.Quarantined?.Count ?? 0);
         return new BatchOutcome(0, batch.Quarantined?.Count ?? 0, 0, 0, false, Enqueued: true);
     }
 }

@@ -5,9 +5,11 @@ using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Metrics;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
+using Daedalus.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -34,6 +36,7 @@ public sealed class SyncRunner
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<SyncRunner> _logger;
     private readonly PipelineAlerts _alerts;
+    private readonly RunEventStore _events;
 
     public SyncRunner(
         SourceCatalog catalog,
@@ -46,8 +49,10 @@ public sealed class SyncRunner
         TimeProvider clock,
         IOptions<SyncOptions> options,
         ILoggerFactory loggers,
-        PipelineAlerts alerts)
+        PipelineAlerts alerts,
+        RunEventStore events)
     {
+        _events = events;
         _catalog = catalog;
         _plugins = plugins;
         _cursors = cursors;
@@ -185,11 +190,13 @@ public sealed class SyncRunner
     {
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var beating = BeatAsync(runId, heartbeat.Token);
+        var redactor = new SecretRedactor();
         try
         {
-            _logger.LogInformation("Run {RunId}: pulling {Source} ({Streams} streams from #{First}, trigger {Trigger})", runId, source.Name, source.Streams.Count, firstStream, trigger);
+            PipelineLog.PullStarted(_logger, runId, source.Name, part, source.Streams.Count, firstStream, trigger);
+            await _events.RecordAsync(runId, RunEventKinds.PullStarted, source.Name, null, null, new { part, firstStream, trigger }, cancellationToken);
             var plugin = _plugins.Get(source.Plugin);
-            var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name));
+            var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name)) { Redactor = redactor };
             var summaries = new List<StreamSummary>();
             int? next = null;
             for (var index = firstStream; index < source.Streams.Count; index++)
@@ -211,6 +218,8 @@ public sealed class SyncRunner
 
             var status = Worst([earlierStatus, .. summaries.Select(s => s.Status)]);
             var error = string.Join("; ", new[] { earlierError }.Concat(summaries.Where(s => s.Error is not null).Select(s => $"{s.Stream}: {s.Error}")).Where(e => !string.IsNullOrEmpty(e)));
+            PipelineLog.PullEnded(_logger, runId, source.Name, status, summaries.Count, next is not null);
+            await _events.RecordAsync(runId, RunEventKinds.PullEnded, source.Name, null, null, new { part, status, streams = summaries.Count, continues = next is not null }, CancellationToken.None);
             if (next is { } resumeAt)
             {
                 await _runs.RequeueAsync(runId, part + 1, resumeAt, status, error.Length == 0 ? null : error, CancellationToken.None);
@@ -223,7 +232,7 @@ public sealed class SyncRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await _runs.FinishAsync(runId, RunStore.Failed, ex.Message, _clock.GetUtcNow(), CancellationToken.None);
+            await _runs.FinishAsync(runId, RunStore.Failed, redactor.Redact(ex.Message), _clock.GetUtcNow(), CancellationToken.None);
             throw;
         }
         catch (OperationCanceledException)
@@ -338,20 +347,25 @@ public sealed class SyncRunner
         catch (SourceRateLimitedException ex)
         {
             // Not a failure: the cursor of the last stored batch is kept and the next tick resumes from it.
+            // Whatever the source echoed (credentials included) is masked before it is stored or logged.
             status = RunStore.Partial;
-            error = $"rate limited, resuming next run: {ex.Message}";
-            _logger.LogWarning("Source {Source} stream {Stream} stopped early: {Reason}", source.Name, stream.Name, ex.Message);
+            error = $"rate limited, resuming next run: {context.Redactor.Redact(ex.Message)}";
+            _logger.LogWarning("Source {Source} stream {Stream} stopped early: {Reason}", source.Name, stream.Name, context.Redactor.Redact(ex.Message));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             status = RunStore.Failed;
-            error = ex.Message;
-            _logger.LogError(ex, "Source {Source} stream {Stream} failed after {Batches} batches", source.Name, stream.Name, batches);
+            error = context.Redactor.Redact(ex.Message);
+
+            // Not LogError(ex, ...): the exception's own text may carry an echoed secret; its redacted form goes instead.
+            _logger.LogError("Source {Source} stream {Stream} failed after {Batches} batches: {Error}", source.Name, stream.Name, batches, context.Redactor.Redact(ex.ToString()));
         }
 
         var duration = Stopwatch.GetElapsedTime(started);
         progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, true));
         await _runs.RecordStreamAsync(runId, stream.Name, read, batches, cursor, lastCursor, duration, CancellationToken.None);
+        PipelineLog.StreamPulled(_logger, runId, source.Name, stream.Name, status, read, batches, (long)duration.TotalMilliseconds);
+        await _events.RecordAsync(runId, RunEventKinds.StreamPulled, source.Name, stream.Name, null, new { status, rowsRead = read, batches, durationMs = (long)duration.TotalMilliseconds, cut, error }, CancellationToken.None);
         await using (var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None))
         {
             await MetricRecorder.RecordPipelineAsync(

@@ -1,6 +1,8 @@
 using Daedalus.Batching;
 using Daedalus.Ingest;
+using Daedalus.Retention;
 using Daedalus.Storage;
+using Daedalus.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,8 +31,14 @@ public sealed class BatchMessageHandler
     // Infrastructure retries of a batch in this process, for the backoff (a re-sent message starts a new dequeue count).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _infrastructureRetries = new(StringComparer.Ordinal);
 
-    public BatchMessageHandler(AzureBatchQueue queue, SourceCatalog catalog, BatchPreparer preparer, BatchLoader loader, NpgsqlDataSource dataSource, EnqueuedBatchStore enqueued, IOptions<QueueOptions> options, ILogger<BatchMessageHandler> logger)
+    private readonly TimeSpan _ledgerHorizon;
+    private readonly TimeProvider _clock;
+
+    public BatchMessageHandler(AzureBatchQueue queue, SourceCatalog catalog, BatchPreparer preparer, BatchLoader loader, NpgsqlDataSource dataSource, EnqueuedBatchStore enqueued, IOptions<QueueOptions> options, ILogger<BatchMessageHandler> logger, IOptions<RetentionOptions>? retention = null, TimeProvider? clock = null)
     {
+        // Less a day for clock skew between the instance that created the batch and this one.
+        _ledgerHorizon = (retention?.Value ?? new RetentionOptions()).Ledger - TimeSpan.FromDays(1);
+        _clock = clock ?? TimeProvider.System;
         _queue = queue;
         _catalog = catalog;
         _preparer = preparer;
@@ -67,6 +75,17 @@ public sealed class BatchMessageHandler
             }
 
             var batch = BatchEnvelope.Deserialize(envelope);
+            if (batch.CreatedAt < _clock.GetUtcNow() - _ledgerHorizon)
+            {
+                // Its ledger row may be pruned already: loading it could load it twice. Kept in poison, with the way out.
+                throw new BatchFormatException($"batch created {batch.CreatedAt:O} is older than the ledger retention (Daedalus:Retention:Ledger, less a day); it may already be loaded and its ledger row pruned, so it is not loaded automatically (raise the retention to replay it, knowing rows already pruned from the ledger cannot be recognised)");
+            }
+
+            using var span = DaedalusTracing.StartConsumer(DaedalusTracing.BatchIngestSpan, batch.TraceParent);
+            span?.SetTag("daedalus.run_id", batch.RunId.ToString());
+            span?.SetTag("daedalus.batch_id", batch.BatchId);
+            span?.SetTag("daedalus.source", batch.Source);
+            span?.SetTag("daedalus.stream", batch.Stream);
             var source = await _catalog.GetAsync(batch.Source, cancellationToken)
                 ?? throw new InvalidOperationException($"source '{batch.Source}' is not configured (apply the config, then replay)");
             var prepared = await _preparer.PrepareAsync(batch, source, advanceCursor: false, cancellationToken);
@@ -77,7 +96,15 @@ public sealed class BatchMessageHandler
             }
 
             _infrastructureRetries.TryRemove(batch.BatchId, out _);
-            _logger.LogInformation("Batch {BatchId} ({Source}/{Stream}, sequence {Sequence}) loaded {Loaded} of {Rows} rows, {Quarantined} quarantined, {Stale} stale; already loaded: {AlreadyLoaded}", batch.BatchId, batch.Source, batch.Stream, batch.Sequence, result.Loaded, result.Rows, result.Quarantined, result.Stale, result.AlreadyLoaded);
+            if (result.AlreadyLoaded)
+            {
+                PipelineLog.BatchAlreadyLoaded(_logger, batch.RunId, batch.BatchId, batch.Source, batch.Stream, batch.Sequence);
+            }
+            else
+            {
+                PipelineLog.BatchLoaded(_logger, batch.RunId, batch.BatchId, batch.Source, batch.Stream, batch.Sequence, result.Loaded, result.Rows, result.Quarantined, result.Deleted, result.Stale, (long)result.Duration.TotalMilliseconds);
+            }
+
             return BatchMessageOutcome.Loaded;
         }
         catch (BatchFormatException ex)
@@ -121,6 +148,7 @@ public sealed class BatchMessageHandler
     private async Task PoisonAsync(IncomingBatchMessage message, MessageHeader? header, string error, CancellationToken cancellationToken)
     {
         await _queue.MoveToPoisonAsync(message, header, error, cancellationToken);
+        PipelineLog.BatchPoisoned(_logger, header?.BatchId, header?.Source, header?.Stream, error);
         if (header?.BatchId is { } batchId)
         {
             _infrastructureRetries.TryRemove(batchId, out _);

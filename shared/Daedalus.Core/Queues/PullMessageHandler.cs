@@ -1,6 +1,7 @@
 using Daedalus.Batching;
 using Daedalus.Pipeline;
 using Daedalus.Storage;
+using Daedalus.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -52,12 +53,17 @@ public sealed class PullMessageHandler
             }
 
             request = PullRequest.Deserialize(QueueWireFormat.Decode(message.Body));
+            using var span = DaedalusTracing.StartConsumer(DaedalusTracing.PullSpan, request.TraceParent);
+            span?.SetTag("daedalus.run_id", request.RunId.ToString());
+            span?.SetTag("daedalus.source", request.Source);
+            span?.SetTag("daedalus.part", request.Part);
             var source = await _catalog.GetAsync(request.Source, cancellationToken)
                 ?? throw new BatchFormatException($"source '{request.Source}' is not configured (apply the config, then replay)");
             var outcome = await _runner.PullAsync(request, source, _sink, cancellationToken);
             if (outcome.Continuation is { } next)
             {
-                await _queue.EnqueueAsync(next, cancellationToken);
+                // The next part continues this trace.
+                await _queue.EnqueueAsync(next with { TraceParent = DaedalusTracing.CurrentTraceParent() ?? next.TraceParent }, cancellationToken);
             }
 
             switch (outcome.Kind)
@@ -74,11 +80,7 @@ public sealed class PullMessageHandler
                     _logger.LogWarning("Pull request {MessageId} names run {RunId} of {Source}, which does not exist; dropped", message.MessageId, request.RunId, request.Source);
                     break;
                 default:
-                    foreach (var summary in outcome.Summaries)
-                    {
-                        _logger.LogInformation("Run {RunId} part {Part}: {Source}/{Stream} {Status}, {Rows} rows in {Batches} batches", request.RunId, request.Part, summary.Source, summary.Stream, summary.Status, summary.RowsRead, summary.Batches);
-                    }
-
+                    // Each stream and the part's end were logged by the runner (PipelineLog).
                     break;
             }
 

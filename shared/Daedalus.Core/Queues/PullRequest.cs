@@ -16,6 +16,9 @@ public sealed record PullRequest(Guid RunId, string Source, string Trigger, int 
 
     public const int Version = 1;
 
+    /// <summary>W3C traceparent of the span that sent the request (optional field <c>traceparent</c>): the pull continues that trace.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The next part of the same run, starting at <paramref name="stream"/>.</summary>
     public PullRequest Continue(int stream) => this with { Part = Part + 1, Stream = stream };
 
@@ -32,6 +35,10 @@ public sealed record PullRequest(Guid RunId, string Source, string Trigger, int 
             writer.WriteString("trigger", Trigger);
             writer.WriteNumber("part", Part);
             writer.WriteNumber("stream", Stream);
+            if (TraceParent is { } traceParent)
+            {
+                writer.WriteString("traceparent", traceParent);
+            }
             writer.WriteEndObject();
         }
 
@@ -68,7 +75,7 @@ public sealed record PullRequest(Guid RunId, string Source, string Trigger, int 
                 throw new BatchFormatException("pull request needs runId (uuid), source, trigger, part (>= 1) and stream (>= 0)");
             }
 
-            return new PullRequest(runId, source, trigger, part, stream);
+            return new PullRequest(runId, source, trigger, part, stream) { TraceParent = Text("traceparent") };
         }
         catch (JsonException ex)
         {

@@ -1,4 +1,6 @@
+using Daedalus.Runs;
 using Daedalus.Storage;
+using Daedalus.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Daedalus.Queues;
@@ -13,10 +15,12 @@ public sealed class PullRequester
     private readonly AzurePullQueue _queue;
     private readonly RunStore _runs;
     private readonly TimeProvider _clock;
+    private readonly RunEventStore _events;
     private readonly ILogger<PullRequester> _logger;
 
-    public PullRequester(AzurePullQueue queue, RunStore runs, TimeProvider clock, ILogger<PullRequester> logger)
+    public PullRequester(AzurePullQueue queue, RunStore runs, TimeProvider clock, RunEventStore events, ILogger<PullRequester> logger)
     {
+        _events = events;
         _queue = queue;
         _runs = runs;
         _clock = clock;
@@ -26,8 +30,13 @@ public sealed class PullRequester
     /// <summary>Enqueues a pull of <paramref name="source"/>; returns its run id.</summary>
     public async Task<Guid> RequestAsync(string source, string trigger, CancellationToken cancellationToken)
     {
-        var request = new PullRequest(Guid.CreateVersion7(), source, trigger, 1, 0);
+        var runId = Guid.CreateVersion7();
+        using var span = DaedalusTracing.Source.StartActivity(DaedalusTracing.PullRequestSpan, System.Diagnostics.ActivityKind.Producer);
+        span?.SetTag("daedalus.run_id", runId.ToString());
+        span?.SetTag("daedalus.source", source);
+        var request = new PullRequest(runId, source, trigger, 1, 0) { TraceParent = DaedalusTracing.CurrentTraceParent() };
         await _runs.QueueAsync(request.RunId, source, trigger, _clock.GetUtcNow(), cancellationToken);
+        await _events.RecordAsync(request.RunId, RunEventKinds.Queued, source, null, null, new { trigger }, cancellationToken);
         try
         {
             await _queue.EnqueueAsync(request, cancellationToken);
@@ -38,7 +47,7 @@ public sealed class PullRequester
             throw;
         }
 
-        _logger.LogInformation("Run {RunId}: pull of {Source} queued (trigger {Trigger})", request.RunId, source, trigger);
+        PipelineLog.PullQueued(_logger, request.RunId, source, trigger);
         return request.RunId;
     }
 }

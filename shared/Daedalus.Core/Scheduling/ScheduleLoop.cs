@@ -37,6 +37,7 @@ public sealed class ScheduleLoop : BackgroundService
                     {
                         await _scheduler.SuperviseAsync(stoppingToken);
                         await _scheduler.RecordQueueDepthAsync(stoppingToken);
+                        await _scheduler.MaintainAsync(stoppingToken);
                         nextGauge = new DateTimeOffset(gaugeSchedule.GetNextOccurrence(now.UtcDateTime), TimeSpan.Zero);
                     }
 

@@ -1,7 +1,9 @@
+using Daedalus.Alerting;
 using Daedalus.Configuration;
 using Daedalus.Metrics;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Retention;
 using Daedalus.Storage;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -27,12 +29,16 @@ public sealed class Scheduler
     private readonly AzurePullQueue _pullQueue;
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
+    private readonly RetentionPruner _retention;
+    private readonly NotificationOutbox _outbox;
     private readonly ILogger<Scheduler> _logger;
     private readonly string _queueName;
     private readonly string _pullQueueName;
 
-    public Scheduler(SourceCatalog catalog, PullRequester pulls, RunStore runs, RunSupervisor supervisor, AzureBatchQueue queue, AzurePullQueue pullQueue, NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<QueueOptions> queueOptions, ILogger<Scheduler> logger)
+    public Scheduler(SourceCatalog catalog, PullRequester pulls, RunStore runs, RunSupervisor supervisor, AzureBatchQueue queue, AzurePullQueue pullQueue, NpgsqlDataSource dataSource, TimeProvider clock, Microsoft.Extensions.Options.IOptions<QueueOptions> queueOptions, RetentionPruner retention, NotificationOutbox outbox, ILogger<Scheduler> logger)
     {
+        _outbox = outbox;
+        _retention = retention;
         _catalog = catalog;
         _pulls = pulls;
         _runs = runs;
@@ -54,6 +60,7 @@ public sealed class Scheduler
     {
         await SuperviseAsync(cancellationToken);
         await RecordQueueDepthAsync(cancellationToken);
+        await MaintainAsync(cancellationToken);
         var due = await ClaimDueAsync(_clock.GetUtcNow(), cancellationToken);
         var runs = new List<Guid>();
         foreach (var source in due)
@@ -80,6 +87,9 @@ public sealed class Scheduler
         }
     }
 
+    /// <summary>Retention (<see cref="RetentionPruner"/>) when its interval has passed; never throws for a database failure.</summary>
+    public Task MaintainAsync(CancellationToken cancellationToken) => _retention.RunIfDueAsync(cancellationToken);
+
     /// <summary>Claims every due slot this instance wins; a slot claimed elsewhere is not returned.</summary>
     public async Task<IReadOnlyList<DueSource>> ClaimDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -88,9 +98,20 @@ public sealed class Scheduler
         var lastSlots = (await connection.QueryAsync<(string Source, DateTime LastSlot)>(new CommandDefinition(
             "SELECT source, last_slot FROM daedalus.schedule_state", cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Source, r => new DateTimeOffset(DateTime.SpecifyKind(r.LastSlot, DateTimeKind.Utc)));
+        // A retirement time moved to the future (or removed) brings the source back.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE daedalus.sources SET retired_at = NULL WHERE retired_at IS NOT NULL AND NOT coalesce((definition ->> 'retireAt')::timestamptz <= @now, false)",
+            new { now },
+            cancellationToken: cancellationToken));
         var claimed = new List<DueSource>();
         foreach (var source in sources)
         {
+            if (source.RetireAt is { } retireAt && retireAt <= now)
+            {
+                await RetireAsync(connection, source.Name, retireAt, now, cancellationToken);
+                continue;
+            }
+
             if (!source.Enabled || (source.Window is { } window && !window.Contains(now)))
             {
                 continue;
@@ -128,11 +149,59 @@ public sealed class Scheduler
     }
 
     /// <summary>
+    /// Marks a source past its retirement time retired, once (audited), and notifies through the outbox (one
+    /// notification per source and retirement time, however many instances or ticks see it).
+    /// </summary>
+    private async Task RetireAsync(NpgsqlConnection connection, string source, DateTimeOffset retireAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var retired = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            WITH retired AS (UPDATE daedalus.sources SET retired_at = @now WHERE name = @source AND retired_at IS NULL RETURNING name),
+            audited AS (
+                INSERT INTO daedalus.audit_log (actor, action, target, detail)
+                SELECT 'daedalus', 'source.retire', name, jsonb_build_object('retireAt', @retireAt) FROM retired)
+            SELECT EXISTS (SELECT 1 FROM retired)
+            """,
+            new { source, now, retireAt },
+            cancellationToken: cancellationToken));
+        if (!retired)
+        {
+            return;
+        }
+
+        _logger.LogInformation("Source {Source} reached its retirement time {RetireAt:O}: it is no longer pulled", source, retireAt);
+        try
+        {
+            var at = retireAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            await _outbox.EnqueueAsync(
+                new NotificationEvent(
+                    $"retired:{source}:{at}",
+                    NotificationKinds.SourceRetired,
+                    NotificationEvent.Info,
+                    source,
+                    $"Daedalus: {source} retired",
+                    $"Source {source} reached its retirement time ({at}); the scheduler no longer pulls it. Its data and run history stay.",
+                    now,
+                    null,
+                    [new NotificationFact("Retired at", at)]),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Could not notify the retirement of {Source}", source);
+        }
+    }
+
+    /// <summary>
     /// Enqueues the pull of one claimed slot; returns its run, or null when the source still has a run queued, running or
     /// loading (the slot is skipped: the next pull waits until the queue has caught up) or the request could not be sent (logged, and recorded in the run; never thrown).
     /// </summary>
     public async Task<Guid?> RequestPullAsync(DueSource due, CancellationToken cancellationToken)
     {
+        // The root of the run's trace in serve; a child of the timer invocation in the Functions app.
+        using var span = Telemetry.DaedalusTracing.Source.StartActivity(Telemetry.DaedalusTracing.ScheduleSpan);
+        span?.SetTag("daedalus.source", due.Source.Name);
+        span?.SetTag("daedalus.slot", due.Slot.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         try
         {
             if (await _runs.OpenPullAsync(due.Source.Name, loading: true, cancellationToken) is { } open)

@@ -12,6 +12,9 @@ public sealed record SourceContext(
     TimeProvider Clock,
     ILogger Logger)
 {
+    /// <summary>Every secret value this pull resolved, to mask in whatever is written about the pull (errors, logs).</summary>
+    public SecretRedactor Redactor { get; init; } = new();
+
     public string Setting(string name, string? fallback = null) =>
         Source.Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value)
             ? value
@@ -21,13 +24,16 @@ public sealed record SourceContext(
     {
         // Config maps a logical secret name to the store's key; default to the logical name.
         var key = Source.Secrets.TryGetValue(name, out var reference) ? reference : $"{Source.Name}-{name}";
-        return await Secrets.GetAsync(key, cancellationToken)
+        var value = await Secrets.GetAsync(key, cancellationToken)
             ?? throw new SourceException($"source '{Source.Name}': secret '{key}' is not in the secret store");
+        Redactor.Add(value);
+        return value;
     }
 
     public ValueTask SetSecretAsync(string name, string value, CancellationToken cancellationToken)
     {
         var key = Source.Secrets.TryGetValue(name, out var reference) ? reference : $"{Source.Name}-{name}";
+        Redactor.Add(value);
         return Secrets.SetAsync(key, value, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Daedalus.Sources.Files;
 using Daedalus.Sources.Monday;
 using Daedalus.Sources.QuickBooks;
 using Daedalus.Sources.Rest;
@@ -16,6 +17,7 @@ public static class SourcePluginServiceCollectionExtensions
         services.AddMondaySource();
         services.AddSnowflakeSource();
         services.AddQuickBooksSource();
+        services.AddSingleton<ISourcePlugin, FilesSourcePlugin>();
         services.AddRestSource();
         services.AddSingleton<SourcePluginRegistry>();
         return services;

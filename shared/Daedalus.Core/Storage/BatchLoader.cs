@@ -38,6 +38,11 @@ public sealed class BatchLoader
         var started = Stopwatch.GetTimestamp();
         var batch = prepared.Batch;
         var total = prepared.Rows.Count + prepared.Quarantined.Count;
+        using var span = Telemetry.DaedalusTracing.Source.StartActivity(Telemetry.DaedalusTracing.BatchMergeSpan);
+        span?.SetTag("daedalus.run_id", batch.RunId.ToString());
+        span?.SetTag("daedalus.batch_id", batch.BatchId);
+        span?.SetTag("daedalus.source", batch.Source);
+        span?.SetTag("daedalus.stream", batch.Stream);
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -87,8 +92,11 @@ public sealed class BatchLoader
                 UPDATE daedalus.runs SET rows_loaded = rows_loaded + @loaded, rows_quarantined = rows_quarantined + @quarantined,
                     rows_deleted = rows_deleted + @deleted WHERE id = @run;
                 UPDATE daedalus.enqueued_batches SET state = 'loaded', error = NULL, settled_at = now() WHERE batch_id = @id;
+                INSERT INTO daedalus.run_events (run_id, kind, source, stream, batch_id, detail)
+                VALUES (@run, 'batch.loaded', @source, @stream, @id, jsonb_build_object('sequence', @sequence, 'rows', @rows, 'loaded', @loaded,
+                    'quarantined', @quarantined, 'deleted', @deleted, 'stale', @stale, 'durationMs', @ms));
                 """,
-                new { id = batch.BatchId, run = batch.RunId, loaded, quarantined = quarantined.Count, deleted, stale, ms = (int)duration.TotalMilliseconds },
+                new { id = batch.BatchId, run = batch.RunId, source = batch.Source, stream = batch.Stream, sequence = batch.Sequence, rows = total, loaded, quarantined = quarantined.Count, deleted, stale, ms = (int)duration.TotalMilliseconds },
                 transaction,
                 cancellationToken: cancellationToken));
             if (prepared.AdvanceCursor && batch.CursorTo is not null)
@@ -105,6 +113,8 @@ public sealed class BatchLoader
             }
 
             Telemetry.DaedalusInstruments.RecordLoad(batch.Source, batch.Stream, loaded, quarantined.Count, duration);
+            span?.SetTag("daedalus.rows_loaded", loaded);
+            span?.SetTag("daedalus.rows_quarantined", quarantined.Count);
             return new LoadResult(batch.BatchId, false, total, loaded, stale, deleted, quarantined.Count, duration);
         }
         catch (PostgresException ex)

@@ -27,9 +27,12 @@ public sealed class EnqueuedBatchStore
             INSERT INTO daedalus.enqueued_batches (batch_id, run_id, source, stream, sequence, rows, cursor_from, cursor_to)
             VALUES (@BatchId, @RunId, @Source, @Stream, @Sequence, @Rows, @CursorFrom, @CursorTo)
             ON CONFLICT (batch_id, run_id) DO UPDATE SET state = CASE WHEN daedalus.enqueued_batches.state = 'loaded' THEN 'loaded' ELSE 'queued' END,
-                enqueued_at = now(), settled_at = NULL
+                enqueued_at = now(), settled_at = NULL;
+            INSERT INTO daedalus.run_events (run_id, kind, source, stream, batch_id, detail)
+            VALUES (@RunId, 'batch.enqueued', @Source, @Stream, @BatchId, jsonb_build_object('sequence', @Sequence, 'rows', @Rows, 'quarantined', @Quarantined,
+                'cursorFrom', @CursorFrom::text, 'cursorTo', @CursorTo::text));
             """,
-            new { batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence, Rows = batch.Records.Count + (batch.Quarantined?.Count ?? 0), batch.CursorFrom, batch.CursorTo },
+            new { batch.BatchId, batch.RunId, batch.Source, batch.Stream, batch.Sequence, Rows = batch.Records.Count + (batch.Quarantined?.Count ?? 0), Quarantined = batch.Quarantined?.Count ?? 0, batch.CursorFrom, batch.CursorTo },
             cancellationToken: cancellationToken));
     }
 
@@ -38,7 +41,11 @@ public sealed class EnqueuedBatchStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM daedalus.enqueued_batches WHERE batch_id = @batchId AND run_id = @runId AND state = 'queued'", new { batchId, runId }, cancellationToken: cancellationToken));
+            """
+            DELETE FROM daedalus.enqueued_batches WHERE batch_id = @batchId AND run_id = @runId AND state = 'queued';
+            DELETE FROM daedalus.run_events WHERE run_id = @runId AND batch_id = @batchId AND kind = 'batch.enqueued';
+            """,
+            new { batchId, runId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Marks a batch poisoned with its error and settles its run.</summary>
@@ -46,7 +53,15 @@ public sealed class EnqueuedBatchStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var runIds = (await connection.QueryAsync<Guid>(new CommandDefinition(
-            "UPDATE daedalus.enqueued_batches SET state = 'poisoned', error = @error, settled_at = now() WHERE batch_id = @batchId AND state <> 'loaded' RETURNING run_id",
+            """
+            WITH poisoned AS (
+                UPDATE daedalus.enqueued_batches SET state = 'poisoned', error = @error, settled_at = now() WHERE batch_id = @batchId AND state <> 'loaded'
+                RETURNING run_id, source, stream),
+            recorded AS (
+                INSERT INTO daedalus.run_events (run_id, kind, source, stream, batch_id, detail)
+                SELECT run_id, 'batch.poisoned', source, stream, @batchId, jsonb_build_object('error', @error) FROM poisoned)
+            SELECT run_id FROM poisoned
+            """,
             new { batchId, error },
             cancellationToken: cancellationToken))).ToList();
         foreach (var id in runIds)
@@ -92,6 +107,11 @@ public sealed class EnqueuedBatchStore
                 new { target = $"{hole.Source}/{hole.Stream}", previous, value = hole.CursorFrom, batch = hole.BatchId },
                 transaction,
                 cancellationToken: cancellationToken));
+        }
+
+        foreach (var batch in lost)
+        {
+            await Runs.RunEventStore.RecordAsync(connection, transaction, batch.RunId, Runs.RunEventKinds.BatchLost, batch.Source, batch.Stream, batch.BatchId, new { batch.Sequence, batch.CursorFrom }, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

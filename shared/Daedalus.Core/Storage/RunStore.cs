@@ -1,3 +1,4 @@
+using Daedalus.Runs;
 using Dapper;
 using Npgsql;
 
@@ -96,7 +97,7 @@ public sealed class RunStore
                 pull_status = @pullStatus, pull_error = @pullError
             WHERE id = @id AND status = 'running'
             """,
-            new { id, part, stream, pullStatus, pullError }, cancellationToken: cancellationToken));
+            new { id, part, stream, pullStatus, pullError = Storable(pullError) }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -106,13 +107,24 @@ public sealed class RunStore
     public async Task<bool> MarkPullPoisonedAsync(Guid id, int part, string error, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        var marked = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', heartbeat_at = NULL, finished_at = now(), pull_poisoned_at = now(),
                 pull_error = @error, error = @error
             WHERE id = @id AND pull_part = @part AND status IN ('queued', 'running')
             """,
-            new { id, part, error = $"pull request in the pull poison queue (replay it): {error}" }, cancellationToken: cancellationToken)) > 0;
+            new { id, part, error = Storable($"pull request in the pull poison queue (replay it): {error}") }, cancellationToken: cancellationToken)) > 0;
+        if (marked)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO daedalus.run_events (run_id, kind, source, detail)
+                SELECT id, 'pull.poisoned', source, jsonb_build_object('part', @part, 'error', @error) FROM daedalus.runs WHERE id = @id;
+                """ + RunEventStore.FinishedSql,
+                new { id, part, error = Storable(error) }, cancellationToken: cancellationToken));
+        }
+
+        return marked;
     }
 
     /// <summary>
@@ -176,9 +188,9 @@ public sealed class RunStore
                 status = CASE WHEN q.any THEN 'loading' ELSE @status END,
                 finished_at = CASE WHEN q.any THEN NULL ELSE @at END
             FROM (SELECT EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id) AS any) q
-            WHERE r.id = @id
-            """,
-            new { id, status, error, at }, cancellationToken: cancellationToken));
+            WHERE r.id = @id;
+            """ + RunEventStore.FinishedSql,
+            new { id, status, error = Storable(error), at }, cancellationToken: cancellationToken));
         await SettleAsync(connection, id, cancellationToken);
     }
 
@@ -215,8 +227,8 @@ public sealed class RunStore
                 FROM daedalus.enqueued_batches WHERE run_id = @id
             ) c
             WHERE r.id = @id AND r.pull_status IS NOT NULL AND r.status IN ('loading', 'succeeded', 'partial', 'failed')
-              AND EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id)
-            """,
+              AND EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id);
+            """ + RunEventStore.FinishedSql,
             new { id },
             cancellationToken: cancellationToken));
 
@@ -267,6 +279,15 @@ public sealed class RunStore
             $"SELECT {Columns} FROM daedalus.runs WHERE @source::text IS NULL OR source = @source ORDER BY started_at DESC LIMIT @limit",
             new { source, limit }, cancellationToken: cancellationToken))).ToList();
     }
+
+    /// <summary>
+    /// Error text as it can be saved: upstream bodies may hold NULs or broken Unicode (PostgreSQL text refuses both), and
+    /// a run whose error cannot be saved would stay open. Capped, since an error is a message, not a copy of a body.
+    /// </summary>
+    internal static string? Storable(string? error) =>
+        error is null ? null : Configuration.StoredText.Sanitize(error.Length > MaxErrorLength ? error[..MaxErrorLength] + " (truncated)" : error);
+
+    private const int MaxErrorLength = 8_000;
 
     private const string Columns = "id, source, trigger, status, started_at, finished_at, rows_read, rows_loaded, rows_quarantined, rows_deleted, batches, error, batches_poisoned, batches_lost, rows_not_loaded";
 }

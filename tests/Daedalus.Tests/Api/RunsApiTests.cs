@@ -93,6 +93,21 @@ public sealed class RunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_source_is_deleted_its_run_history_stays_readable()
+    {
+        var accepted = await _client.TriggerRunAsync("shop");
+        Assert.Equal("succeeded", (await WaitAsync(accepted.RunId)).Status);
+
+        await _client.DeleteSourceAsync("shop");
+
+        Assert.Contains(await _client.ListRunsAsync("shop"), r => r.Id == accepted.RunId && r.Status == "succeeded");
+        Assert.Equal(accepted.RunId, (await _client.GetRunAsync("shop", accepted.RunId)).Id);
+        // A name that never existed still answers 404.
+        var ex = await Assert.ThrowsAsync<DaedalusApiException>(() => _client.ListRunsAsync("never-was"));
+        Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
     public async Task Unknown_sources_streams_and_runs_answer_404()
     {
         foreach (var call in new Func<Task>[]

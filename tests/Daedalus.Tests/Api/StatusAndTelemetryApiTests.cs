@@ -156,5 +156,12 @@ public sealed class StatusAndTelemetryApiTests : IAsyncLifetime
         Assert.False(paths.GetProperty(ApiPaths.Status).GetProperty("get").TryGetProperty("security", out _));
         using var docs = await _server.Http(null).GetAsync("/api/v1/docs");
         Assert.Equal("text/html", docs.Content.Headers.ContentType?.MediaType);
+        // Offline and only this API's features: Scalar's fonts, AI agent, client button and developer tools are off.
+        var page = await docs.Content.ReadAsStringAsync();
+        Assert.Contains("\"withDefaultFonts\":false", page, StringComparison.Ordinal);
+        Assert.Contains("\"hideClientButton\":true", page, StringComparison.Ordinal);
+        Assert.Contains("\"showDeveloperTools\":\"never\"", page, StringComparison.Ordinal);
+        Assert.Contains("\"agent\":{\"disabled\":true", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("fonts.scalar.com", page, StringComparison.Ordinal);
     }
 }

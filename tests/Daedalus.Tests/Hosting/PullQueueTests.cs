@@ -100,7 +100,9 @@ public sealed class PullQueueTests : IAsyncLifetime
         Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM daedalus.batches"));
         var messages = (await server.Get<AzurePullQueue>().Pulls.PeekMessagesAsync(32)).Value;
         var request = PullRequest.Deserialize(QueueWireFormat.Decode(Assert.Single(messages).Body));
-        Assert.Equal(new PullRequest(accepted.RunId, "shop", run.Trigger, 1, 0), request);
+        Assert.Equal(new PullRequest(accepted.RunId, "shop", run.Trigger, 1, 0), request with { TraceParent = null });
+        // The pull continues the trace of the request that queued it.
+        Assert.True(System.Diagnostics.ActivityContext.TryParse(request.TraceParent, null, out _), $"traceparent '{request.TraceParent}'");
         // A second trigger while it waits is refused.
         var conflict = await Assert.ThrowsAsync<DaedalusApiException>(() => client.TriggerRunAsync("shop"));
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);

@@ -115,6 +115,26 @@ public sealed class ServeTests : IAsyncLifetime
         Assert.Empty(await _core.Get<IBatchQueue>().ListPoisonAsync(10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Serve_at_its_default_level_logs_each_pull_enqueue_and_load_with_the_run_the_batch_and_the_counts()
+    {
+        await ApplySourceAsync(2_000);
+        using var serve = ServeProcess.Start(_settings);
+        await Eventually.TrueAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM daedalus.runs WHERE status = 'succeeded'") >= 1, TimeSpan.FromSeconds(90), "a succeeded run\n" + serve.Output);
+        var runId = await ScalarAsync<Guid>("SELECT id FROM daedalus.runs WHERE status = 'succeeded' ORDER BY started_at LIMIT 1");
+        await using var connection = new NpgsqlConnection(_core.ConnectionString);
+        var batches = (await connection.QueryAsync<(string BatchId, string Stream, int Sequence, int Loaded, int Rows)>(
+            "SELECT batch_id, stream, sequence, loaded, rows FROM daedalus.batches WHERE run_id = @runId", new { runId })).ToList();
+        Assert.True(batches.Count >= 4, $"{batches.Count} batches");
+        var lines = batches.Select(b => $"Run {runId}: batch {b.BatchId} of sample/{b.Stream} (sequence {b.Sequence}) loaded {b.Loaded} of {b.Rows} rows").ToList();
+        await Eventually.TrueAsync(() => Task.FromResult(lines.All(l => serve.Output.Contains(l, StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "a load line per batch\n" + serve.Output);
+        var output = serve.Output;
+        Assert.Contains($"Run {runId}: pull of sample queued (trigger schedule)", output, StringComparison.Ordinal);
+        Assert.Contains($"Run {runId}: pulling sample, part 1", output, StringComparison.Ordinal);
+        Assert.All(batches, b => Assert.Contains($"Run {runId}: batch {b.BatchId} of sample/{b.Stream} (sequence {b.Sequence}) enqueued", output, StringComparison.Ordinal));
+        Assert.Contains($"Run {runId}: sample/customers pulled: succeeded, 2000 rows in 2 batches", output, StringComparison.Ordinal);
+    }
+
     /// <summary>The real <c>daedalus serve</c> as a child process, configured by environment variables.</summary>
     private sealed class ServeProcess : IDisposable
     {

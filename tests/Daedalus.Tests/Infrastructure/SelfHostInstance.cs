@@ -40,10 +40,18 @@ public sealed class SelfHostInstance : IAsyncDisposable
         ["Daedalus:Queue:MaxPollingInterval"] = "00:00:00.250",
     };
 
-    public static async Task<SelfHostInstance> StartAsync(IDictionary<string, string?> settings)
+    /// <param name="logs">When given, every Daedalus log entry at Information and above is captured there.</param>
+    public static async Task<SelfHostInstance> StartAsync(IDictionary<string, string?> settings, LogCapture? logs = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var app = SelfHost.Build(configuration, "http://127.0.0.1:0", logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = SelfHost.Build(configuration, "http://127.0.0.1:0", logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null)
+            {
+                logging.AddProvider(logs).AddFilter("Daedalus", LogLevel.Information);
+            }
+        });
         await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -7,13 +7,12 @@ namespace Daedalus.Sources.Monday;
 
 /// <summary>
 /// Sends queries to monday for one pull: pins the API version, authenticates, watches the complexity budget
-/// and waits out rate limits within <see cref="MondaySettings.MaxWait"/>; past that it ends the pull early
+/// and waits out rate limits, locked boards and server errors as <see cref="Retry"/> allows (all its waits together
+/// within <see cref="MondaySettings.MaxWait"/>); past that a rate limit ends the pull early
 /// (<see cref="SourceRateLimitedException"/>) so the cursor is kept and the next tick resumes.
 /// </summary>
 public sealed class MondayApiClient
 {
-    private const int MaxAttempts = 5;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly SourceContext _context;
@@ -26,9 +25,13 @@ public sealed class MondayApiClient
         _context = context;
         _settings = settings;
         _token = token;
+        Retry = new SourceRetryPolicy(settings.MaxWait, context.Clock);
     }
 
     public int Requests { get; private set; }
+
+    /// <summary>Retries of this client (one stream's describe or read), and the waits it granted.</summary>
+    public SourceRetryPolicy Retry { get; }
 
     public async Task<IReadOnlyList<MondayColumn>> BoardColumnsAsync(string boardId, CancellationToken cancellationToken)
     {
@@ -104,7 +107,7 @@ public sealed class MondayApiClient
 
     private async Task<JsonElement> QueryAsync(string query, Dictionary<string, object?> variables, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             await WaitForBudgetAsync(cancellationToken);
             var (status, retryAfter, body) = await SendAsync(query, variables, cancellationToken);
@@ -112,6 +115,7 @@ public sealed class MondayApiClient
             var failure = MondayErrorClassifier.Classify(status, retryAfter, body, now, out var data);
             if (failure is null)
             {
+                Retry.Succeeded();
                 WatchBudget(data, now);
                 return data;
             }
@@ -119,15 +123,20 @@ public sealed class MondayApiClient
             switch (failure.Kind)
             {
                 case MondayFailureKind.RateLimited or MondayFailureKind.Locked:
-                    // Without a hint from monday, back off exponentially (2, 4, 8... seconds).
-                    var wait = failure.RetryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, attempt));
-                    if (wait > _settings.MaxWait || attempt >= MaxAttempts)
+                    if (!await Retry.TryWaitAsync(failure.RetryAfter, cancellationToken))
                     {
-                        throw new SourceRateLimitedException($"{failure.Message}; monday asks to wait {wait.TotalSeconds:0}s (bounded wait {_settings.MaxWait.TotalSeconds:0}s, attempt {attempt})", wait);
+                        throw Retry.Exhausted(failure.Message, failure.RetryAfter);
                     }
 
-                    _context.Logger.LogWarning("monday {Kind}: waiting {Seconds}s before attempt {Attempt}", failure.Kind, wait.TotalSeconds, attempt + 1);
-                    await Task.Delay(wait, _context.Clock, cancellationToken);
+                    _context.Logger.LogWarning("monday {Kind}: waited {Seconds}s before attempt {Attempt}", failure.Kind, Retry.Waits[^1].TotalSeconds, Retry.Failures + 1);
+                    continue;
+                case MondayFailureKind.Error when status >= 500:
+                    if (!await Retry.TryWaitAsync(retryAfter, cancellationToken))
+                    {
+                        throw new SourceException($"{failure.Message} (after {Retry.Failures} attempts)");
+                    }
+
+                    _context.Logger.LogWarning("monday answered HTTP {Status}: waited {Seconds}s before attempt {Attempt}", status, Retry.Waits[^1].TotalSeconds, Retry.Failures + 1);
                     continue;
                 case MondayFailureKind.DailyLimit:
                     throw new SourceRateLimitedException(failure.Message, failure.RetryAfter);
@@ -143,14 +152,23 @@ public sealed class MondayApiClient
 
     private async Task<(int Status, TimeSpan? RetryAfter, string Body)> SendAsync(string query, Dictionary<string, object?> variables, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _settings.ApiUrl)
-        {
-            Content = JsonContent.Create(new MondayGraphQlRequest(query, variables), options: new JsonSerializerOptions(JsonSerializerDefaults.Web)),
-        };
-        request.Headers.TryAddWithoutValidation("Authorization", _token);
-        request.Headers.TryAddWithoutValidation("API-Version", _settings.ApiVersion);
         Requests++;
-        return await SourceHttpExchange.SendAsync(_context, request, "monday", _settings.ApiUrl.ToString(), cancellationToken);
+        return await SourceHttpExchange.SendAsync(
+            _context,
+            Retry,
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, _settings.ApiUrl)
+                {
+                    Content = JsonContent.Create(new MondayGraphQlRequest(query, variables), options: new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+                };
+                request.Headers.TryAddWithoutValidation("Authorization", _token);
+                request.Headers.TryAddWithoutValidation("API-Version", _settings.ApiVersion);
+                return request;
+            },
+            "monday",
+            _settings.ApiUrl.ToString(),
+            cancellationToken);
     }
 
     private void WatchBudget(JsonElement data, DateTimeOffset now)
@@ -182,11 +200,12 @@ public sealed class MondayApiClient
             return;
         }
 
-        if (wait > _settings.MaxWait)
+        // The refill wait counts toward the same bounded wait as every retry.
+        if (!await Retry.TryWaitAsync(wait, cancellationToken))
         {
-            throw new SourceRateLimitedException($"monday complexity budget is low and refills in {wait.TotalSeconds:0}s (bounded wait {_settings.MaxWait.TotalSeconds:0}s)", wait);
+            throw Retry.Exhausted($"monday complexity budget is low and refills in {wait.TotalSeconds:0}s", wait);
         }
 
-        await Task.Delay(wait, _context.Clock, cancellationToken);
+        Retry.Succeeded();
     }
 }

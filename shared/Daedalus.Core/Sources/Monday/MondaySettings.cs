@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Daedalus.Configuration;
 
@@ -23,54 +22,25 @@ public sealed partial record MondaySettings(
 
     public static MondaySettings From(SourceDefinition source, List<string>? errors = null)
     {
-        string Text(string name, string fallback) =>
-            source.Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : fallback;
-
-        long Number(string name, long fallback, long min, long max)
-        {
-            if (!source.Settings.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text))
-            {
-                return fallback;
-            }
-
-            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            errors?.Add($"settings.{name}: '{text}' is not a whole number between {min:N0} and {max:N0}");
-            return fallback;
-        }
-
-        var urlText = Text("apiUrl", DefaultApiUrl);
-        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
-        {
-            errors?.Add($"settings.apiUrl: '{urlText}' is not an absolute http(s) URL");
-            url = new Uri(DefaultApiUrl);
-        }
-
-        var version = Text("apiVersion", DefaultApiVersion);
+        var settings = PluginSettings.Of(source, errors);
+        var url = settings.Url("apiUrl", DefaultApiUrl);
+        var version = settings.Text("apiVersion", DefaultApiVersion);
         if (!VersionPattern().IsMatch(version))
         {
-            errors?.Add($"settings.apiVersion: '{version}' is not a monday API version (YYYY-MM, e.g. {DefaultApiVersion})");
+            settings.Error("apiVersion", $"{ErrorText.Quote(version)} is not a monday API version (YYYY-MM, e.g. {DefaultApiVersion})");
             version = DefaultApiVersion;
         }
 
-        var dayFilterText = Text("dayFilter", "true");
-        if (!bool.TryParse(dayFilterText, out var dayFilter))
-        {
-            errors?.Add($"settings.dayFilter: '{dayFilterText}' is not true or false");
-            dayFilter = true;
-        }
-
-        return new MondaySettings(
+        var result = new MondaySettings(
             url,
             version,
-            (int)Number("pageSize", MaxPageSize, 1, MaxPageSize),
-            TimeSpan.FromMinutes(Number("lookbackMinutes", 60, 0, 7 * 24 * 60)),
-            TimeSpan.FromSeconds(Number("maxWaitSeconds", 60, 0, 3600)),
-            Number("minComplexityBudget", 500_000, 0, 10_000_000),
-            dayFilter);
+            (int)settings.Integer("pageSize", MaxPageSize, 1, MaxPageSize),
+            TimeSpan.FromMinutes(settings.Integer("lookbackMinutes", 60, 0, 7 * 24 * 60, "minutes")),
+            TimeSpan.FromSeconds(settings.Integer("maxWaitSeconds", 60, 0, 3600, "seconds")),
+            settings.Integer("minComplexityBudget", 500_000, 0, 10_000_000),
+            settings.Boolean("dayFilter", true));
+        settings.RefuseUnknown();
+        return result;
     }
 
     [GeneratedRegex("^[0-9]{4}-(01|04|07|10)$")]

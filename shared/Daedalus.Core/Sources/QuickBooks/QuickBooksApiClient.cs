@@ -7,8 +7,9 @@ namespace Daedalus.Sources.QuickBooks;
 
 /// <summary>
 /// Calls the QuickBooks query and CDC endpoints for one pull: pins the minor version, asks for JSON, sends the
-/// access token (refreshing once when QuickBooks says it expired) and waits out throttling within
-/// <see cref="QuickBooksSettings.MaxWait"/> for the whole pull; past that it ends the pull early
+/// access token (refreshing once when QuickBooks says it expired) and waits out throttling and server errors as
+/// <see cref="Retry"/> allows (all waits together within <see cref="QuickBooksSettings.MaxWait"/>); past that a
+/// throttle ends the pull early
 /// (<see cref="SourceRateLimitedException"/>) so the cursor is kept and the next tick resumes.
 /// </summary>
 public sealed class QuickBooksApiClient
@@ -16,13 +17,10 @@ public sealed class QuickBooksApiClient
     /// <summary>QuickBooks asks for 60 s after a 429 when it sends no Retry-After.</summary>
     public static readonly TimeSpan DefaultThrottleWait = TimeSpan.FromSeconds(60);
 
-    private const int MaxAttempts = 5;
-
     private readonly SourceContext _context;
     private readonly QuickBooksSettings _settings;
     private readonly QuickBooksTokenClient _tokens;
     private readonly string _realmId;
-    private TimeSpan _waited;
 
     public QuickBooksApiClient(SourceContext context, QuickBooksSettings settings, QuickBooksTokenClient tokens, string realmId)
     {
@@ -30,7 +28,11 @@ public sealed class QuickBooksApiClient
         _settings = settings;
         _tokens = tokens;
         _realmId = realmId;
+        Retry = new SourceRetryPolicy(settings.MaxWait, context.Clock);
     }
+
+    /// <summary>Retries of this client (one stream's read), and the waits it granted.</summary>
+    public SourceRetryPolicy Retry { get; }
 
     /// <summary>One page of a query: the entity objects (empty past the end) and the server's time.</summary>
     public async Task<QuickBooksAnswer> QueryAsync(string entity, string query, CancellationToken cancellationToken)
@@ -95,13 +97,17 @@ public sealed class QuickBooksApiClient
         var separator = pathAndQuery.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         var url = new Uri(_settings.BaseUrl, $"/v3/company/{Uri.EscapeDataString(_realmId)}/{pathAndQuery}{separator}minorversion={_settings.MinorVersion.ToString(CultureInfo.InvariantCulture)}");
         string? rejected = null;
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             var token = await _tokens.AccessTokenAsync(_context, _settings, rejected, cancellationToken);
+
+            // Access tokens are credentials too, and a cached one may come from an earlier pull's context.
+            _context.Redactor.Add(token);
             var (status, retryAfter, body) = await SendAsync(url, token, cancellationToken);
             var fault = QuickBooksFaultParser.Parse(status, retryAfter, body, out var root);
             if (fault is null)
             {
+                Retry.Succeeded();
                 return root;
             }
 
@@ -113,33 +119,45 @@ public sealed class QuickBooksApiClient
                     rejected = token;
                     continue;
                 case QuickBooksFaultKind.Unauthenticated:
-                    throw new SourceException($"{fault.Message}. A freshly refreshed access token was refused too; check the app's access to company {_realmId} (re-consent may be needed).");
+                    throw new SourceException($"{fault.Message}. A freshly refreshed access token was refused too; check the app's access to the company (the realm_id secret; re-consent may be needed).");
                 case QuickBooksFaultKind.Throttled:
+                    // QuickBooks asks for 60 s after a 429 when it sends no Retry-After.
                     var wait = fault.RetryAfter ?? DefaultThrottleWait;
-                    if (_waited + wait > _settings.MaxWait || attempt >= MaxAttempts)
+                    if (!await Retry.TryWaitAsync(wait, cancellationToken))
                     {
-                        throw new SourceRateLimitedException(
-                            $"{fault.Message}; QuickBooks asks to wait {wait.TotalSeconds:0}s and this pull already waited {_waited.TotalSeconds:0}s (bounded wait {_settings.MaxWait.TotalSeconds:0}s)",
-                            wait);
+                        throw Retry.Exhausted(fault.Message, wait);
                     }
 
-                    _waited += wait;
-                    _context.Logger.LogWarning("QuickBooks is throttling ({Code}); waiting {Seconds}s before attempt {Attempt}", fault.Code ?? "429", wait.TotalSeconds, attempt + 1);
-                    await Task.Delay(wait, _context.Clock, cancellationToken);
+                    _context.Logger.LogWarning("QuickBooks is throttling ({Code}); waited {Seconds}s before attempt {Attempt}", fault.Code ?? "429", wait.TotalSeconds, Retry.Failures + 1);
+                    continue;
+                case QuickBooksFaultKind.Server when status >= 500:
+                    if (!await Retry.TryWaitAsync(fault.RetryAfter, cancellationToken))
+                    {
+                        throw new SourceException($"{fault.Message} (after {Retry.Failures} attempts)");
+                    }
+
+                    _context.Logger.LogWarning("QuickBooks answered HTTP {Status}; waited {Seconds}s before attempt {Attempt}", status, Retry.Waits[^1].TotalSeconds, Retry.Failures + 1);
                     continue;
                 case QuickBooksFaultKind.Forbidden:
-                    throw new SourceException($"{fault.Message}. The connected user or app may not access this data in company {_realmId}.");
+                    throw new SourceException($"{fault.Message}. The connected user or app may not access this data in the company (the realm_id secret).");
                 default:
                     throw new SourceException(fault.Message);
             }
         }
     }
 
-    private async Task<(int Status, TimeSpan? RetryAfter, string Body)> SendAsync(Uri url, string accessToken, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return await SourceHttpExchange.SendAsync(_context, request, "QuickBooks", _settings.BaseUrl.ToString(), cancellationToken);
-    }
+    private async Task<(int Status, TimeSpan? RetryAfter, string Body)> SendAsync(Uri url, string accessToken, CancellationToken cancellationToken) =>
+        await SourceHttpExchange.SendAsync(
+            _context,
+            Retry,
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                return request;
+            },
+            "QuickBooks",
+            _settings.BaseUrl.ToString(),
+            cancellationToken);
 }

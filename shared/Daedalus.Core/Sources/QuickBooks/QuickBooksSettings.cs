@@ -1,4 +1,3 @@
-using System.Globalization;
 using Daedalus.Configuration;
 
 namespace Daedalus.Sources.QuickBooks;
@@ -17,42 +16,14 @@ public sealed record QuickBooksSettings(Uri BaseUrl, Uri TokenUrl, int MinorVers
 
     public static QuickBooksSettings From(SourceDefinition source, List<string>? errors = null)
     {
-        string Text(string name, string fallback) =>
-            source.Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : fallback;
-
-        int Number(string name, int fallback, int min, int max)
-        {
-            if (!source.Settings.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text))
-            {
-                return fallback;
-            }
-
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            errors?.Add($"settings.{name}: '{text}' is not a whole number between {min:N0} and {max:N0}");
-            return fallback;
-        }
-
-        Uri Url(string name, string fallback)
-        {
-            var text = Text(name, fallback);
-            if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "https" or "http")
-            {
-                return url;
-            }
-
-            errors?.Add($"settings.{name}: '{text}' is not an absolute http(s) URL");
-            return new Uri(fallback);
-        }
-
-        return new QuickBooksSettings(
-            Url("baseUrl", DefaultBaseUrl),
-            Url("tokenUrl", DefaultTokenUrl),
-            Number("minorVersion", DefaultMinorVersion, 75, 999),
-            Number("pageSize", MaxPageSize, 1, MaxPageSize),
-            TimeSpan.FromSeconds(Number("maxWaitSeconds", 60, 0, 3600)));
+        var settings = PluginSettings.Of(source, errors);
+        var result = new QuickBooksSettings(
+            settings.Url("baseUrl", DefaultBaseUrl),
+            settings.Url("tokenUrl", DefaultTokenUrl),
+            (int)settings.Integer("minorVersion", DefaultMinorVersion, 75, 999),
+            (int)settings.Integer("pageSize", MaxPageSize, 1, MaxPageSize),
+            TimeSpan.FromSeconds(settings.Integer("maxWaitSeconds", 60, 0, 3600, "seconds")));
+        settings.RefuseUnknown();
+        return result;
     }
 }

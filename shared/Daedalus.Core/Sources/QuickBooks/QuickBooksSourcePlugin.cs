@@ -236,13 +236,15 @@ public sealed class QuickBooksSourcePlugin : ISourcePlugin
 
     private static QuickBooksEntity? Entity(StreamDefinition stream, List<string> errors)
     {
-        var name = stream.Settings.TryGetValue("entity", out var configured) && !string.IsNullOrWhiteSpace(configured) ? configured.Trim() : stream.Name;
+        var settings = PluginSettings.Of(stream, errors);
+        var name = settings.Text("entity") ?? stream.Name;
+        settings.RefuseUnknown();
         if (QuickBooksEntity.ByStream.TryGetValue(name, out var entity))
         {
             return entity;
         }
 
-        errors.Add($"streams.{stream.Name}: '{name}' is not a QuickBooks stream (known: {string.Join(", ", QuickBooksEntity.ByStream.Keys)}; set settings.entity when the stream has another name)");
+        errors.Add($"streams.{stream.Name}: {ErrorText.Quote(name)} is not a QuickBooks stream (known: {string.Join(", ", QuickBooksEntity.ByStream.Keys)}; set settings.entity when the stream has another name)");
         return null;
     }
 }

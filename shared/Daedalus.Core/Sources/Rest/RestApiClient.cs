@@ -10,25 +10,24 @@ namespace Daedalus.Sources.Rest;
 
 /// <summary>
 /// GET requests for one pull of a rest source: default headers and parameters, credentials (never in URLs it hands
-/// back), rate limits and errors. The plugin's resilient HTTP client has already retried 429/5xx a few times; what
-/// still comes back as 429 (or 403 with the remaining-budget header at 0) is waited out while the pull's total wait
-/// stays within <see cref="RestSettings.MaxWait"/>, else the pull ends early (<see cref="SourceRateLimitedException"/>)
-/// and keeps its cursor. Other 4xx fail the stream (<see cref="RestHttpException"/>) with path, status and the API's
-/// message with any credential this client sent replaced by <c>[secret]</c>.
+/// back), rate limits and errors. Transport failures, 5xx, 429 (and 403 with the remaining-budget header at 0) are
+/// tried again as the one <see cref="SourceRetryPolicy"/> allows within <see cref="RestSettings.MaxWait"/> for the
+/// whole stream; past that a rate limit ends the pull early (<see cref="SourceRateLimitedException"/>, cursor kept)
+/// and anything else fails the stream. Other 4xx fail the stream (<see cref="RestHttpException"/>) with path, status
+/// and the API's message with any credential this client sent replaced by <c>[secret]</c>.
 /// </summary>
 public sealed class RestApiClient
 {
-    /// <summary>The wait when a 429 names none.</summary>
+    /// <summary>The wait when a used-up budget names no reset.</summary>
     public static readonly TimeSpan DefaultThrottleWait = TimeSpan.FromSeconds(60);
 
-    private const int MaxAttempts = 5;
     private const int MaxMessageLength = 300;
 
     private readonly SourceContext _context;
     private readonly RestSettings _settings;
     private readonly RestTokenClient _tokens;
     private readonly HashSet<string> _secrets = new(StringComparer.Ordinal);
-    private TimeSpan _waited;
+    private readonly SourceRetryPolicy _retry;
     private TimeSpan? _exhaustedFor;
 
     public RestApiClient(SourceContext context, RestSettings settings, RestTokenClient tokens)
@@ -36,6 +35,7 @@ public sealed class RestApiClient
         _context = context;
         _settings = settings;
         _tokens = tokens;
+        _retry = new SourceRetryPolicy(settings.MaxWait, context.Clock);
     }
 
     /// <summary>Asks <paramref name="url"/> (a URL without credentials) and parses its JSON body.</summary>
@@ -48,7 +48,7 @@ public sealed class RestApiClient
         }
 
         string? rejected = null;
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             using var request = await RequestAsync(url, rejected, cancellationToken);
             var credential = request.Headers.Authorization?.Parameter;
@@ -75,6 +75,11 @@ public sealed class RestApiClient
             }
             catch (HttpRequestException ex)
             {
+                if (await _retry.TryWaitAsync(null, cancellationToken))
+                {
+                    continue;
+                }
+
                 throw new SourceException($"the API at {_settings.BaseUrl.GetLeftPart(UriPartial.Authority)} could not be reached ({path}): {Redact(ex.Message)}", ex);
             }
             catch (BrokenCircuitException ex)
@@ -88,6 +93,7 @@ public sealed class RestApiClient
 
             if (status is >= 200 and < 300)
             {
+                _retry.Succeeded();
                 if (remaining == 0)
                 {
                     await BudgetUsedUpAsync(reset ?? DefaultThrottleWait, cancellationToken);
@@ -99,19 +105,23 @@ public sealed class RestApiClient
             var rateLimited = status == 429 || (status == 403 && remaining == 0);
             if (rateLimited)
             {
-                var wait = retryAfter ?? reset ?? DefaultThrottleWait;
-                if (_waited + wait > _settings.MaxWait || attempt >= MaxAttempts)
+                var wait = retryAfter ?? reset;
+                _context.Logger.LogWarning("rest source {Source}: {Path} is rate limited (HTTP {Status}, asks to wait {Seconds}s)", _context.Source.Name, path, status, wait?.TotalSeconds);
+                if (await _retry.TryWaitAsync(wait, cancellationToken))
                 {
-                    throw new SourceRateLimitedException(
-                        $"{path} answered HTTP {status} (rate limited); the API asks to wait {wait.TotalSeconds:0}s and this pull already waited {_waited.TotalSeconds:0}s (bounded wait {_settings.MaxWait.TotalSeconds:0}s)",
-                        wait);
+                    continue;
                 }
 
-                _waited += wait;
-                _context.Logger.LogWarning("rest source {Source}: {Path} is rate limited (HTTP {Status}); waiting {Seconds}s before attempt {Attempt}", _context.Source.Name, path, status, wait.TotalSeconds, attempt + 1);
-                await Task.Delay(wait, _context.Clock, cancellationToken);
+                throw _retry.Exhausted($"{path} answered HTTP {status} (rate limited)", wait);
+            }
+
+            if (status >= 500 && await _retry.TryWaitAsync(retryAfter, cancellationToken))
+            {
+                _context.Logger.LogWarning("rest source {Source}: {Path} answered HTTP {Status}; trying again", _context.Source.Name, path, status);
                 continue;
             }
+
+            _retry.Succeeded();
 
             if (status == 401 && rejected is null && _settings.Auth.Kind is RestAuthKind.OAuthClientCredentials or RestAuthKind.OAuthRefreshToken)
             {
@@ -152,16 +162,14 @@ public sealed class RestApiClient
 
     private async Task BudgetUsedUpAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        if (_waited + wait > _settings.MaxWait)
+        _context.Logger.LogInformation("rest source {Source}: the rate-limit budget is used up; it resets in {Seconds}s", _context.Source.Name, wait.TotalSeconds);
+        if (!await _retry.TryWaitAsync(wait, cancellationToken))
         {
             // This page is good; the next request would be refused, so the pull ends after it is stored.
             _exhaustedFor = wait;
-            return;
         }
 
-        _waited += wait;
-        _context.Logger.LogInformation("rest source {Source}: the rate-limit budget is used up; waiting {Seconds}s for its reset", _context.Source.Name, wait.TotalSeconds);
-        await Task.Delay(wait, _context.Clock, cancellationToken);
+        _retry.Succeeded();
     }
 
     private async Task<HttpRequestMessage> RequestAsync(string url, string? rejected, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace Daedalus.Sources.Rest;
 /// parent stream whose records it iterates. Each page's cursor is safe to resume from (see <see cref="RestCursor"/>);
 /// rows merge by primary key, so pages read twice after a resume change nothing.
 /// </summary>
-public sealed class RestSourcePlugin : ISourcePlugin
+public sealed class RestSourcePlugin : ISourcePlugin, ISourceDiscovery
 {
     public const string PluginName = "rest";
 
@@ -99,16 +99,38 @@ public sealed class RestSourcePlugin : ISourcePlugin
         return schema;
     }
 
-    /// <summary>Asks the first page of the first stream that has no parent: reachability, credentials and the records path.</summary>
-    public async ValueTask CheckAsync(SourceContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>sources check</c>: the stream's first page (a child stream: the children of its parent's first records), which
+    /// proves reachability, credentials, the path and the records selector. Stores nothing; failures are the answer.
+    /// </summary>
+    public async ValueTask<StreamCheck> CheckAsync(SourceContext context, StreamDefinition stream, CancellationToken cancellationToken)
     {
-        var source = RestSettings.From(context.Source);
-        var stream = context.Source.Streams.FirstOrDefault(s => !s.Settings.ContainsKey("parent"))
-            ?? throw new SourceException($"source '{context.Source.Name}' has no stream without a parent to check with");
-        var settings = RestStreamSettings.From(stream);
-        var client = new RestApiClient(context, source, _tokens);
-        var response = await client.GetAsync(RestPagination.FirstUrl(source, settings, settings.Path, null), cancellationToken);
-        RestPagination.Records(response, settings);
+        try
+        {
+            var settings = RestStreamSettings.From(stream);
+            var sample = await SampleAsync(context, stream, settings, cancellationToken);
+            return new StreamCheck(stream.Name, true, $"{RestUrl.PathOf(RestUrl.Build(RestSettings.From(context.Source).BaseUrl, settings.Path, []))} answered; {sample.Count} record(s) on the first page");
+        }
+        catch (SourceException ex)
+        {
+            return new StreamCheck(stream.Name, false, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// <c>sources discover</c>: the stream's schema (declared columns, else inferred from the first page) and the
+    /// <c>columns.*</c> settings that pin those types, ready to paste under the stream's <c>settings:</c>.
+    /// </summary>
+    public async ValueTask<DiscoveredStream> DiscoverAsync(SourceContext context, StreamDefinition stream, CancellationToken cancellationToken)
+    {
+        var schema = await DescribeAsync(context, stream, cancellationToken);
+        var pinned = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var column in schema.Columns)
+        {
+            pinned[$"columns.{column.Name}"] = column.Type.ToString().ToLowerInvariant();
+        }
+
+        return new DiscoveredStream(schema, pinned);
     }
 
     public async IAsyncEnumerable<SourcePage> ReadAsync(SourceContext context, StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -32,7 +32,11 @@ public sealed class SnowflakeStatementsClient
         _auth = auth;
         _clock = clock;
         _logger = logger;
+        Retry = new SourceRetryPolicy(TimeSpan.FromSeconds(settings.MaxWaitSeconds), clock);
     }
+
+    /// <summary>Retries of 429/5xx answers and transport failures, their waits bounded by settings.maxWaitSeconds.</summary>
+    public SourceRetryPolicy Retry { get; }
 
     /// <summary>Runs one statement to completion and returns its result set (partition 0 inline).</summary>
     public async Task<SnowflakeResultSet> ExecuteAsync(string statement, IReadOnlyDictionary<string, SnowflakeBinding>? bindings, CancellationToken cancellationToken)
@@ -170,8 +174,14 @@ public sealed class SnowflakeStatementsClient
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Sends a request, retrying 429, 5xx and transport failures as <see cref="Retry"/> allows (re-sent submissions
+    /// carry <c>retry=true</c>, so Snowflake runs the statement once) and a rejected key-pair token once, re-signed.
+    /// The last answer is returned whatever its status; the caller classifies it.
+    /// </summary>
     private async Task<Reply> SendAsync(Func<bool, HttpRequestMessage> create, string operation, CancellationToken cancellationToken)
     {
+        var renewed = false;
         for (var attempt = 0; ; attempt++)
         {
             using var request = create(attempt > 0);
@@ -179,22 +189,42 @@ public sealed class SnowflakeStatementsClient
             request.Headers.TryAddWithoutValidation("X-Snowflake-Authorization-Token-Type", _auth.TokenType);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            body = Decompress(body);
-            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0 && _auth.TryRenew())
+            HttpResponseMessage response;
+            try
             {
-                _logger.LogInformation("Snowflake rejected the key-pair token on {Operation}; signing a new one and retrying once", operation);
-                continue;
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+            {
+                if (await Retry.TryWaitAsync(null, cancellationToken))
+                {
+                    continue;
+                }
+
+                throw new SourceException($"Snowflake at {_settings.BaseUrl} could not be reached on {operation}: {ex.Message}", ex);
             }
 
-            var retryAfter = response.Headers.RetryAfter switch
+            using (response)
             {
-                { Delta: { } delta } => delta,
-                { Date: { } date } => date - _clock.GetUtcNow(),
-                _ => (TimeSpan?)null,
-            };
-            return new Reply(response.StatusCode, body, retryAfter);
+                var body = Decompress(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+                if (response.StatusCode == HttpStatusCode.Unauthorized && !renewed && _auth.TryRenew())
+                {
+                    renewed = true;
+                    _logger.LogInformation("Snowflake rejected the key-pair token on {Operation}; signing a new one and retrying once", operation);
+                    continue;
+                }
+
+                var retryAfter = SourceHttpExchange.RetryAfter(response, _clock);
+                if (response.StatusCode is HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError
+                    && await Retry.TryWaitAsync(retryAfter, cancellationToken))
+                {
+                    _logger.LogWarning("Snowflake answered HTTP {Status} on {Operation}; waited {Seconds}s before another attempt", (int)response.StatusCode, operation, Retry.Waits[^1].TotalSeconds);
+                    continue;
+                }
+
+                Retry.Succeeded();
+                return new Reply(response.StatusCode, body, retryAfter);
+            }
         }
     }
 

@@ -12,26 +12,16 @@ public sealed partial record SnowflakeStreamSettings(string Relation, string? Wa
 {
     public static SnowflakeStreamSettings From(StreamDefinition stream, List<string>? errors = null)
     {
-        var path = $"streams.{stream.Name}";
-        void Error(string message)
-        {
-            if (errors is null)
-            {
-                throw new SourceException($"{path}: {message}");
-            }
-
-            errors.Add($"{path}.{message}");
-        }
-
-        string? Text(string name) =>
-            stream.Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        var settings = PluginSettings.Of(stream, errors);
+        void Error(string name, string message) => settings.Error(name, message);
+        string? Text(string name) => settings.Text(name);
 
         var table = Text("table");
         var query = Text("query");
         var from = "";
         if ((table is null) == (query is null))
         {
-            Error("settings: set exactly one of table or query");
+            Error("", "set exactly one of table or query");
         }
         else if (table is not null)
         {
@@ -41,7 +31,7 @@ public sealed partial record SnowflakeStreamSettings(string Relation, string? Wa
             }
             else
             {
-                Error($"settings.table: '{table}' is not a table name ([database.][schema.]table; {SnowflakeIdentifier.Rule})");
+                Error("table", $"{ErrorText.Quote(table)} is not a table name ([database.][schema.]table; {SnowflakeIdentifier.Rule})");
             }
         }
         else
@@ -49,11 +39,11 @@ public sealed partial record SnowflakeStreamSettings(string Relation, string? Wa
             var text = query!.TrimEnd().TrimEnd(';').Trim();
             if (!SelectStart().IsMatch(text))
             {
-                Error("settings.query: must be a single SELECT (or WITH ... SELECT) statement");
+                Error("query", "must be a single SELECT (or WITH ... SELECT) statement");
             }
             else if (text.Contains(';', StringComparison.Ordinal))
             {
-                Error("settings.query: must be a single statement (no ';')");
+                Error("query", "must be a single statement (no ';')");
             }
             else
             {
@@ -75,7 +65,7 @@ public sealed partial record SnowflakeStreamSettings(string Relation, string? Wa
                 return quoted;
             }
 
-            Error($"settings.{name}: '{value}' is not a column name ({SnowflakeIdentifier.Rule})");
+            Error(name, $"{ErrorText.Quote(value)} is not a column name ({SnowflakeIdentifier.Rule})");
             return null;
         }
 
@@ -83,12 +73,22 @@ public sealed partial record SnowflakeStreamSettings(string Relation, string? Wa
         var deleted = Column("deletedColumn");
         if (stream.Mode == Sources.SyncMode.Incremental && watermark is null && Text("watermark") is null)
         {
-            Error("settings.watermark is required for incremental streams (the column that grows when a row changes)");
+            Error("watermark", "is required for incremental streams (the column that grows when a row changes)");
         }
 
         if (stream.PrimaryKey.Count == 0)
         {
-            Error("primaryKey is required for Snowflake streams (column names as loaded, lower case)");
+            (errors ?? []).Add($"streams.{stream.Name}.primaryKey: is required for Snowflake streams (column names as loaded, lower case)");
+            if (errors is null)
+            {
+                throw new SourceException($"streams.{stream.Name}.primaryKey is required for Snowflake streams");
+            }
+        }
+
+        settings.RefuseUnknown();
+        if (errors is null && settings.Errors.Count > 0)
+        {
+            throw new SourceException(string.Join("; ", settings.Errors));
         }
 
         return new SnowflakeStreamSettings(from, watermark, watermark?[1..^1], deleted?[1..^1]);

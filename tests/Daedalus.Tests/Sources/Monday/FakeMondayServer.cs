@@ -352,7 +352,9 @@ public sealed class FakeMondayServer : IAsyncDisposable
         else if (fault is not null)
         {
             fault.Times--;
-            return (fault.Status, fault.Body, fault.RetryAfterSeconds);
+
+            // A fault body may echo what the request carried, as some APIs do in their errors ({{authorization}}).
+            return (fault.Status, fault.Body.Replace("{{authorization}}", JsonEncodedText.Encode(authorization).ToString(), StringComparison.Ordinal), fault.RetryAfterSeconds);
         }
 
         if (limit is > 500)

@@ -342,6 +342,22 @@ public sealed class MondaySyncTests : IAsyncLifetime
         Assert.Equal(_expected.Rows, await ActualRowsAsync());
     }
 
+    [Fact]
+    public async Task A_monday_error_that_echoes_the_token_leaves_it_nowhere_in_the_run_error_the_api_or_the_logs()
+    {
+        // monday's GraphQL error shape, repeating the Authorization header it received (and a NUL, as a broken proxy might).
+        _server.Inject(new FakeMondayFault(
+            FakeMondayServer.ItemsPage,
+            200,
+            """{"errors":[{"message":"Invalid token {{authorization}}\u0000 for this account","locations":[{"line":1,"column":1}],"extensions":{"code":"InvalidArgumentException","status_code":200,"received":"{{authorization}}"}}],"account_id":123456}"""));
+
+        var failed = await SyncAsync();
+
+        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Contains(_server.Requests, r => r.Kind == FakeMondayServer.ItemsPage);
+        await SecretEcho.AssertNowhereAsync(_core.ConnectionString, "monday", [_server.Token], _logs.Lines);
+    }
+
     private async Task SaveSourceAsync(SyncMode mode)
     {
         var source = new SourceDefinition

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Daedalus.Tests.Infrastructure;
@@ -48,6 +49,18 @@ public sealed partial class FakeQuickBooksServer : IAsyncDisposable
 
     /// <summary>Reads what the secret store holds now; called on each API request to prove the order of writes.</summary>
     public Func<Task<string?>>? StoredRefreshToken { get; set; }
+
+    /// <summary>Every access token the fake has issued (credentials a test may look for in logs and errors).</summary>
+    public IReadOnlyList<string> IssuedAccessTokens
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _accessTokens];
+            }
+        }
+    }
 
     public int CdcLimit { get; set; } = 1000;
 
@@ -302,7 +315,12 @@ public sealed partial class FakeQuickBooksServer : IAsyncDisposable
             else if (fault is { Skip: 0 })
             {
                 fault.Times--;
-                (status, body, retryAfter) = (fault.Status, fault.Body, fault.RetryAfterSeconds);
+
+                // A fault body may echo what the request carried ({{authorization}}, {{realm}} from the path).
+                var echoed = fault.Body
+                    .Replace("{{authorization}}", JsonEncodedText.Encode(authorization).ToString(), StringComparison.Ordinal)
+                    .Replace("{{realm}}", JsonEncodedText.Encode(request.RouteValues["realm"]?.ToString() ?? "").ToString(), StringComparison.Ordinal);
+                (status, body, retryAfter) = (fault.Status, echoed, fault.RetryAfterSeconds);
             }
             else
             {

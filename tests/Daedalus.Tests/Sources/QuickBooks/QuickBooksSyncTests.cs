@@ -209,13 +209,14 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
     {
         await SaveSourceAsync(SyncMode.Incremental, ["invoice"], maxWaitSeconds: 0);
 
-        // The HTTP client retries a 429 three times itself; the fourth reaches the plugin, which has no wait left.
+        // No wait is allowed, and the HTTP client does not retry on its own: the first 429 ends the pull.
         // Pages are stored when the next one arrives, so a stop on the third page keeps the first.
-        _server.Inject(FakeQboFault.Throttled(FakeQuickBooksServer.Query, retryAfterSeconds: 1, times: 4).After(2));
+        _server.Inject(FakeQboFault.Throttled(FakeQuickBooksServer.Query, retryAfterSeconds: 1, times: 1).After(2));
 
         var stopped = await SyncOneAsync();
 
         Assert.Equal(RunStore.Partial, stopped.Status);
+        Assert.Equal([200, 200, 429], _server.Requests.Where(r => r.Kind == FakeQuickBooksServer.Query).Select(q => q.Status));
         Assert.Contains("ThrottleExceeded", stopped.Error, StringComparison.Ordinal);
         Assert.Equal(500, await CountAsync("invoice"));
         Assert.NotNull(await _core.Get<CursorStore>().GetAsync(Source, "invoice", CancellationToken.None));
@@ -228,15 +229,16 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
     [Fact]
     public async Task Throttling_within_the_bounded_wait_is_waited_out_and_the_same_page_is_asked_again()
     {
-        await SaveSourceAsync(SyncMode.Incremental, ["invoice"], maxWaitSeconds: 1);
-        _server.Inject(FakeQboFault.Throttled(FakeQuickBooksServer.Query, retryAfterSeconds: 1, times: 4).After(1));
+        // Three Retry-After waits of 1 s add up to exactly the bounded 3 s: waited out, one attempt each, no hidden retries.
+        await SaveSourceAsync(SyncMode.Incremental, ["invoice"], maxWaitSeconds: 3);
+        _server.Inject(FakeQboFault.Throttled(FakeQuickBooksServer.Query, retryAfterSeconds: 1, times: 3).After(1));
 
         var summary = await SyncOneAsync();
 
         Assert.Equal(RunStore.Succeeded, summary.Status);
         var queries = _server.Requests.Where(r => r.Kind == FakeQuickBooksServer.Query).ToList();
-        Assert.Equal([200, 429, 429, 429, 429, 200, 200], queries.Select(q => q.Status));
-        Assert.Single(queries.Skip(1).Take(5).Select(q => q.Query).Distinct());
+        Assert.Equal([200, 429, 429, 429, 200, 200], queries.Select(q => q.Status));
+        Assert.Single(queries.Skip(1).Take(4).Select(q => q.Query).Distinct());
         Assert.Contains(_logs.Lines, l => l.Contains("QuickBooks is throttling (3001)", StringComparison.Ordinal));
         Assert.Equal(Expected("Invoice", _server.Entities), await ActualRowsAsync("Invoice"));
     }
@@ -478,6 +480,27 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
         {
             Assert.DoesNotContain(_logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task A_quickbooks_fault_that_echoes_the_token_and_realm_leaves_them_nowhere_in_the_run_error_the_api_or_the_logs()
+    {
+        // QuickBooks' Fault shape (AuthorizationFault, 403), repeating the Authorization header and the company id it received.
+        _server.Inject(new FakeQboFault(
+            FakeQuickBooksServer.Query,
+            403,
+            """{"Fault":{"Error":[{"Message":"message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403","Detail":"{{authorization}} may not read company {{realm}}\u0000","code":"3100"}],"type":"AuthorizationFault"},"time":"2026-10-01T09:12:44.117-07:00"}"""));
+
+        var failed = await SyncOneAsync();
+
+        Assert.Equal(RunStore.Failed, failed.Status);
+        var accessTokens = _server.IssuedAccessTokens;
+        Assert.NotEmpty(accessTokens);
+        await SecretEcho.AssertNowhereAsync(
+            _core.ConnectionString,
+            Source,
+            [FakeQuickBooksServer.Realm, FakeQuickBooksServer.ClientSecret, .. accessTokens],
+            _logs.Lines);
     }
 
     private Task<string?> StoredRefreshTokenAsync() => _core.Get<ISecretStore>().GetAsync($"{Source}-refresh_token", CancellationToken.None).AsTask();

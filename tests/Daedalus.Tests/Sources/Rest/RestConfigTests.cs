@@ -76,16 +76,16 @@ public sealed class RestConfigTests : IDisposable
 
         var errors = Assert.Throws<ConfigException>(() => _loader.Load(path, null, NoEnvironment)).Errors.Select(e => e.ToString()).ToList();
 
-        // Plugin checks point at the source (its first line), with the field path in the message, as for every plugin.
-        var at = $"{path}:4: sources.tickets: ";
-        Assert.Contains(at + "settings.baseUrl: 'ftp://example.com' is not an absolute http(s) URL without a query (put query parameters in settings.params)", errors);
-        Assert.Contains(at + "settings.headers.Authorization: credentials go in settings.auth with a secret name, never in headers", errors);
-        Assert.Contains(at + "settings.auth.type: 'oauth' is not one of none, bearer, api_key, basic, oauth_client_credentials, oauth_refresh_token", errors);
-        Assert.Contains(at + "streams.tickets.settings.path: must be a path under baseUrl without a query (put query parameters in params)", errors);
-        Assert.Contains(at + "streams.tickets.settings.paginatr.type: unknown setting for the rest plugin (see docs/plugins/rest.md)", errors);
-        Assert.Contains(at + "streams.tickets.settings.columns.Amount: 'Amount' is not a valid column name: " + Daedalus.Storage.SqlIdentifier.Rule + " (a nested field a.b is the column a__b)", errors);
-        Assert.Contains(at + "streams.tickets.primaryKey: required for rest streams (the field(s) that identify a record, e.g. [id])", errors);
-        Assert.Contains(at + "streams.tickets.cursor: required for incremental rest streams (the field that grows when a record changes, e.g. updated_at); or use mode: full", errors);
+        // Each at the line of the field (nested YAML is walked like any other path), with the field path.
+        string At(int line, string field) => $"{path}:{line}: sources.tickets.{field}: ";
+        Assert.Contains(At(6, "settings.baseUrl") + "'ftp://example.com' is not an absolute http(s) URL without a query (put query parameters in settings.params)", errors);
+        Assert.Contains(At(7, "settings.headers.Authorization") + "credentials go in settings.auth with a secret name, never in headers", errors);
+        Assert.Contains(At(8, "settings.auth.type") + "'oauth' is not one of none, bearer, api_key, basic, oauth_client_credentials, oauth_refresh_token", errors);
+        Assert.Contains(At(13, "streams.tickets.settings.path") + "must be a path under baseUrl without a query (put query parameters in params)", errors);
+        Assert.Contains(At(14, "streams.tickets.settings.paginatr.type") + "unknown setting for the rest plugin (see docs/plugins/rest.md)", errors);
+        Assert.Contains(At(15, "streams.tickets.settings.columns.Amount") + "'Amount' is not a valid column name: " + Daedalus.Storage.SqlIdentifier.Rule + " (a nested field a.b is the column a__b)", errors);
+        Assert.Contains(At(11, "streams.tickets.primaryKey") + "required for rest streams (the field(s) that identify a record, e.g. [id])", errors);
+        Assert.Contains(At(11, "streams.tickets.cursor") + "required for incremental rest streams (the field that grows when a record changes, e.g. updated_at); or use mode: full", errors);
         Assert.DoesNotContain(errors, e => e.Contains("sk_live_pasted", StringComparison.Ordinal));
     }
 

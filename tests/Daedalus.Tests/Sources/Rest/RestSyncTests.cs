@@ -289,20 +289,25 @@ public sealed class RestSyncTests : IAsyncLifetime
         _api.Auth = "bearer";
         var stream = Stream("link", "$", "header_link", declared: false);
         var source = Definition([stream], new Dictionary<string, string> { ["auth.type"] = "bearer" });
-        var plugin = _core.Get<SourcePluginRegistry>().Get(RestSourcePlugin.PluginName);
+        var plugin = (ISourceDiscovery)_core.Get<SourcePluginRegistry>().Get(RestSourcePlugin.PluginName);
         var context = new SourceContext(source, _core.Get<ISecretStore>(), _core.Get<IHttpClientFactory>().CreateClient(RestSourcePlugin.PluginName), TimeProvider.System, _core.Get<ILoggerFactory>().CreateLogger("test"));
 
-        await plugin.CheckAsync(context, CancellationToken.None);
-        var schema = Assert.Single(await plugin.DiscoverAsync(context, CancellationToken.None));
+        var check = await plugin.CheckAsync(context, stream, CancellationToken.None);
+        var discovered = await plugin.DiscoverAsync(context, stream, CancellationToken.None);
+
+        Assert.Equal(new StreamCheck("widgets", true, "/v1/link answered; 100 record(s) on the first page"), check);
 
         // amount: numbers, but widgets 13 and 21 send strings, so the sample says text (declare it to load decimals).
         Assert.Equal(
             ["id:Integer", "name:Text", "amount:Text", "updatedat:Timestamp", "tags:Json", "owner:Json"],
-            schema.Columns.Select(c => $"{c.Name}:{c.Type}"));
+            discovered.Schema.Columns.Select(c => $"{c.Name}:{c.Type}"));
+        Assert.Equal("timestamp", discovered.Settings["columns.updatedat"]);
+        Assert.Equal(6, discovered.Settings.Count);
+
         await _core.Get<ISecretStore>().SetAsync($"{Source}-token", "nope-nope", CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<RestHttpException>(() => plugin.CheckAsync(context, CancellationToken.None).AsTask());
-        Assert.Equal(401, ex.Status);
-        Assert.Contains("check the credentials: token", ex.Message, StringComparison.Ordinal);
+        var refused = await plugin.CheckAsync(context, stream, CancellationToken.None);
+        Assert.False(refused.Ok);
+        Assert.Equal("/v1/link answered HTTP 401: Bad credentials (check the credentials: token)", refused.Message);
     }
 
     private static StreamDefinition Stream(string endpoint, string records, string paginator, bool incremental = false, bool declared = true)

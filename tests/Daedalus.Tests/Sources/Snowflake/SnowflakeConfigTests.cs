@@ -60,8 +60,8 @@ public sealed class SnowflakeConfigTests
         Assert.Contains(_plugin.Validate(Source(s => s["query"] = "SELECT 1")), e => e.Contains("exactly one of table or query", StringComparison.Ordinal));
         Assert.Contains(_plugin.Validate(Source(s => { s.Remove("table"); s["query"] = "DELETE FROM orders"; })), e => e.Contains("single SELECT", StringComparison.Ordinal));
         Assert.Contains(_plugin.Validate(Source(s => { s.Remove("table"); s["query"] = "SELECT 1; DROP TABLE t"; })), e => e.Contains("no ';'", StringComparison.Ordinal));
-        Assert.Contains(_plugin.Validate(Source(s => s.Remove("watermark"))), e => e.Contains("watermark is required", StringComparison.Ordinal));
-        Assert.Contains(_plugin.Validate(Source(source: d => d.Streams[0].PrimaryKey.Clear())), e => e.Contains("primaryKey is required", StringComparison.Ordinal));
+        Assert.Contains(_plugin.Validate(Source(s => s.Remove("watermark"))), e => e.Contains("settings.watermark: is required", StringComparison.Ordinal));
+        Assert.Contains(_plugin.Validate(Source(source: d => d.Streams[0].PrimaryKey.Clear())), e => e.Contains("primaryKey: is required", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public sealed class SnowflakeConfigTests
     [Fact]
     public void Rejects_bad_source_settings()
     {
-        Assert.Contains(_plugin.Validate(Source(source: d => d.Settings.Remove("account"))), e => e.Contains("settings.account is required", StringComparison.Ordinal));
+        Assert.Contains(_plugin.Validate(Source(source: d => d.Settings.Remove("account"))), e => e.Contains("settings.account: is required", StringComparison.Ordinal));
         Assert.Contains(_plugin.Validate(Source(source: d => d.Settings["account"] = "acct/../evil")), e => e.Contains("settings.account", StringComparison.Ordinal));
-        Assert.Contains(_plugin.Validate(Source(source: d => d.Settings.Remove("user"))), e => e.Contains("settings.user is required", StringComparison.Ordinal));
+        Assert.Contains(_plugin.Validate(Source(source: d => d.Settings.Remove("user"))), e => e.Contains("settings.user: is required", StringComparison.Ordinal));
         Assert.Contains(_plugin.Validate(Source(source: d => d.Settings["auth"] = "password")), e => e.Contains("settings.auth", StringComparison.Ordinal));
         Assert.Contains(_plugin.Validate(Source(source: d => d.Settings["baseUrl"] = "http://example.com")), e => e.Contains("settings.baseUrl", StringComparison.Ordinal));
         Assert.Contains(_plugin.Validate(Source(source: d => d.Settings["timeoutSeconds"] = "0")), e => e.Contains("settings.timeoutSeconds", StringComparison.Ordinal));

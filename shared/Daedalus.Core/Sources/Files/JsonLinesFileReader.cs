@@ -1,0 +1,166 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Daedalus.Sources.Files;
+
+/// <summary>
+/// Reads JSON Lines one line at a time (UTF-8, or UTF-16/32 by byte order mark; a BOM is skipped; \r\n or \n).
+/// Blank lines are not records. A line that is not a JSON object is rejected whole; a property that is not of its
+/// column's type rejects its record naming the column. Numbers keep every digit (decimals are read from the JSON text).
+/// </summary>
+public static class JsonLinesFileReader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
+
+    /// <summary>Column names (normalised, in order of first appearance) and a type guess for each, from up to <paramref name="rows"/> objects.</summary>
+    public static async Task<List<(string Name, ColumnTypeGuess Guess)>> SampleAsync(Stream stream, int rows, CancellationToken cancellationToken)
+    {
+        var columns = new List<(string Name, ColumnTypeGuess Guess)>();
+        using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        var seen = 0;
+        while (seen < rows && await text.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line) || TryParse(line) is not { } document)
+            {
+                continue;
+            }
+
+            using (document)
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                seen++;
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    var name = FileColumnNames.Normalize([property.Name])[0];
+                    var index = columns.FindIndex(c => c.Name == name);
+                    if (index < 0)
+                    {
+                        columns.Add((name, new ColumnTypeGuess()));
+                        index = columns.Count - 1;
+                    }
+
+                    columns[index].Guess.AddJson(property.Value);
+                }
+            }
+        }
+
+        return columns;
+    }
+
+    public static async IAsyncEnumerable<SourceRecord> ReadAsync(Stream stream, FileReadPlan plan, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        var columns = plan.Columns;
+
+        // Property name as written → column index (-1: not a column), so each distinct key is normalised once.
+        var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
+        long line = 0;
+        long record = 0;
+        while (await text.ReadLineAsync(cancellationToken) is { } content)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(content) || ++record <= skip)
+            {
+                continue;
+            }
+
+            using var document = TryParse(content);
+            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                yield return plan.Reject(record, $"line {line}: {(document is null ? "is not valid JSON" : "is not a JSON object")}");
+                continue;
+            }
+
+            var values = plan.NewValues(record);
+            List<string>? problems = null;
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!lookup.TryGetValue(property.Name, out var index))
+                {
+                    var name = FileColumnNames.Normalize([property.Name])[0];
+                    index = -1;
+                    for (var i = 0; i < columns.Count; i++)
+                    {
+                        if (columns[i].Name == name)
+                        {
+                            index = i;
+                            break;
+                        }
+                    }
+
+                    lookup[property.Name] = index;
+                }
+
+                if (index < 0)
+                {
+                    continue;
+                }
+
+                values[index] = Decode(property.Value, columns[index].Type, out var problem);
+                if (problem is not null)
+                {
+                    (problems ??= []).Add($"column {columns[index].Name} {problem}");
+                }
+            }
+
+            yield return new SourceRecord(values, Rejected: problems is null ? null : $"file {plan.File.Name} line {line}: {string.Join("; ", problems)}");
+        }
+    }
+
+    private static object? Decode(JsonElement value, ColumnType type, out string? problem)
+    {
+        problem = null;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null or JsonValueKind.Undefined:
+                return null;
+            case JsonValueKind.Object or JsonValueKind.Array:
+                if (type is ColumnType.Json or ColumnType.Text)
+                {
+                    return value.GetRawText();
+                }
+
+                problem = $"is a JSON {(value.ValueKind == JsonValueKind.Object ? "object" : "array")}, not {type.ToString().ToLowerInvariant()}";
+                return null;
+            case JsonValueKind.True or JsonValueKind.False:
+                if (type == ColumnType.Boolean)
+                {
+                    return value.GetBoolean();
+                }
+
+                return type is ColumnType.Json or ColumnType.Text ? value.GetRawText() : Fail(type, out problem);
+            case JsonValueKind.Number:
+                return type switch
+                {
+                    ColumnType.Json or ColumnType.Text => value.GetRawText(),
+                    ColumnType.Integer or ColumnType.Decimal or ColumnType.Double => CellParser.Parse(value.GetRawText(), type, out problem),
+                    _ => Fail(type, out problem),
+                };
+            default:
+                return type == ColumnType.Json ? value.GetRawText() : CellParser.Parse(value.GetString()!, type, out problem);
+        }
+    }
+
+    private static object? Fail(ColumnType type, out string? problem)
+    {
+        problem = $"is not {type.ToString().ToLowerInvariant()}";
+        return null;
+    }
+
+    private static JsonDocument? TryParse(string line)
+    {
+        try
+        {
+            return JsonDocument.Parse(line, DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

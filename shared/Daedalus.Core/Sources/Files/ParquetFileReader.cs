@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Parquet;
+using Parquet.Data;
+using Parquet.Schema;
+
+namespace Daedalus.Sources.Files;
+
+/// <summary>
+/// Reads Parquet row group by row group (Parquet.Net): memory holds one row group's columns at a time, never the
+/// file. Decimals of any precision keep every digit (read as big decimals, stored as numeric); timestamps are
+/// instants (a timestamp not adjusted to UTC is taken as UTC); dates, times, integers, floats, booleans, strings and
+/// binary (as base64 text) map to their column types. Repeated (list) fields are not supported and fail the file.
+/// </summary>
+public static class ParquetFileReader
+{
+    private static readonly ParquetOptions Options = new() { UseBigDecimal = true, UseDateOnlyTypeForDates = true };
+
+    /// <summary>The file's columns and their types, from its footer alone.</summary>
+    public static async Task<List<ColumnSchema>> DescribeAsync(Stream stream, string file, CancellationToken cancellationToken)
+    {
+        await using var reader = await ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: false, cancellationToken);
+        var fields = reader.Schema.GetDataFields();
+        var names = FileColumnNames.Normalize(fields.Select(f => f.Path.ToString()));
+        return fields.Select((f, i) => new ColumnSchema(names[i], TypeOf(f, file))).ToList();
+    }
+
+    public static async IAsyncEnumerable<SourceRecord> ReadAsync(Stream stream, FileReadPlan plan, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: false, cancellationToken);
+        var fields = reader.Schema.GetDataFields();
+        var map = plan.MapColumns(FileColumnNames.Normalize(fields.Select(f => f.Path.ToString())));
+        foreach (var index in map.Where(i => i >= 0))
+        {
+            _ = TypeOf(fields[index], plan.File.Name);
+        }
+
+        long record = 0;
+        for (var group = 0; group < reader.RowGroupCount; group++)
+        {
+            using var rows = reader.OpenRowGroupReader(group);
+            var count = checked((int)rows.RowCount);
+            if (record + count <= skip)
+            {
+                // Stored already: not even read.
+                record += count;
+                continue;
+            }
+
+            var cells = new object?[plan.Columns.Count][];
+            for (var i = 0; i < plan.Columns.Count; i++)
+            {
+                cells[i] = map[i] < 0 ? new object?[count] : await ReadColumnAsync(rows, fields[map[i]], count, cancellationToken);
+            }
+
+            for (var r = 0; r < count; r++)
+            {
+                if (++record <= skip)
+                {
+                    continue;
+                }
+
+                var values = plan.NewValues(record);
+                List<string>? problems = null;
+                for (var i = 0; i < plan.Columns.Count; i++)
+                {
+                    if (cells[i][r] is not { } native)
+                    {
+                        continue;
+                    }
+
+                    values[i] = Coerce(native, plan.Columns[i].Type, out var problem);
+                    if (problem is not null)
+                    {
+                        (problems ??= []).Add($"column {plan.Columns[i].Name} {problem}");
+                    }
+                }
+
+                yield return new SourceRecord(values, Rejected: problems is null ? null : $"file {plan.File.Name} row group {group} row {r + 1}: {string.Join("; ", problems)}");
+            }
+        }
+    }
+
+    private static ColumnType TypeOf(DataField field, string file)
+    {
+        if (field.IsArray || field.MaxRepetitionLevel > 0)
+        {
+            throw new SourceException($"file {file}: field {field.Path} is repeated (a list); the files plugin reads flat columns only");
+        }
+
+        var type = field.ClrType;
+        return type switch
+        {
+            _ when type == typeof(bool) => ColumnType.Boolean,
+            _ when type == typeof(sbyte) || type == typeof(byte) || type == typeof(short) || type == typeof(ushort) || type == typeof(int) || type == typeof(uint) || type == typeof(long) => ColumnType.Integer,
+            _ when type == typeof(ulong) || type == typeof(decimal) || type == typeof(BigDecimal) => ColumnType.Decimal,
+            _ when type == typeof(float) || type == typeof(double) => ColumnType.Double,
+            _ when type == typeof(DateTime) || type == typeof(DateTimeOffset) => ColumnType.Timestamp,
+            _ when type == typeof(DateOnly) => ColumnType.Date,
+            _ when type == typeof(TimeOnly) || type == typeof(TimeSpan) => ColumnType.Time,
+            _ => ColumnType.Text,
+        };
+    }
+
+    private static async Task<object?[]> ReadColumnAsync(ParquetRowGroupReader rows, DataField field, int count, CancellationToken cancellationToken)
+    {
+        var type = field.ClrType;
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+        {
+            var strings = new string?[count];
+            await rows.ReadAsync(field, strings.AsMemory(), null, cancellationToken);
+            return [.. strings];
+        }
+
+        if (type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>))
+        {
+            var bytes = new byte[]?[count];
+            await rows.ReadAsync(field, bytes.AsMemory(), null, cancellationToken);
+            return bytes.Select(b => (object?)(b is null ? null : Convert.ToBase64String(b))).ToArray();
+        }
+
+        return type switch
+        {
+            _ when type == typeof(bool) => await ReadAsync<bool>(rows, field, count, cancellationToken),
+            _ when type == typeof(sbyte) => await ReadAsync<sbyte>(rows, field, count, cancellationToken),
+            _ when type == typeof(byte) => await ReadAsync<byte>(rows, field, count, cancellationToken),
+            _ when type == typeof(short) => await ReadAsync<short>(rows, field, count, cancellationToken),
+            _ when type == typeof(ushort) => await ReadAsync<ushort>(rows, field, count, cancellationToken),
+            _ when type == typeof(int) => await ReadAsync<int>(rows, field, count, cancellationToken),
+            _ when type == typeof(uint) => await ReadAsync<uint>(rows, field, count, cancellationToken),
+            _ when type == typeof(long) => await ReadAsync<long>(rows, field, count, cancellationToken),
+            _ when type == typeof(ulong) => await ReadAsync<ulong>(rows, field, count, cancellationToken),
+            _ when type == typeof(float) => await ReadAsync<float>(rows, field, count, cancellationToken),
+            _ when type == typeof(double) => await ReadAsync<double>(rows, field, count, cancellationToken),
+            _ when type == typeof(decimal) => await ReadAsync<decimal>(rows, field, count, cancellationToken),
+            _ when type == typeof(BigDecimal) => await ReadAsync<BigDecimal>(rows, field, count, cancellationToken),
+            _ when type == typeof(DateTime) => await ReadAsync<DateTime>(rows, field, count, cancellationToken),
+            _ when type == typeof(DateTimeOffset) => await ReadAsync<DateTimeOffset>(rows, field, count, cancellationToken),
+            _ when type == typeof(DateOnly) => await ReadAsync<DateOnly>(rows, field, count, cancellationToken),
+            _ when type == typeof(TimeOnly) => await ReadAsync<TimeOnly>(rows, field, count, cancellationToken),
+            _ when type == typeof(TimeSpan) => await ReadAsync<TimeSpan>(rows, field, count, cancellationToken),
+            _ => throw new SourceException($"field {field.Path} has a Parquet type the files plugin cannot read ({type.Name})"),
+        };
+    }
+
+    private static async Task<object?[]> ReadAsync<T>(ParquetRowGroupReader rows, DataField field, int count, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var buffer = new T?[count];
+        await rows.ReadAsync<T>(field, buffer.AsMemory(), null, cancellationToken);
+        var boxed = new object?[count];
+        for (var i = 0; i < count; i++)
+        {
+            boxed[i] = buffer[i];
+        }
+
+        return boxed;
+    }
+
+    /// <summary>A Parquet value as its column type: exact conversions only, else via its invariant text.</summary>
+    private static object? Coerce(object native, ColumnType type, out string? problem)
+    {
+        problem = null;
+        switch (type, native)
+        {
+            case (ColumnType.Integer, long or int or short or sbyte or byte or ushort or uint):
+                return Convert.ToInt64(native, CultureInfo.InvariantCulture);
+            case (ColumnType.Decimal, decimal number):
+                return number;
+            case (ColumnType.Decimal, BigDecimal big):
+                return NumericText.Parse(big.ToString());
+            case (ColumnType.Double, double number):
+                return number;
+            case (ColumnType.Double, float number):
+                return (double)number;
+            case (ColumnType.Boolean, bool flag):
+                return flag;
+            case (ColumnType.Timestamp, DateTimeOffset instant):
+                return instant;
+            case (ColumnType.Timestamp, DateTime instant):
+                return instant.Kind == DateTimeKind.Local ? new DateTimeOffset(instant.ToUniversalTime()) : new DateTimeOffset(DateTime.SpecifyKind(instant, DateTimeKind.Utc));
+            case (ColumnType.Date, DateOnly date):
+                return date;
+            case (ColumnType.Time, TimeOnly time):
+                return time;
+            case (ColumnType.Time, TimeSpan span) when span >= TimeSpan.Zero && span < TimeSpan.FromDays(1):
+                return TimeOnly.FromTimeSpan(span);
+            case (ColumnType.Text or ColumnType.Json, string text):
+                return text;
+        }
+
+        var invariant = native switch
+        {
+            DateTime instant => instant.ToString("O", CultureInfo.InvariantCulture),
+            DateTimeOffset instant => instant.ToString("O", CultureInfo.InvariantCulture),
+            DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            double number => number.ToString("R", CultureInfo.InvariantCulture),
+            float number => number.ToString("R", CultureInfo.InvariantCulture),
+            BigDecimal big => big.ToString(),
+            _ => Convert.ToString(native, CultureInfo.InvariantCulture) ?? "",
+        };
+        return CellParser.Parse(invariant, type, out problem);
+    }
+}
