@@ -39,4 +39,7 @@ public sealed record SourceSpec
 
     /// <summary>This source's own webhook channels (name → channel), notified besides the global ones.</summary>
     public Dictionary<string, NotificationChannelSpec>? Notifications { get; init; }
+
+    /// <summary>Where the source was declared: null for daedalus.yaml, <c>tables.yaml</c> for an entry of a table list (export writes it back there).</summary>
+    public string? Origin { get; init; }
 }

@@ -22,4 +22,7 @@ public sealed record StreamSpec
     /// <summary>Plugin settings: values are strings, numbers or booleans (kept as text).</summary>
     [System.Text.Json.Serialization.JsonConverter(typeof(SettingValuesJsonConverter))]
     public Dictionary<string, string>? Settings { get; init; }
+
+    /// <summary>Compress this stream's claim-check payloads (large batches parked in blob storage). Default false.</summary>
+    public bool? Compression { get; init; }
 }

@@ -130,20 +130,28 @@ public static class SourcesCommand
     private static Command Export()
     {
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of standard output" };
-        var command = new Command("export", "Write the sources as daedalus.yaml (secret references only, never values)") { output };
+        var command = new Command("export", "Write the sources as daedalus.yaml (secret references only, never values); with --output, sources that came from tables.yaml go to a tables.yaml beside it") { output };
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, _) =>
         {
-            var sources = await session.Api.ListSourcesAsync(cancellationToken);
+            var sources = (await session.Api.ListSourcesAsync(cancellationToken)).Select(ToDefinition).ToList();
             var notifications = await session.Api.GetNotificationsAsync(cancellationToken);
             var errors = new List<ConfigError>();
-            var yaml = ConfigWriter.Write(sources.Select(ToDefinition), SourceSpecMapper.ToChannels(notifications.Channels, "notifications", errors));
+            var channels = SourceSpecMapper.ToChannels(notifications.Channels, "notifications", errors);
             if (parse.GetValue(output) is { } path)
             {
-                await File.WriteAllTextAsync(path, yaml, cancellationToken);
+                // Round trip: apply of the written pair recreates the same definitions.
+                var (tables, remaining) = TablesFileWriter.Split(sources);
+                await File.WriteAllTextAsync(path, ConfigWriter.Write(remaining, channels), cancellationToken);
+                if (tables is not null)
+                {
+                    var tablesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, TablesFile.FileName);
+                    await File.WriteAllTextAsync(tablesPath, tables, cancellationToken);
+                    await Console.Error.WriteLineAsync($"{sources.Count - remaining.Count} source(s) from tables.yaml written to {tablesPath}");
+                }
             }
             else
             {
-                Console.Write(yaml);
+                Console.Write(ConfigWriter.Write(sources, channels));
             }
 
             return ExitCodes.Ok;

@@ -23,7 +23,13 @@ public static class SourceSpecMapper
             RetireAt = spec.RetireAt?.ToUniversalTime(),
             Settings = Copy(spec.Settings, "$.settings", errors),
             Secrets = Copy(spec.Secrets, "$.secrets", errors),
+            Origin = spec.Origin,
         };
+        if (spec.Origin is not null && spec.Origin != TablesFile.Origin)
+        {
+            errors.Add(new ConfigError("$.origin", $"'{spec.Origin}' is not an origin (only '{TablesFile.Origin}')"));
+        }
+
         if (spec.Plugin.Length == 0)
         {
             errors.Add(new ConfigError("$.plugin", "required"));
@@ -138,6 +144,7 @@ public static class SourceSpecMapper
             Labels = m.Labels.Count == 0 ? null : m.Labels,
         }).ToList(),
         Notifications = source.Notifications.Count == 0 ? null : ToChannelSpecs(source.Notifications),
+        Origin = source.Origin,
     };
 
     private static StreamSpec ToSpec(StreamDefinition stream) => new()
@@ -159,6 +166,7 @@ public static class SourceSpecMapper
         }).ToList(),
         Protect = stream.Protect.Count == 0 ? null : stream.Protect.ToDictionary(p => p.Key, p => p.Value == ProtectionMode.Encrypt ? "encrypt" : "hash"),
         Settings = stream.Settings.Count == 0 ? null : new Dictionary<string, string>(stream.Settings),
+        Compression = stream.Compression ? true : null,
     };
 
     private static StreamDefinition ToStream(string name, StreamSpec spec, List<ConfigError> errors)
@@ -173,6 +181,7 @@ public static class SourceSpecMapper
             Target = new TargetTable { Schema = spec.Target?.Schema ?? "public", Table = spec.Target?.Table ?? name },
             Rename = Copy(spec.Rename, $"{path}.rename", errors),
             Settings = Copy(spec.Settings, $"{path}.settings", errors),
+            Compression = spec.Compression ?? false,
         };
         switch (spec.Mode?.ToLowerInvariant())
         {

@@ -5,7 +5,8 @@ namespace Daedalus.Configuration;
 
 /// <summary>
 /// Loads <c>daedalus.yaml</c>, overlays <c>environments/{env}.yaml</c> beside it, then applies
-/// <c>DAEDALUS_CONFIG__path__to__field</c> environment variables, and validates the result.
+/// <c>DAEDALUS_CONFIG__path__to__field</c> environment variables, adds the tables of a <c>tables.yaml</c> beside it
+/// (<see cref="TablesFile"/>; overlays apply through its connection source), and validates the result.
 /// Every error is reported at once, each with its file, line and field path.
 /// </summary>
 public sealed partial class ConfigLoader
@@ -55,6 +56,23 @@ public sealed partial class ConfigLoader
             {
                 var node = Locate(root, error.Path);
                 errors.Add(error with { File = node.Origin, Line = node.Line });
+            }
+        }
+
+        // The seed's table list, when there is one beside the file: one Snowflake source per table.
+        var tablesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, TablesFile.FileName);
+        if (File.Exists(tablesPath) && !string.Equals(Path.GetFullPath(path), tablesPath, StringComparison.Ordinal))
+        {
+            var tablesRoot = ConfigFileReader.Parse(File.ReadAllText(tablesPath), tablesPath, errors);
+            foreach (var entry in new TablesFileReader(errors).Read(tablesRoot, sources))
+            {
+                foreach (var error in _validator.Validate(entry.Source, $"sources.{entry.Source.Name}"))
+                {
+                    var (field, node) = entry.Locate(error.Path);
+                    errors.Add(new ConfigError(field, error.Message, node.Origin, node.Line));
+                }
+
+                sources.Add(entry.Source);
             }
         }
 

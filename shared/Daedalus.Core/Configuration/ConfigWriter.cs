@@ -46,7 +46,7 @@ public static class ConfigWriter
 
         if (s.Settings.Count > 0)
         {
-            map["settings"] = s.Settings;
+            map["settings"] = Nest(s.Settings);
         }
 
         if (s.Secrets.Count > 0)
@@ -72,6 +72,11 @@ public static class ConfigWriter
         if (s.Notifications.Count > 0)
         {
             map["notifications"] = Channels(s.Notifications);
+        }
+
+        if (s.Origin is not null)
+        {
+            map["origin"] = s.Origin;
         }
 
         return map;
@@ -129,9 +134,59 @@ public static class ConfigWriter
 
         if (st.Settings.Count > 0)
         {
-            map["settings"] = st.Settings;
+            map["settings"] = Nest(st.Settings);
+        }
+
+        if (st.Compression)
+        {
+            map["compression"] = true;
         }
 
         return map;
+    }
+
+    /// <summary>
+    /// Dotted settings keys back into the nested mappings the reader flattened (<c>auth.type</c> → <c>auth: { type }</c>);
+    /// a key that is both a value and a prefix of another stays dotted, which reads back the same.
+    /// </summary>
+    public static Dictionary<string, object> Nest(IReadOnlyDictionary<string, string> settings)
+    {
+        var root = new Dictionary<string, object>(StringComparer.Ordinal);
+        var prefixes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in settings.Keys)
+        {
+            for (var dot = key.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = key.IndexOf('.', dot + 1))
+            {
+                prefixes.Add(key[..dot]);
+            }
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            var parts = key.Split('.');
+            var clash = prefixes.Contains(key) || parts.Any(p => p.Length == 0)
+                || Enumerable.Range(1, parts.Length - 1).Any(n => settings.ContainsKey(string.Join('.', parts[..n])));
+            if (clash)
+            {
+                root[key] = value;
+                continue;
+            }
+
+            var node = root;
+            for (var i = 0; i < parts.Length - 1; i++)
+            {
+                if (!node.TryGetValue(parts[i], out var child) || child is not Dictionary<string, object> childMap)
+                {
+                    childMap = new Dictionary<string, object>(StringComparer.Ordinal);
+                    node[parts[i]] = childMap;
+                }
+
+                node = childMap;
+            }
+
+            node[parts[^1]] = value;
+        }
+
+        return root;
     }
 }

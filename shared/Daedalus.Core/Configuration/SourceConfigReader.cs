@@ -8,11 +8,11 @@ namespace Daedalus.Configuration;
 public sealed class SourceConfigReader
 {
     private static readonly string[] RootFields = ["version", "sources", "notifications"];
-    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "retireAt", "settings", "secrets", "streams", "metrics", "notifications"];
+    private static readonly string[] SourceFields = ["plugin", "enabled", "schedule", "window", "retireAt", "settings", "secrets", "streams", "metrics", "notifications", "origin"];
     /// <summary>ISO 8601 instants with an explicit offset (Z or ±hh:mm): a retirement time never depends on the machine's zone.</summary>
     private static readonly string[] RetireAtFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
     private static readonly string[] ChannelFields = ["format", "url", "events"];
-    private static readonly string[] StreamFields = ["mode", "primaryKey", "cursor", "target", "rename", "qa", "protect", "settings"];
+    private static readonly string[] StreamFields = ["mode", "primaryKey", "cursor", "target", "rename", "qa", "protect", "settings", "compression"];
     private static readonly string[] QaFields = ["column", "rule", "pattern", "min", "max", "values", "length"];
     private static readonly string[] MetricFields = ["name", "stream", "time", "value", "aggregate", "bucket", "labels"];
 
@@ -78,9 +78,16 @@ public sealed class SourceConfigReader
             Plugin = String(node, "plugin", path) ?? "",
             Enabled = Bool(node, "enabled", path) ?? true,
             Schedule = String(node, "schedule", path) ?? "0 */15 * * * *",
-            Settings = StringMap(node, "settings", path),
+            Settings = SettingsMap(node, "settings", path),
             Secrets = StringMap(node, "secrets", path),
+            Origin = String(node, "origin", path),
         };
+        if (source.Origin is not null && source.Origin != TablesFile.Origin)
+        {
+            Error(node.Map!["origin"], $"{path}.origin", $"'{source.Origin}' is not an origin (only '{TablesFile.Origin}', written by sources export)");
+            source.Origin = null;
+        }
+
         if (source.Plugin.Length == 0)
         {
             Error(node, $"{path}.plugin", "required");
@@ -227,7 +234,8 @@ public sealed class SourceConfigReader
             PrimaryKey = StringList(node, "primaryKey", path),
             Cursor = String(node, "cursor", path),
             Rename = StringMap(node, "rename", path),
-            Settings = StringMap(node, "settings", path),
+            Settings = SettingsMap(node, "settings", path),
+            Compression = Bool(node, "compression", path) ?? false,
         };
         var mode = String(node, "mode", path);
         if (mode is not null)
@@ -434,6 +442,53 @@ public sealed class SourceConfigReader
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A plugin's <c>settings:</c>: like <see cref="StringMap"/>, but nested mappings flatten to dotted keys
+    /// (<c>auth: { type: bearer }</c> is <c>auth.type</c>), so plugins with structured settings (the <c>rest</c>
+    /// plugin's auth, paginator, columns) keep the one string map every layer (API, database) already carries.
+    /// </summary>
+    private Dictionary<string, string> SettingsMap(ConfigNode parent, string key, string path)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (!parent.Map!.TryGetValue(key, out var node) || node.IsNull)
+        {
+            return result;
+        }
+
+        if (node.Map is null)
+        {
+            Error(node, Join(path, key), $"expected a mapping, found a {node.Kind}");
+            return result;
+        }
+
+        Flatten(node, "", Join(path, key), result);
+        return result;
+    }
+
+    private void Flatten(ConfigNode map, string prefix, string path, Dictionary<string, string> result)
+    {
+        foreach (var (name, value) in map.Map!)
+        {
+            var key = prefix.Length == 0 ? name : $"{prefix}.{name}";
+            if (value.Map is not null)
+            {
+                Flatten(value, key, $"{path}.{name}", result);
+            }
+            else if (value.Scalar is not null || (value.List is not null && value.List.All(v => v.Scalar is not null)))
+            {
+                var text = value.Scalar ?? string.Join(",", value.List!.Select(v => v.Scalar));
+                if (!result.TryAdd(key, text))
+                {
+                    Error(value, $"{path}.{name}", "set twice (once nested, once as a dotted key)");
+                }
+            }
+            else if (!value.IsNull)
+            {
+                Error(value, $"{path}.{name}", "expected a value or a mapping");
+            }
+        }
     }
 
     private void Error(ConfigNode node, string path, string message) =>

@@ -31,6 +31,12 @@ public sealed class SourceDefinition
     /// <summary>This source's own webhook channels, notified besides the global ones.</summary>
     public List<NotificationChannelDefinition> Notifications { get; set; } = [];
 
+    /// <summary>
+    /// Where the source was declared: null for daedalus.yaml, <see cref="TablesFile.Origin"/> for an entry of
+    /// <c>tables.yaml</c>, which <c>sources export</c> writes back in that shape.
+    /// </summary>
+    public string? Origin { get; set; }
+
     public StreamDefinition? FindStream(string name) =>
         Streams.Find(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -146,7 +146,8 @@ public sealed partial class SourceDefinitionValidator
                 Column($"{sp}.rename.{from}", to);
             }
 
-            foreach (var column in stream.Protect.Keys)
+            // "*" is every column but the key and cursor (tables.yaml's encryption: true).
+            foreach (var column in stream.Protect.Keys.Where(k => k != Ingest.BatchPreparer.ProtectEveryColumn))
             {
                 Column($"{sp}.protect", column, "key ");
             }

@@ -26,4 +26,10 @@ public sealed class StreamDefinition
 
     /// <summary>Plugin-specific stream settings (a board id, a table, a query...).</summary>
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Compress this stream's claim-check payloads (batches too large for a queue message, parked as blobs). Recorded
+    /// here for the queue path to act on; from tables.yaml's <c>compression: true</c> or daedalus.yaml's <c>compression:</c>.
+    /// </summary>
+    public bool Compression { get; set; }
 }

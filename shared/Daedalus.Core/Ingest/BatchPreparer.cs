@@ -15,6 +15,9 @@ public sealed class BatchPreparer
     /// <summary>The rule name of quarantine rows whose cells the plugin could not decode.</summary>
     public const string DecodeRule = "decode";
 
+    /// <summary>The <c>protect:</c> key that stands for every column except the primary key and the cursor.</summary>
+    public const string ProtectEveryColumn = "*";
+
     private readonly ColumnProtector _protector;
 
     public BatchPreparer(ColumnProtector protector)
@@ -39,23 +42,27 @@ public sealed class BatchPreparer
         var protection = new ProtectionMode?[schema.Columns.Count];
         foreach (var (column, mode) in stream.Protect)
         {
-            if (schema.IndexOf(column) < 0)
+            if (column != ProtectEveryColumn && schema.IndexOf(column) < 0)
             {
                 throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}.protect.{column}", $"stream {stream.Name} has no column '{column}'")]);
             }
         }
 
+        var primaryKey = (stream.PrimaryKey.Count > 0 ? stream.PrimaryKey : schema.PrimaryKey).ToList();
+        var cursorField = stream.Cursor ?? schema.CursorField;
+
+        // "*" protects every column but the primary key and cursor (which must stay comparable); named entries win.
+        ProtectionMode? everyColumn = stream.Protect.TryGetValue(ProtectEveryColumn, out var wildcard) ? wildcard : null;
+        var keyOrCursor = primaryKey.Append(cursorField).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < schema.Columns.Count; i++)
         {
             var column = schema.Columns[i];
             var name = stream.Rename.TryGetValue(column.Name, out var renamed) ? renamed : column.Name;
-            protection[i] = stream.Protect.TryGetValue(column.Name, out var mode) ? mode : null;
+            protection[i] = stream.Protect.TryGetValue(column.Name, out var mode) ? mode : keyOrCursor.Contains(column.Name) ? null : everyColumn;
             columns[i] = new ColumnSchema(name, protection[i] is null ? column.Type : ColumnType.Text);
         }
 
         string Target(string sourceName) => stream.Rename.TryGetValue(sourceName, out var renamed) ? renamed : sourceName;
-        var primaryKey = (stream.PrimaryKey.Count > 0 ? stream.PrimaryKey : schema.PrimaryKey).ToList();
-        var cursorField = stream.Cursor ?? schema.CursorField;
         foreach (var key in primaryKey.Append(cursorField).OfType<string>())
         {
             var index = schema.IndexOf(key);

@@ -10,7 +10,7 @@ namespace Daedalus.Runs;
 /// </summary>
 public sealed class RunEventStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new StorableStringJsonConverter() } };
 
     private readonly NpgsqlDataSource _dataSource;
 

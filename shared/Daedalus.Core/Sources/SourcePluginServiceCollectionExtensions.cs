@@ -1,6 +1,7 @@
 using Daedalus.Sources.Files;
 using Daedalus.Sources.Monday;
 using Daedalus.Sources.QuickBooks;
+using Daedalus.Sources.Rest;
 using Daedalus.Sources.Sample;
 using Daedalus.Sources.Snowflake;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public static class SourcePluginServiceCollectionExtensions
         services.AddSnowflakeSource();
         services.AddQuickBooksSource();
         services.AddSingleton<ISourcePlugin, FilesSourcePlugin>();
+        services.AddRestSource();
         services.AddSingleton<SourcePluginRegistry>();
         return services;
     }
