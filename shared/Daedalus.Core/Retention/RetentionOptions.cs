@@ -27,8 +27,19 @@ public sealed class RetentionOptions
     /// <summary>Quarantined rows. Default 90 days.</summary>
     public TimeSpan Quarantine { get; set; } = TimeSpan.FromDays(90);
 
-    /// <summary>Metric points (pipeline and business series). Default 400 days, so a year compares with the last.</summary>
+    /// <summary>
+    /// Points of Daedalus's own series (names starting <c>daedalus_</c>: queue depth, source lag), by point time. These
+    /// grow with every tick. Default 400 days, so a year compares with the last.
+    /// </summary>
     public TimeSpan MetricPoints { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>
+    /// Points of the business series the metric rules derive from source rows, by point time. Omitted (the default):
+    /// kept, like the target tables they summarise. They grow with the time span of the source's data, not with the
+    /// schedule (a re-pull updates the same points), and their timestamps are the data's: a backfill of old invoices
+    /// would otherwise be pruned right after it loads.
+    /// </summary>
+    public TimeSpan? SourceMetricPoints { get; set; }
 
     /// <summary>How often the maintenance step prunes. Default hourly.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
@@ -49,6 +60,11 @@ public sealed class RetentionOptions
             {
                 problems.Add($"Daedalus:Retention:{name} must be positive (a d.hh:mm:ss time span, e.g. 90.00:00:00)");
             }
+        }
+
+        if (SourceMetricPoints is { } sourcePoints && sourcePoints <= TimeSpan.Zero)
+        {
+            problems.Add($"Daedalus:Retention:{nameof(SourceMetricPoints)} must be positive when set (a d.hh:mm:ss time span), or omitted to keep them");
         }
 
         if (Ledger < MinimumLedger)

@@ -143,9 +143,27 @@ public sealed class RetentionPruner
                 cancellationToken);
             var (points, morePoints) = await DeleteInBatchesAsync(
                 connection,
-                "DELETE FROM daedalus.metric_points WHERE ctid = ANY (ARRAY(SELECT ctid FROM daedalus.metric_points WHERE ts < @cutoff LIMIT @batch))",
+                """
+                DELETE FROM daedalus.metric_points WHERE ctid = ANY (ARRAY(
+                    SELECT p.ctid FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id
+                    WHERE p.ts < @cutoff AND starts_with(s.name, 'daedalus_') LIMIT @batch))
+                """,
                 now - _options.MetricPoints,
                 cancellationToken);
+            if (_options.SourceMetricPoints is { } sourcePoints)
+            {
+                var (business, moreBusiness) = await DeleteInBatchesAsync(
+                    connection,
+                    """
+                    DELETE FROM daedalus.metric_points WHERE ctid = ANY (ARRAY(
+                        SELECT p.ctid FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id
+                        WHERE p.ts < @cutoff AND NOT starts_with(s.name, 'daedalus_') LIMIT @batch))
+                    """,
+                    now - sourcePoints,
+                    cancellationToken);
+                points += business;
+                morePoints |= moreBusiness;
+            }
             var report = new RetentionReport(runs, events + orphans, ledger, sends + loadedSends, quarantine, points, more || moreOrphans || moreLedger || moreSends || moreQuarantine || morePoints);
             if (report.Total > 0)
             {

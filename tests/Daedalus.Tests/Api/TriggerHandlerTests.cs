@@ -133,7 +133,7 @@ public sealed partial class TriggerHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Source_triggers_run_the_same_endpoints_with_etags_and_problem_details()
     {
-        var body = "{\"plugin\":\"sample\",\"schedule\":\"0 0 * * * *\",\"settings\":{\"customers\":\"5\"},\"streams\":{\"customers\":null}}";
+        var body = "{\"plugin\":\"sample\",\"schedule\":\"0 0 * * * *\",\"settings\":{\"customers\":\"5\"},\"streams\":{\"customers\":{}}}";
         var (created, _, createdBody, createdHeaders) = await SendAsync("PUT", ApiPaths.Source("trig"), body);
         Assert.True(created == 201, createdBody);
         Assert.Equal("/api/v1/sources/trig", createdHeaders.Location.ToString());

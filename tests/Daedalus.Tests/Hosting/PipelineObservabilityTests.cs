@@ -61,7 +61,7 @@ public sealed class PipelineObservabilityTests : IAsyncLifetime
                 batches = await count.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.batches WHERE run_id = @runId", new { runId });
             }
 
-            await Eventually.TrueAsync(() => Task.FromResult(spans.Count(s => s.OperationName == DaedalusTracing.BatchIngestSpan && Equals(s.GetTagItem("daedalus.run_id"), runId.ToString())) == batches), TimeSpan.FromSeconds(30), "every batch's ingest span ended");
+            await Eventually.TrueAsync(() => Task.FromResult(spans.Count(s => s.OperationName == DaedalusTracing.BatchIngestSpan && Equals(s.GetTagItem("daedalus.run_id"), runId.ToString())) == batches), TimeSpan.FromSeconds(90), "every batch's ingest span ended");
         }
 
         await using var connection = new NpgsqlConnection(_core.ConnectionString);

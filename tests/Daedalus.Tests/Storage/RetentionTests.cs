@@ -68,9 +68,9 @@ public sealed class RetentionTests : IAsyncLifetime
                 ('b', @recentRun, 's', 'x', 'r', 'old', '{}', now() - interval '9 days'),
                 ('b', @recentRun, 's', 'x', 'r', 'old', '{}', now() - interval '10 days'),
                 ('b', @recentRun, 's', 'x', 'r', 'recent', '{}', now() - interval '6 days');
-            INSERT INTO daedalus.metric_series (name, labels) VALUES ('m', '{}');
+            INSERT INTO daedalus.metric_series (name, labels) VALUES ('daedalus_queue_depth', '{}'), ('invoice_amount', '{}');
             INSERT INTO daedalus.metric_points (series_id, ts, sum, count)
-                SELECT (SELECT id FROM daedalus.metric_series WHERE name = 'm'), now() - make_interval(days => d), 1, 1 FROM generate_series(25, 35) d;
+                SELECT s.id, now() - make_interval(days => d), 1, 1 FROM daedalus.metric_series s, generate_series(25, 35) d;
             """,
             new { openRun, recentRun });
 
@@ -89,8 +89,11 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal(["old-y", "recent-x"], (await connection.QueryAsync<string>("SELECT batch_id FROM daedalus.batches ORDER BY batch_id")).ToList());
         Assert.Equal(3, report.Ledger);
         Assert.Equal(["recent"], (await connection.QueryAsync<string>("SELECT reason FROM daedalus.quarantine")).ToList());
-        Assert.Equal(5L, await CountAsync(connection, "SELECT count(*) FROM daedalus.metric_points"));
-        Assert.Equal(0L, await CountAsync(connection, "SELECT count(*) FROM daedalus.metric_points WHERE ts < now() - interval '30 days'"));
+        // Daedalus's own series are pruned by point time; a business series keeps its points (SourceMetricPoints unset):
+        // their timestamps are the data's, so old invoices loaded today must not vanish on the next tick.
+        Assert.Equal(5L, await CountAsync(connection, "SELECT count(*) FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'daedalus_queue_depth'"));
+        Assert.Equal(0L, await CountAsync(connection, "SELECT count(*) FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'daedalus_queue_depth' AND p.ts < now() - interval '30 days'"));
+        Assert.Equal(11L, await CountAsync(connection, "SELECT count(*) FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'invoice_amount'"));
         Assert.False(report.More);
 
         // Nothing is left past its age: the next pass deletes nothing.
