@@ -46,6 +46,13 @@ public sealed class QaRule
 
     public static QaRule Bind(QaRuleDefinition definition, StreamSchema schema)
     {
+        // Validation refuses unknown rules on apply; a definition that reached ingest some other way (stored before
+        // the rule set changed) must fail its batch, not pass every row unchecked.
+        if (Array.IndexOf(SourceDefinitionValidator.QaRules, definition.Rule) < 0)
+        {
+            throw new ConfigException([new ConfigError($"streams.{schema.Name}.qa", $"{ErrorText.Quote(definition.Rule)} is not a rule (known: {string.Join(", ", SourceDefinitionValidator.QaRules)})")]);
+        }
+
         var index = schema.IndexOf(definition.Column);
         return index < 0
             ? throw new ConfigException([new ConfigError($"streams.{schema.Name}.qa", $"rule '{definition.Describe()}' names column '{definition.Column}', which stream {schema.Name} does not have")])
@@ -99,7 +106,7 @@ public sealed class QaRule
                     ? $"{_definition.Column} = {number.ToString(CultureInfo.InvariantCulture)} is outside [{_definition.Min?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}, {_definition.Max?.ToString(CultureInfo.InvariantCulture) ?? "+inf"}]"
                     : null;
             default:
-                return null;
+                throw new InvalidOperationException($"QA rule {ErrorText.Quote(_definition.Rule)} has no check (Bind refuses unknown rules)");
         }
     }
 

@@ -43,4 +43,14 @@ public sealed class QaRuleTests
         var error = Assert.Throws<ConfigException>(() => QaRule.Bind(new QaRuleDefinition { Column = "nope", Rule = "not_null" }, Schema));
         Assert.Contains("which stream t does not have", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("shiny")]
+    [InlineData("NOT_NULL")]
+    [InlineData("")]
+    public void An_unknown_rule_that_reaches_ingest_fails_instead_of_passing_every_row(string rule)
+    {
+        var error = Assert.Throws<ConfigException>(() => QaRule.Bind(new QaRuleDefinition { Column = "name", Rule = rule }, Schema));
+        Assert.Contains("is not a rule", error.Message, StringComparison.Ordinal);
+    }
 }
