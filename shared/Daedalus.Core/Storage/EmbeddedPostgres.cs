@@ -14,10 +14,17 @@ public sealed class EmbeddedPostgres
 {
     private const string Database = "daedalus";
     private readonly string _directory;
+    private readonly int _maxConnections;
 
-    public EmbeddedPostgres(string directory)
+    /// <param name="directory">Where the cluster lives (data/ and its log).</param>
+    /// <param name="maxConnections">
+    /// The server's max_connections. 200 serves one host's pools; the test suite raises it, because its test classes
+    /// share one cluster in parallel, each with its own database and pool.
+    /// </param>
+    public EmbeddedPostgres(string directory, int maxConnections = 200)
     {
         _directory = Path.GetFullPath(directory);
+        _maxConnections = maxConnections;
     }
 
     public string DataDirectory => Path.Combine(_directory, "data");
@@ -92,7 +99,7 @@ public sealed class EmbeddedPostgres
     {
         var port = FreePort();
         // Loopback only; the socket directory is ours so nothing collides with a system cluster.
-        var options = $"-p {port} -c listen_addresses=127.0.0.1 -k {DataDirectory} -c max_wal_size=2GB -c max_connections=200";
+        var options = $"-p {port} -c listen_addresses=127.0.0.1 -k {DataDirectory} -c max_wal_size=2GB -c max_connections={_maxConnections}";
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataDirectory, "-l", LogFile, "-o", options, "-w", "-t", "60", "start"], asRoot, cancellationToken);
         await File.WriteAllTextAsync(PortFile, port.ToString(CultureInfo.InvariantCulture), cancellationToken);
         return port;

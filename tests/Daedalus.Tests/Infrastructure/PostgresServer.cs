@@ -68,7 +68,7 @@ public static class PostgresServer
 
             await StopAbandonedClustersAsync();
             var directory = Path.Combine(Path.GetTempPath(), "daedalus-tests", $"pg-{Environment.ProcessId}");
-            var server = new EmbeddedPostgres(directory);
+            var server = new EmbeddedPostgres(directory, maxConnections: 1000);
             var connectionString = await server.StartAsync(CancellationToken.None);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
