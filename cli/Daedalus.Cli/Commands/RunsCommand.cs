@@ -86,16 +86,16 @@ public static class RunsCommand
         foreach (var r in runs)
         {
             table.AddRow(
-                r.Id.ToString(),
-                Markup.Escape(r.Trigger),
-                r.Status switch { "succeeded" => "[green]succeeded[/]", "partial" or "queued" or "running" or "loading" or "skipped" => $"[yellow]{r.Status}[/]", _ => $"[red]{Markup.Escape(r.Status)}[/]" },
-                r.StartedAt.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
-                $"{r.RowsRead:N0}",
-                $"{r.RowsLoaded:N0}",
-                $"{r.RowsQuarantined:N0}",
-                $"{r.Batches:N0}",
-                r.DurationSeconds is { } d ? $"{d:N1}s" : "",
-                Markup.Escape(r.Error ?? ""));
+                ConsoleCell.Plain(r.Id.ToString()),
+                ConsoleCell.Plain(r.Trigger),
+                ConsoleCell.Status(r.Status),
+                ConsoleCell.Plain(r.StartedAt.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)),
+                ConsoleCell.Plain($"{r.RowsRead:N0}"),
+                ConsoleCell.Plain($"{r.RowsLoaded:N0}"),
+                ConsoleCell.Plain($"{r.RowsQuarantined:N0}"),
+                ConsoleCell.Plain($"{r.Batches:N0}"),
+                ConsoleCell.Plain(r.DurationSeconds is { } d ? $"{d:N1}s" : ""),
+                ConsoleCell.Plain(r.Error));
         }
 
         AnsiConsole.Write(table);

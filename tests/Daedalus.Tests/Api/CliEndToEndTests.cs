@@ -175,6 +175,24 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal(2, (await CliProcess.RunAsync(local, _directory, "catalog", "show", "nodot")).ExitCode);
     }
 
+    [Fact]
+    public async Task User_text_in_tables_is_printed_literally_not_as_console_markup()
+    {
+        // A trigger like "api:key:39dc…" printed as markup became "api🔑39dc…"; brackets could garble or break the table.
+        var id = await _server.ScalarAsync<Guid>("""
+            INSERT INTO daedalus.runs (id, source, trigger, status, started_at, finished_at, error)
+            VALUES (gen_random_uuid(), 'marked', 'api:key:39dc[x]', 'failed', now() - interval '1 minute', now(), 'upstream said [red]no[/] :rocket: [/')
+            RETURNING id
+            """);
+
+        var table = await Cli("runs", "list", "marked");
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains(id.ToString(), table.Output, StringComparison.Ordinal);
+        Assert.Contains("api:key:39dc[x]", table.Output, StringComparison.Ordinal);
+        Assert.Contains("upstream said [red]no[/] :rocket: [/", table.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\U0001F511", table.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("sources")]
     [InlineData("sources apply")]
