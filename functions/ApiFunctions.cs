@@ -36,6 +36,9 @@ public sealed class ApiFunctions(ApiTriggerDispatcher api)
     [Function("GetRun")]
     public IResult GetRun([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs/{id}")] HttpRequest request) => api.Dispatch(request);
 
+    [Function("ListRunEvents")]
+    public IResult ListRunEvents([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs/{id}/events")] HttpRequest request) => api.Dispatch(request);
+
     [Function("TriggerRun")]
     public IResult TriggerRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/runs")] HttpRequest request) => api.Dispatch(request);
 

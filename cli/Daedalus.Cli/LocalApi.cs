@@ -60,6 +60,9 @@ public sealed class LocalApi : IDaedalusApi
     public async Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().GetAsync(source, id, cancellationToken));
 
+    public async Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<RunService>().ListEventsAsync(source, id, limit, cancellationToken));
+
     public async Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().TriggerAsync(source, Actor, cancellationToken));
 

@@ -13,6 +13,8 @@ public static class ApiPaths
 
     public static string Run(string source, Guid id) => $"{Runs(source)}/{id}";
 
+    public static string RunEvents(string source, Guid id) => $"{Run(source, id)}/events";
+
     public static string StreamReset(string source, string stream) => $"{Source(source)}/streams/{Escape(stream)}/reset";
 
     public static string Status => $"{Prefix}/status";

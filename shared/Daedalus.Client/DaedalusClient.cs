@@ -109,6 +109,10 @@ public sealed class DaedalusClient : IDaedalusApi
     public Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<RunInfo>(HttpMethod.Get, ApiPaths.Run(source, id), null, cancellationToken);
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<RunEventInfo>>(HttpMethod.Get, $"{ApiPaths.RunEvents(source, id)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+
     /// <summary>Starts a pull now; the server answers at once (202) and the run goes on in the background.</summary>
     public Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default) =>
         SendAsync<RunAccepted>(HttpMethod.Post, ApiPaths.Runs(source), null, cancellationToken);

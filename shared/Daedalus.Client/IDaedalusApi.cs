@@ -26,6 +26,9 @@ public interface IDaedalusApi
 
     Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default);
 
+    /// <summary>The run's events in the order they were recorded, at most <paramref name="limit"/> (1-5000).</summary>
+    Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default);
+
     Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default);
 
     Task<CursorReset> ResetStreamAsync(string source, string stream, CancellationToken cancellationToken = default);

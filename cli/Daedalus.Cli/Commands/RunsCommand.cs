@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
 
-/// <summary><c>daedalus runs list|trigger</c>: sync history and "pull now", through the API.</summary>
+/// <summary><c>daedalus runs list|trigger|events</c>: sync history, "pull now" and what happened in a run, through the API.</summary>
 public static class RunsCommand
 {
     public static Command Create()
@@ -72,7 +72,43 @@ public static class RunsCommand
             };
         }, cancellationToken));
 
-        return new Command("runs", "Sync runs: history and triggering") { list, trigger };
+        var runId = new Argument<Guid>("run-id") { Description = "Run id (see runs list)" };
+        var eventLimit = new Option<int>("--limit", "-n") { Description = "At most this many events, oldest first (1-5000)", DefaultValueFactory = _ => RunEventsDefaultLimit };
+        var events = new Command("events", "What happened in a run, in order") { source, runId, eventLimit };
+        events.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var recorded = await session.Api.ListRunEventsAsync(parse.GetValue(source)!, parse.GetValue(runId), parse.GetValue(eventLimit), cancellationToken);
+            if (json)
+            {
+                ApiCommand.WriteJson(recorded);
+            }
+            else
+            {
+                WriteEvents(recorded);
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        return new Command("runs", "Sync runs: history, triggering and events") { list, trigger, events };
+    }
+
+    private const int RunEventsDefaultLimit = 1000;
+
+    private static void WriteEvents(IReadOnlyList<RunEventInfo> events)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("at", "kind", "stream", "batch", "detail");
+        foreach (var e in events)
+        {
+            table.AddRow(
+                ConsoleCell.Plain(e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)),
+                e.Kind.EndsWith("poisoned", StringComparison.Ordinal) || e.Kind.EndsWith("lost", StringComparison.Ordinal) ? ConsoleCell.Coloured(e.Kind, Color.Red) : ConsoleCell.Plain(e.Kind),
+                ConsoleCell.Plain(e.Stream ?? ""),
+                ConsoleCell.Plain(e.BatchId ?? ""),
+                ConsoleCell.Plain(e.Detail.ValueKind == System.Text.Json.JsonValueKind.Object ? e.Detail.GetRawText() : ""));
+        }
+
+        AnsiConsole.Write(table);
     }
 
     private static void Write(IReadOnlyList<RunInfo> runs)

@@ -17,6 +17,8 @@ public static class RunsEndpoints
             .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
         group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("One run of a source")
             .ProducesProblems(404).RequireScope(ApiScope.Read);
+        group.MapGet("/{id}/events", ListEventsAsync).WithName("ListRunEvents").WithSummary("What happened in a run, in the order recorded (?limit=1..5000, default 1000)")
+            .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
         group.MapPost("", TriggerAsync).WithName("TriggerRun").WithSummary("Pull a source now: the pull request is queued and the run id returned")
             .ProducesProblems(404, 409, 503).RequireScope(ApiScope.Write);
         return group;
@@ -44,6 +46,24 @@ public static class RunsEndpoints
 
         var result = await runs.GetAsync(name, runId, cancellationToken);
         return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result.Error);
+    }
+
+    /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
+    public static async Task<Results<Ok<ItemList<RunEventInfo>>, ProblemHttpResult>> ListEventsAsync(string name, string id, HttpRequest request, RunService runs, CancellationToken cancellationToken)
+    {
+        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultEventLimit);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return ApiProblems.NotFound("There is no such run.");
+        }
+
+        var result = await runs.ListEventsAsync(name, runId, limit, cancellationToken);
+        return result.IsOk ? TypedResults.Ok(new ItemList<RunEventInfo>(result.Value)) : ApiProblems.From(result.Error);
     }
 
     public static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> TriggerAsync(string name, ApiCaller caller, RunService runs, CancellationToken cancellationToken)

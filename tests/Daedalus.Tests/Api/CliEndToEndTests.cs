@@ -76,6 +76,18 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var history = await Cli("runs", "list", "demo", "--json");
         Assert.Contains(JsonSerializer.Deserialize<RunInfo[]>(history.Output, DaedalusJson.Options)!, r => r.Id == run.Id);
 
+        var events = await Cli("runs", "events", "demo", run.Id.ToString(), "--json");
+        Assert.True(events.ExitCode == 0, events.Error);
+        var recorded = JsonSerializer.Deserialize<RunEventInfo[]>(events.Output, DaedalusJson.Options)!;
+        Assert.Equal("run.finished", recorded[^1].Kind);
+        Assert.Equal(run.RowsLoaded, recorded.Where(e => e.Kind == "batch.loaded").Sum(e => e.Detail.GetProperty("loaded").GetInt64()));
+        var eventTable = await Cli("runs", "events", "demo", run.Id.ToString());
+        Assert.True(eventTable.ExitCode == 0, eventTable.Error);
+        Assert.Contains("batch.loaded", eventTable.Output, StringComparison.Ordinal);
+        Assert.Contains("run.finished", eventTable.Output, StringComparison.Ordinal);
+        Assert.Contains(recorded.First(e => e.BatchId is not null).BatchId!, eventTable.Output, StringComparison.Ordinal);
+        Assert.Equal(4, (await Cli("runs", "events", "demo", Guid.NewGuid().ToString())).ExitCode);
+
         var reset = await Cli("sources", "reset", "demo", "customers");
         Assert.Equal(0, reset.ExitCode);
         Assert.Contains("forgotten", reset.Output, StringComparison.Ordinal);
@@ -198,6 +210,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     [InlineData("sources apply")]
     [InlineData("sources reset")]
     [InlineData("runs trigger")]
+    [InlineData("runs events")]
     [InlineData("status")]
     [InlineData("batches replay")]
     [InlineData("keys create")]
