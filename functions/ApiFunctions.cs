@@ -30,6 +30,12 @@ public sealed class ApiFunctions(ApiTriggerDispatcher api)
     [Function("DeleteSource")]
     public IResult DeleteSource([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/sources/{name}")] HttpRequest request) => api.Dispatch(request);
 
+    [Function("CheckSource")]
+    public IResult CheckSource([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/check")] HttpRequest request) => api.Dispatch(request);
+
+    [Function("DiscoverSource")]
+    public IResult DiscoverSource([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/discover")] HttpRequest request) => api.Dispatch(request);
+
     [Function("ListRuns")]
     public IResult ListRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs")] HttpRequest request) => api.Dispatch(request);
 

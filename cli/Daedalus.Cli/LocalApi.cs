@@ -5,6 +5,7 @@ using Daedalus.Application.Catalog;
 using Daedalus.Application.Notifications;
 using Daedalus.Application.PoisonQueues;
 using Daedalus.Application.Runs;
+using Daedalus.Application.SourceProbes;
 using Daedalus.Application.Sources;
 using Daedalus.Application.Status;
 using Daedalus.Application.Streams;
@@ -53,6 +54,12 @@ public sealed class LocalApi : IDaedalusApi
 
     public async Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<NotificationService>().ReplaceAsync(settings, Actor, cancellationToken));
+
+    public async Task<SourceCheckReport> CheckSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<SourceProbeService>().CheckAsync(name, cancellationToken));
+
+    public async Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<SourceProbeService>().DiscoverAsync(name, cancellationToken));
 
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().ListAsync(source, limit, cancellationToken));

@@ -103,6 +103,14 @@ public sealed class DaedalusClient : IDaedalusApi
     public Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default) =>
         SendAsync<NotificationSettings>(HttpMethod.Put, ApiPaths.Notifications, settings, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<SourceCheckReport> CheckSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<SourceCheckReport>(HttpMethod.Post, ApiPaths.SourceCheck(name), null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<SourceDiscoveryReport>(HttpMethod.Get, ApiPaths.SourceDiscover(name), null, cancellationToken);
+
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
         (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
 

@@ -18,6 +18,12 @@ public interface IDaedalusApi
 
     Task DeleteSourceAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Reaches each stream of the source with its credentials, loading nothing; 422 when its plugin cannot check.</summary>
+    Task<SourceCheckReport> CheckSourceAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The streams and columns the source offers now; 422 when its plugin cannot discover.</summary>
+    Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default);
+
     Task<NotificationSettings> GetNotificationsAsync(CancellationToken cancellationToken = default);
 
     Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default);

@@ -28,6 +28,8 @@ public static class SourcesCommand
             SetEnabled(name, false),
             Reset(name),
             Delete(name),
+            SourceProbeCommands.Check(name),
+            SourceProbeCommands.Discover(name),
         };
     }
 

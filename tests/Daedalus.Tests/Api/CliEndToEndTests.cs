@@ -205,12 +205,77 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain("\U0001F511", table.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Check_and_discover_ask_the_plugin_and_say_when_it_cannot()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "config", "probes.yaml"), """
+            version: 1
+            sources:
+              demo:
+                plugin: sample
+                settings: { customers: 20 }
+                streams:
+                  customers: { target: { schema: demo, table: customers } }
+                  invoices: { target: { schema: demo, table: invoices } }
+              boards:
+                plugin: monday
+                enabled: false
+                secrets: { token: monday-token }
+                streams:
+                  projects:
+                    mode: incremental
+                    target: { schema: monday, table: projects }
+                    settings: { boardId: "1234" }
+            """);
+        var apply = await Cli("sources", "apply", "config/probes.yaml");
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+
+        var check = await Cli("sources", "check", "demo", "--json");
+        Assert.True(check.ExitCode == 0, check.Error);
+        var report = JsonSerializer.Deserialize<SourceCheckReport>(check.Output, DaedalusJson.Options)!;
+        Assert.True(report.Ok);
+        Assert.Equal(["customers", "invoices"], report.Streams.Select(s => s.Stream));
+        Assert.All(report.Streams, s => Assert.True(s.Ok, s.Message));
+        var checkTable = await Cli("sources", "check", "demo");
+        Assert.Contains("generated in this process", checkTable.Output, StringComparison.Ordinal);
+
+        var discovered = await Cli("sources", "discover", "demo");
+        Assert.True(discovered.ExitCode == 0, discovered.Error);
+        Assert.Contains("streams:", discovered.Output, StringComparison.Ordinal);
+        Assert.Contains("  \"customers\":", discovered.Output, StringComparison.Ordinal);
+        Assert.Contains("primaryKey: [\"id\"]", discovered.Output, StringComparison.Ordinal);
+        // What discover prints is YAML: it parses, and names both streams.
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(discovered.Output));
+        var streams = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode).Children["streams"];
+        Assert.Equal(["customers", "invoices"], streams.Children.Keys.Select(k => k.ToString()));
+        var json = JsonSerializer.Deserialize<SourceDiscoveryReport>((await Cli("sources", "discover", "demo", "--json")).Output, DaedalusJson.Options)!;
+        Assert.Contains(json.Streams[0].Columns, c => c.Name == "id");
+
+        foreach (var verb in new[] { "check", "discover" })
+        {
+            var unsupported = await Cli("sources", verb, "boards");
+            Assert.Equal(2, unsupported.ExitCode);
+            Assert.Contains("not supported by plugin 'monday'", unsupported.Error, StringComparison.Ordinal);
+            Assert.Equal(4, (await Cli("sources", verb, "nope")).ExitCode);
+        }
+
+        using var http = _server.Http(_server.WriteKey);
+        using var post = await http.PostAsync("/api/v1/sources/boards/check", null);
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, post.StatusCode);
+        using var readOnly = _server.Http(_server.ReadKey);
+        using var denied = await readOnly.GetAsync("/api/v1/sources/demo/discover");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, denied.StatusCode);
+    }
+
     [Theory]
     [InlineData("sources")]
     [InlineData("sources apply")]
     [InlineData("sources reset")]
     [InlineData("runs trigger")]
     [InlineData("runs events")]
+    [InlineData("sources check")]
+    [InlineData("sources discover")]
     [InlineData("status")]
     [InlineData("batches replay")]
     [InlineData("keys create")]
