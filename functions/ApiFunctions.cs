@@ -36,6 +36,9 @@ public sealed class ApiFunctions(ApiTriggerDispatcher api)
     [Function("DiscoverSource")]
     public IResult DiscoverSource([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/discover")] HttpRequest request) => api.Dispatch(request);
 
+    [Function("ListAllRuns")]
+    public IResult ListAllRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/runs")] HttpRequest request) => api.Dispatch(request);
+
     [Function("ListRuns")]
     public IResult ListRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs")] HttpRequest request) => api.Dispatch(request);
 

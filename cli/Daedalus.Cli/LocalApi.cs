@@ -64,6 +64,9 @@ public sealed class LocalApi : IDaedalusApi
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().ListAsync(source, limit, cancellationToken));
 
+    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<RunService>().ListAllAsync(limit, cancellationToken));
+
     public async Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().GetAsync(source, id, cancellationToken));
 

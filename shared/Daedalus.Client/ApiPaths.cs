@@ -21,6 +21,8 @@ public static class ApiPaths
 
     public static string StreamReset(string source, string stream) => $"{Source(source)}/streams/{Escape(stream)}/reset";
 
+    public static string AllRuns => $"{Prefix}/runs";
+
     public static string Status => $"{Prefix}/status";
 
     public static string Metrics => $"{Prefix}/metrics";

@@ -114,6 +114,10 @@ public sealed class DaedalusClient : IDaedalusApi
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
         (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.AllRuns}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+
     public Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<RunInfo>(HttpMethod.Get, ApiPaths.Run(source, id), null, cancellationToken);
 

@@ -30,6 +30,9 @@ public interface IDaedalusApi
 
     Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default);
 
+    /// <summary>Runs of every source, newest first.</summary>
+    Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default);
+
     Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default);
 
     /// <summary>The run's events in the order they were recorded, at most <paramref name="limit"/> (1-5000).</summary>

@@ -11,17 +11,21 @@ public static class RunsCommand
     {
         var source = new Argument<string>("source") { Description = "Source name" };
         var limit = new Option<int>("--limit", "-n") { Description = "How many runs, newest first", DefaultValueFactory = _ => 20 };
-        var list = new Command("list", "Sync history of a source") { source, limit };
+        var anySource = new Argument<string?>("source") { Description = "Source name (all sources when left out)", Arity = ArgumentArity.ZeroOrOne };
+        var list = new Command("list", "Sync history of a source, or of all sources") { anySource, limit };
         list.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var runs = await session.Api.ListRunsAsync(parse.GetValue(source)!, parse.GetValue(limit), cancellationToken);
+            var only = parse.GetValue(anySource);
+            var runs = only is null
+                ? await session.Api.ListAllRunsAsync(parse.GetValue(limit), cancellationToken)
+                : await session.Api.ListRunsAsync(only, parse.GetValue(limit), cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(runs);
             }
             else
             {
-                Write(runs);
+                Write(runs, withSource: only is null);
             }
 
             return ExitCodes.Ok;
@@ -111,17 +115,23 @@ public static class RunsCommand
         AnsiConsole.Write(table);
     }
 
-    private static void Write(IReadOnlyList<RunInfo> runs)
+    private static void Write(IReadOnlyList<RunInfo> runs, bool withSource = false)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("run", "trigger", "status", "started", "read", "loaded", "quarantined", "batches", "duration", "error");
-        foreach (var column in table.Columns.Skip(4).Take(5))
+        var table = new Table().Border(TableBorder.Rounded);
+        if (withSource)
+        {
+            table.AddColumn("source");
+        }
+
+        table.AddColumns("run", "trigger", "status", "started", "read", "loaded", "quarantined", "batches", "duration", "error");
+        foreach (var column in table.Columns.Skip(withSource ? 5 : 4).Take(5))
         {
             column.RightAligned();
         }
 
         foreach (var r in runs)
         {
-            table.AddRow(
+            IEnumerable<Spectre.Console.Rendering.IRenderable> cells = [
                 ConsoleCell.Plain(r.Id.ToString()),
                 ConsoleCell.Plain(r.Trigger),
                 ConsoleCell.Status(r.Status),
@@ -131,7 +141,8 @@ public static class RunsCommand
                 ConsoleCell.Plain($"{r.RowsQuarantined:N0}"),
                 ConsoleCell.Plain($"{r.Batches:N0}"),
                 ConsoleCell.Plain(r.DurationSeconds is { } d ? $"{d:N1}s" : ""),
-                ConsoleCell.Plain(r.Error));
+                ConsoleCell.Plain(r.Error)];
+            table.AddRow(withSource ? [ConsoleCell.Plain(r.Source), .. cells] : [.. cells]);
         }
 
         AnsiConsole.Write(table);

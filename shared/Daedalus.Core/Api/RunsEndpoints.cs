@@ -12,6 +12,8 @@ public static class RunsEndpoints
 {
     public static RouteGroupBuilder MapRunsEndpoints(this IEndpointRouteBuilder api)
     {
+        api.MapGet("/runs", ListAllAsync).WithTags("Runs").WithName("ListAllRuns").WithSummary("Runs of every source, newest first (?limit=1..500, default 20)")
+            .ProducesProblems(400).RequireScope(ApiScope.Read);
         var group = api.MapGroup("/sources/{name}/runs").WithTags("Runs");
         group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Sync history of a source, newest first (?limit=1..500, default 20)")
             .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
@@ -33,6 +35,18 @@ public static class RunsEndpoints
         }
 
         var result = await runs.ListAsync(name, limit, cancellationToken);
+        return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
+    }
+
+    public static async Task<Results<Ok<ItemList<RunInfo>>, ProblemHttpResult>> ListAllAsync(HttpRequest request, RunService runs, CancellationToken cancellationToken)
+    {
+        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await runs.ListAllAsync(limit, cancellationToken);
         return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
     }
 

@@ -268,11 +268,40 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, denied.StatusCode);
     }
 
+    [Fact]
+    public async Task Runs_list_without_a_source_lists_every_sources_runs_newest_first()
+    {
+        await _server.ScalarAsync<int>("""
+            INSERT INTO daedalus.runs (id, source, trigger, status, started_at, finished_at) VALUES
+                ('00000000-0000-0000-0000-00000000000a', 'alpha', 'schedule', 'succeeded', now() - interval '3 hours', now() - interval '3 hours'),
+                ('00000000-0000-0000-0000-00000000000b', 'beta', 'cli', 'failed', now() - interval '1 hour', now() - interval '1 hour'),
+                ('00000000-0000-0000-0000-00000000000c', 'alpha', 'schedule', 'partial', now() - interval '2 hours', now() - interval '2 hours');
+            SELECT 1
+            """);
+
+        var all = await Cli("runs", "list", "--json");
+        Assert.True(all.ExitCode == 0, all.Error);
+        var runs = JsonSerializer.Deserialize<RunInfo[]>(all.Output, DaedalusJson.Options)!;
+        Assert.Equal(["beta", "alpha", "alpha"], runs.Select(r => r.Source));
+        Assert.Equal(["b", "c", "a"], runs.Select(r => r.Id.ToString()[^1..]));
+        Assert.Equal(2, JsonSerializer.Deserialize<RunInfo[]>((await Cli("runs", "list", "-n", "2", "--json")).Output, DaedalusJson.Options)!.Length);
+        Assert.Equal(["alpha", "alpha"], (await _server.Client(_server.ReadKey).ListRunsAsync("alpha")).Select(r => r.Source));
+
+        var table = await Cli("runs", "list");
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("source", table.Output, StringComparison.Ordinal);
+        Assert.True(table.Output.IndexOf("beta", StringComparison.Ordinal) < table.Output.IndexOf("alpha", StringComparison.Ordinal));
+
+        Assert.Equal(3, (await _server.Client(_server.ReadKey).ListAllRunsAsync(10)).Count);
+        Assert.Equal(2, (await Cli("runs", "list", "-n", "0")).ExitCode);
+    }
+
     [Theory]
     [InlineData("sources")]
     [InlineData("sources apply")]
     [InlineData("sources reset")]
     [InlineData("runs trigger")]
+    [InlineData("runs list")]
     [InlineData("runs events")]
     [InlineData("sources check")]
     [InlineData("sources discover")]

@@ -55,6 +55,19 @@ public sealed class RunService
         return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
     }
 
+    /// <summary>Runs of every source, deleted ones included, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
+    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAllAsync(int limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
+        }
+
+        var runs = await _runs.ListAsync(null, limit, cancellationToken);
+        var anomalies = (await _anomalies.ForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
+        return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
+    }
+
     public async Task<ServiceResult<RunInfo>> GetAsync(string source, Guid id, CancellationToken cancellationToken)
     {
         var run = await _runs.GetAsync(id, cancellationToken);
