@@ -30,11 +30,23 @@ public sealed class ApiFunctions(ApiTriggerDispatcher api)
     [Function("DeleteSource")]
     public IResult DeleteSource([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/sources/{name}")] HttpRequest request) => api.Dispatch(request);
 
+    [Function("CheckSource")]
+    public IResult CheckSource([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/check")] HttpRequest request) => api.Dispatch(request);
+
+    [Function("DiscoverSource")]
+    public IResult DiscoverSource([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/discover")] HttpRequest request) => api.Dispatch(request);
+
+    [Function("ListAllRuns")]
+    public IResult ListAllRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/runs")] HttpRequest request) => api.Dispatch(request);
+
     [Function("ListRuns")]
     public IResult ListRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs")] HttpRequest request) => api.Dispatch(request);
 
     [Function("GetRun")]
     public IResult GetRun([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs/{id}")] HttpRequest request) => api.Dispatch(request);
+
+    [Function("ListRunEvents")]
+    public IResult ListRunEvents([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs/{id}/events")] HttpRequest request) => api.Dispatch(request);
 
     [Function("TriggerRun")]
     public IResult TriggerRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/runs")] HttpRequest request) => api.Dispatch(request);

@@ -5,6 +5,7 @@ using Daedalus.Application.Catalog;
 using Daedalus.Application.Notifications;
 using Daedalus.Application.PoisonQueues;
 using Daedalus.Application.Runs;
+using Daedalus.Application.SourceProbes;
 using Daedalus.Application.Sources;
 using Daedalus.Application.Status;
 using Daedalus.Application.Streams;
@@ -54,11 +55,23 @@ public sealed class LocalApi : IDaedalusApi
     public async Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<NotificationService>().ReplaceAsync(settings, Actor, cancellationToken));
 
+    public async Task<SourceCheckReport> CheckSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<SourceProbeService>().CheckAsync(name, cancellationToken));
+
+    public async Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<SourceProbeService>().DiscoverAsync(name, cancellationToken));
+
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().ListAsync(source, limit, cancellationToken));
 
+    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<RunService>().ListAllAsync(limit, cancellationToken));
+
     public async Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().GetAsync(source, id, cancellationToken));
+
+    public async Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<RunService>().ListEventsAsync(source, id, limit, cancellationToken));
 
     public async Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().TriggerAsync(source, Actor, cancellationToken));

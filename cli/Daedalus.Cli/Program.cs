@@ -21,4 +21,5 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
     BenchCommand.Create(),
     ApiBenchCommand.Create(),
 };
+TerminalWidth.Apply();
 return await root.Parse(args).InvokeAsync();

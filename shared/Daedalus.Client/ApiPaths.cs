@@ -11,9 +11,17 @@ public static class ApiPaths
 
     public static string Runs(string source) => $"{Source(source)}/runs";
 
+    public static string SourceCheck(string source) => $"{Source(source)}/check";
+
+    public static string SourceDiscover(string source) => $"{Source(source)}/discover";
+
     public static string Run(string source, Guid id) => $"{Runs(source)}/{id}";
 
+    public static string RunEvents(string source, Guid id) => $"{Run(source, id)}/events";
+
     public static string StreamReset(string source, string stream) => $"{Source(source)}/streams/{Escape(stream)}/reset";
+
+    public static string AllRuns => $"{Prefix}/runs";
 
     public static string Status => $"{Prefix}/status";
 

@@ -103,11 +103,27 @@ public sealed class DaedalusClient : IDaedalusApi
     public Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default) =>
         SendAsync<NotificationSettings>(HttpMethod.Put, ApiPaths.Notifications, settings, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<SourceCheckReport> CheckSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<SourceCheckReport>(HttpMethod.Post, ApiPaths.SourceCheck(name), null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<SourceDiscoveryReport>(HttpMethod.Get, ApiPaths.SourceDiscover(name), null, cancellationToken);
+
     public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
         (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.AllRuns}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+
     public Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<RunInfo>(HttpMethod.Get, ApiPaths.Run(source, id), null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<RunEventInfo>>(HttpMethod.Get, $"{ApiPaths.RunEvents(source, id)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
 
     /// <summary>Starts a pull now; the server answers at once (202) and the run goes on in the background.</summary>
     public Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default) =>

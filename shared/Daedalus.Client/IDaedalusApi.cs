@@ -18,13 +18,25 @@ public interface IDaedalusApi
 
     Task DeleteSourceAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Reaches each stream of the source with its credentials, loading nothing; 422 when its plugin cannot check.</summary>
+    Task<SourceCheckReport> CheckSourceAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The streams and columns the source offers now; 422 when its plugin cannot discover.</summary>
+    Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default);
+
     Task<NotificationSettings> GetNotificationsAsync(CancellationToken cancellationToken = default);
 
     Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default);
 
+    /// <summary>Runs of every source, newest first.</summary>
+    Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default);
+
     Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>The run's events in the order they were recorded, at most <paramref name="limit"/> (1-5000).</summary>
+    Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default);
 
     Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default);
 

@@ -45,7 +45,7 @@ public static class ApiBenchCommand
                 foreach (var r in results)
                 {
                     string[] row = [$"GET {r.Path}", $"{r.Connections}", $"{r.Requests:N0}", $"{r.Errors:N0}", $"{r.RequestsPerSecond:N0}", $"{r.P50Ms:N1}", $"{r.P99Ms:N1}", $"{r.MaxMs:N1}"];
-                    table.AddRow(row.Select(Markup.Escape).ToArray());
+                    table.AddRow(ConsoleCell.Row(row));
                     md.Append("| ").AppendJoin(" | ", row).Append(" |\n");
                 }
 

@@ -22,11 +22,11 @@ public static class BatchesCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("message", "batch", "source", "stream", "dequeues", "inserted", "error");
             foreach (var m in messages)
             {
-                table.AddRow(
-                    Markup.Escape(m.MessageId), Markup.Escape(m.BatchId ?? "-"), Markup.Escape(m.Source ?? "-"), Markup.Escape(m.Stream ?? "-"),
+                table.AddRow(ConsoleCell.Row(
+                    m.MessageId, m.BatchId ?? "-", m.Source ?? "-", m.Stream ?? "-",
                     m.DequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     m.InsertedAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                    Markup.Escape(m.Error));
+                    m.Error));
             }
 
             AnsiConsole.Write(table);

@@ -23,14 +23,14 @@ public static class CatalogCommand
             table.Columns[3].RightAligned();
             foreach (var t in tables)
             {
-                table.AddRow(
-                    Markup.Escape($"{t.Schema}.{t.Table}"),
-                    Markup.Escape(t.Source),
-                    Markup.Escape(t.Stream),
+                table.AddRow(ConsoleCell.Row(
+                    $"{t.Schema}.{t.Table}",
+                    t.Source,
+                    t.Stream,
                     Rows(t),
                     t.LastLoadAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                    Markup.Escape(t.Freshness),
-                    Markup.Escape(string.Join(", ", t.ProtectedColumns)));
+                    t.Freshness,
+                    string.Join(", ", t.ProtectedColumns)));
             }
 
             AnsiConsole.Write(table);
@@ -59,7 +59,7 @@ public static class CatalogCommand
             var columns = new Table().Border(TableBorder.Rounded).AddColumns("column", "type", "null", "key", "protection");
             foreach (var c in t.Columns)
             {
-                columns.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Type), c.Nullable ? "yes" : "no", c.PrimaryKey ? "pk" : c.Bookkeeping ? "daedalus" : "", Markup.Escape(c.Protection ?? ""));
+                columns.AddRow(ConsoleCell.Row(c.Name, c.Type, c.Nullable ? "yes" : "no", c.PrimaryKey ? "pk" : c.Bookkeeping ? "daedalus" : "", c.Protection));
             }
 
             AnsiConsole.Write(columns);

@@ -77,7 +77,7 @@ public static class KeysCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "name", "scopes", "created", "revoked");
             foreach (var k in keys)
             {
-                table.AddRow(k.Id, Markup.Escape(k.Name), string.Join(", ", k.Scopes), k.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), k.RevokedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+                table.AddRow(ConsoleCell.Row(k.Id, k.Name, string.Join(", ", k.Scopes), k.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture), k.RevokedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? ""));
             }
 
             AnsiConsole.Write(table);

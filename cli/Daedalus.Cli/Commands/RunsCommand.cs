@@ -4,24 +4,28 @@ using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
 
-/// <summary><c>daedalus runs list|trigger</c>: sync history and "pull now", through the API.</summary>
+/// <summary><c>daedalus runs list|trigger|events</c>: sync history, "pull now" and what happened in a run, through the API.</summary>
 public static class RunsCommand
 {
     public static Command Create()
     {
         var source = new Argument<string>("source") { Description = "Source name" };
         var limit = new Option<int>("--limit", "-n") { Description = "How many runs, newest first", DefaultValueFactory = _ => 20 };
-        var list = new Command("list", "Sync history of a source") { source, limit };
+        var anySource = new Argument<string?>("source") { Description = "Source name (all sources when left out)", Arity = ArgumentArity.ZeroOrOne };
+        var list = new Command("list", "Sync history of a source, or of all sources") { anySource, limit };
         list.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var runs = await session.Api.ListRunsAsync(parse.GetValue(source)!, parse.GetValue(limit), cancellationToken);
+            var only = parse.GetValue(anySource);
+            var runs = only is null
+                ? await session.Api.ListAllRunsAsync(parse.GetValue(limit), cancellationToken)
+                : await session.Api.ListRunsAsync(only, parse.GetValue(limit), cancellationToken);
             if (json)
             {
                 ApiCommand.WriteJson(runs);
             }
             else
             {
-                Write(runs);
+                Write(runs, withSource: only is null);
             }
 
             return ExitCodes.Ok;
@@ -72,30 +76,73 @@ public static class RunsCommand
             };
         }, cancellationToken));
 
-        return new Command("runs", "Sync runs: history and triggering") { list, trigger };
+        var runId = new Argument<Guid>("run-id") { Description = "Run id (see runs list)" };
+        var eventLimit = new Option<int>("--limit", "-n") { Description = "At most this many events, oldest first (1-5000)", DefaultValueFactory = _ => RunEventsDefaultLimit };
+        var events = new Command("events", "What happened in a run, in order") { source, runId, eventLimit };
+        events.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var recorded = await session.Api.ListRunEventsAsync(parse.GetValue(source)!, parse.GetValue(runId), parse.GetValue(eventLimit), cancellationToken);
+            if (json)
+            {
+                ApiCommand.WriteJson(recorded);
+            }
+            else
+            {
+                WriteEvents(recorded);
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken));
+
+        return new Command("runs", "Sync runs: history, triggering and events") { list, trigger, events };
     }
 
-    private static void Write(IReadOnlyList<RunInfo> runs)
+    private const int RunEventsDefaultLimit = 1000;
+
+    private static void WriteEvents(IReadOnlyList<RunEventInfo> events)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("run", "trigger", "status", "started", "read", "loaded", "quarantined", "batches", "duration", "error");
-        foreach (var column in table.Columns.Skip(4).Take(5))
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("at", "kind", "stream", "batch", "detail");
+        foreach (var e in events)
+        {
+            table.AddRow(
+                ConsoleCell.Plain(e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)),
+                e.Kind.EndsWith("poisoned", StringComparison.Ordinal) || e.Kind.EndsWith("lost", StringComparison.Ordinal) ? ConsoleCell.Coloured(e.Kind, Color.Red) : ConsoleCell.Plain(e.Kind),
+                ConsoleCell.Plain(e.Stream ?? ""),
+                ConsoleCell.Plain(e.BatchId ?? ""),
+                ConsoleCell.Plain(e.Detail.ValueKind == System.Text.Json.JsonValueKind.Object ? e.Detail.GetRawText() : ""));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static void Write(IReadOnlyList<RunInfo> runs, bool withSource = false)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        if (withSource)
+        {
+            table.AddColumn("source");
+        }
+
+        table.AddColumns("run", "trigger", "status", "started", "read", "loaded", "quarantined", "batches", "duration", "error");
+        foreach (var column in table.Columns.Skip(withSource ? 5 : 4).Take(5))
         {
             column.RightAligned();
         }
 
         foreach (var r in runs)
         {
-            table.AddRow(
-                r.Id.ToString(),
-                Markup.Escape(r.Trigger),
-                r.Status switch { "succeeded" => "[green]succeeded[/]", "partial" or "queued" or "running" or "loading" or "skipped" => $"[yellow]{r.Status}[/]", _ => $"[red]{Markup.Escape(r.Status)}[/]" },
-                r.StartedAt.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
-                $"{r.RowsRead:N0}",
-                $"{r.RowsLoaded:N0}",
-                $"{r.RowsQuarantined:N0}",
-                $"{r.Batches:N0}",
-                r.DurationSeconds is { } d ? $"{d:N1}s" : "",
-                Markup.Escape(r.Error ?? ""));
+            IEnumerable<Spectre.Console.Rendering.IRenderable> cells = [
+                ConsoleCell.Plain(r.Id.ToString()),
+                ConsoleCell.Plain(r.Trigger),
+                ConsoleCell.Status(r.Status),
+                ConsoleCell.Plain(r.StartedAt.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)),
+                ConsoleCell.Plain($"{r.RowsRead:N0}"),
+                ConsoleCell.Plain($"{r.RowsLoaded:N0}"),
+                ConsoleCell.Plain($"{r.RowsQuarantined:N0}"),
+                ConsoleCell.Plain($"{r.Batches:N0}"),
+                ConsoleCell.Plain(r.DurationSeconds is { } d ? $"{d:N1}s" : ""),
+                ConsoleCell.Plain(r.Error)];
+            table.AddRow(withSource ? [ConsoleCell.Plain(r.Source), .. cells] : [.. cells]);
         }
 
         AnsiConsole.Write(table);

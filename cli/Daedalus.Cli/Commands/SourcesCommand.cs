@@ -28,6 +28,8 @@ public static class SourcesCommand
             SetEnabled(name, false),
             Reset(name),
             Delete(name),
+            SourceProbeCommands.Check(name),
+            SourceProbeCommands.Discover(name),
         };
     }
 
@@ -46,7 +48,7 @@ public static class SourcesCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "plugin", "enabled", "schedule", "streams");
             foreach (var s in sources)
             {
-                table.AddRow(Markup.Escape(s.Name ?? ""), Markup.Escape(s.Plugin), s.Enabled == false ? "no" : "yes", Markup.Escape(s.Schedule ?? ""), Markup.Escape(string.Join(", ", s.Streams.Keys)));
+                table.AddRow(ConsoleCell.Row(s.Name, s.Plugin, s.Enabled == false ? "no" : "yes", s.Schedule, string.Join(", ", s.Streams.Keys)));
             }
 
             AnsiConsole.Write(table);

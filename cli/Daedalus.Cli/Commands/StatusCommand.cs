@@ -18,11 +18,13 @@ public static class StatusCommand
             }
             else
             {
-                AnsiConsole.MarkupLine($"status: {Colour(report.Status)}");
+                AnsiConsole.Write("status: ");
+                AnsiConsole.Write(ConsoleCell.Status(report.Status));
+                AnsiConsole.WriteLine();
                 var checks = new Table().Border(TableBorder.Rounded).AddColumns("dependency", "status", "ms", "detail");
                 foreach (var c in report.Checks)
                 {
-                    checks.AddRow(Markup.Escape(c.Name), Colour(c.Status), $"{c.DurationMs:N0}", Markup.Escape(c.Detail ?? ""));
+                    checks.AddRow(ConsoleCell.Plain(c.Name), ConsoleCell.Status(c.Status), ConsoleCell.Plain($"{c.DurationMs:N0}"), ConsoleCell.Plain(c.Detail));
                 }
 
                 AnsiConsole.Write(checks);
@@ -30,12 +32,12 @@ public static class StatusCommand
                 foreach (var s in report.Sources)
                 {
                     sources.AddRow(
-                        Markup.Escape(s.Name),
-                        Colour(s.State),
-                        s.LastSuccessAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                        Markup.Escape(s.LastRunStatus ?? "-"),
-                        s.NextExpectedAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-                        s.LagSeconds > 0 ? TimeSpan.FromSeconds(s.LagSeconds).ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) : "-");
+                        ConsoleCell.Plain(s.Name),
+                        ConsoleCell.Status(s.State),
+                        ConsoleCell.Plain(s.LastSuccessAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-"),
+                        ConsoleCell.Plain(s.LastRunStatus ?? "-"),
+                        ConsoleCell.Plain(s.NextExpectedAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-"),
+                        ConsoleCell.Plain(s.LagSeconds > 0 ? TimeSpan.FromSeconds(s.LagSeconds).ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) : "-"));
                 }
 
                 AnsiConsole.Write(sources);
@@ -50,11 +52,4 @@ public static class StatusCommand
         }, cancellationToken));
         return command;
     }
-
-    private static string Colour(string status) => status switch
-    {
-        "healthy" or "fresh" => $"[green]{status}[/]",
-        "degraded" or "stale" or "never" or "absent" or "disabled" => $"[yellow]{status}[/]",
-        _ => $"[red]{Markup.Escape(status)}[/]",
-    };
 }

@@ -18,17 +18,17 @@ public static class SummaryTable
         foreach (var s in summaries)
         {
             table.AddRow(
-                Markup.Escape(s.Source),
-                Markup.Escape(s.Stream),
-                s.Status switch { "succeeded" => "[green]succeeded[/]", "partial" => "[yellow]partial[/]", "skipped" => "[grey]skipped[/]", _ => "[red]" + Markup.Escape(s.Status) + "[/]" },
-                $"{s.RowsRead:N0}",
-                $"{s.RowsLoaded:N0}",
-                $"{s.Quarantined:N0}",
-                $"{s.Deleted:N0}",
-                $"{s.Stale:N0}",
-                $"{s.Batches:N0}",
-                $"{s.Duration.TotalSeconds:N1}s",
-                $"{s.RowsPerSecond:N0}");
+                ConsoleCell.Plain(s.Source),
+                ConsoleCell.Plain(s.Stream),
+                s.Status == "skipped" ? ConsoleCell.Coloured(s.Status, Color.Grey) : ConsoleCell.Status(s.Status),
+                ConsoleCell.Plain($"{s.RowsRead:N0}"),
+                ConsoleCell.Plain($"{s.RowsLoaded:N0}"),
+                ConsoleCell.Plain($"{s.Quarantined:N0}"),
+                ConsoleCell.Plain($"{s.Deleted:N0}"),
+                ConsoleCell.Plain($"{s.Stale:N0}"),
+                ConsoleCell.Plain($"{s.Batches:N0}"),
+                ConsoleCell.Plain($"{s.Duration.TotalSeconds:N1}s"),
+                ConsoleCell.Plain($"{s.RowsPerSecond:N0}"));
         }
 
         if (summaries.Count > 1)
@@ -39,16 +39,12 @@ public static class SummaryTable
                 $"{summaries.Sum(s => s.Deleted):N0}", $"{summaries.Sum(s => s.Stale):N0}", $"{summaries.Sum(s => s.Batches):N0}", $"{seconds:N1}s", seconds > 0 ? $"{read / seconds:N0}" : "0");
         }
 
-        if (Console.IsOutputRedirected)
-        {
-            // Logs and CI: don't squeeze the table into the default 80 columns.
-            AnsiConsole.Profile.Width = 160;
-        }
-
         AnsiConsole.Write(table);
         foreach (var failed in summaries.Where(s => s.Error is not null))
         {
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(failed.Source)}/{Markup.Escape(failed.Stream)}[/]: {Markup.Escape(failed.Error!)}");
+            AnsiConsole.Write(ConsoleCell.Coloured($"{failed.Source}/{failed.Stream}", Color.Red));
+            AnsiConsole.Write(ConsoleCell.Plain($": {failed.Error}"));
+            AnsiConsole.WriteLine();
         }
     }
 }

@@ -64,12 +64,12 @@ public static class SyncCommand
                     var key = $"{p.Source}/{p.Stream}";
                     if (!tasks.TryGetValue(key, out var task))
                     {
-                        task = context.AddTask(key, maxValue: 1);
+                        task = context.AddTask(Markup.Escape(key), maxValue: 1);
                         task.IsIndeterminate = true;
                         tasks[key] = task;
                     }
 
-                    task.Description = $"{key}: {p.RowsRead:N0} read, {p.RowsLoaded:N0} loaded, {p.Batches} batches";
+                    task.Description = $"{Markup.Escape(key)}: {p.RowsRead:N0} read, {p.RowsLoaded:N0} loaded, {p.Batches} batches";
                     if (p.Done)
                     {
                         task.IsIndeterminate = false;

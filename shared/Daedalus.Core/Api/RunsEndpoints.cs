@@ -12,11 +12,15 @@ public static class RunsEndpoints
 {
     public static RouteGroupBuilder MapRunsEndpoints(this IEndpointRouteBuilder api)
     {
+        api.MapGet("/runs", ListAllAsync).WithTags("Runs").WithName("ListAllRuns").WithSummary("Runs of every source, newest first (?limit=1..500, default 20)")
+            .ProducesProblems(400).RequireScope(ApiScope.Read);
         var group = api.MapGroup("/sources/{name}/runs").WithTags("Runs");
         group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Sync history of a source, newest first (?limit=1..500, default 20)")
             .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
         group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("One run of a source")
             .ProducesProblems(404).RequireScope(ApiScope.Read);
+        group.MapGet("/{id}/events", ListEventsAsync).WithName("ListRunEvents").WithSummary("What happened in a run, in the order recorded (?limit=1..5000, default 1000)")
+            .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
         group.MapPost("", TriggerAsync).WithName("TriggerRun").WithSummary("Pull a source now: the pull request is queued and the run id returned")
             .ProducesProblems(404, 409, 503).RequireScope(ApiScope.Write);
         return group;
@@ -34,6 +38,18 @@ public static class RunsEndpoints
         return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
     }
 
+    public static async Task<Results<Ok<ItemList<RunInfo>>, ProblemHttpResult>> ListAllAsync(HttpRequest request, RunService runs, CancellationToken cancellationToken)
+    {
+        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await runs.ListAllAsync(limit, cancellationToken);
+        return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
+    }
+
     /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
     public static async Task<Results<Ok<RunInfo>, ProblemHttpResult>> GetAsync(string name, string id, RunService runs, CancellationToken cancellationToken)
     {
@@ -44,6 +60,24 @@ public static class RunsEndpoints
 
         var result = await runs.GetAsync(name, runId, cancellationToken);
         return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result.Error);
+    }
+
+    /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
+    public static async Task<Results<Ok<ItemList<RunEventInfo>>, ProblemHttpResult>> ListEventsAsync(string name, string id, HttpRequest request, RunService runs, CancellationToken cancellationToken)
+    {
+        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultEventLimit);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return ApiProblems.NotFound("There is no such run.");
+        }
+
+        var result = await runs.ListEventsAsync(name, runId, limit, cancellationToken);
+        return result.IsOk ? TypedResults.Ok(new ItemList<RunEventInfo>(result.Value)) : ApiProblems.From(result.Error);
     }
 
     public static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> TriggerAsync(string name, ApiCaller caller, RunService runs, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Daedalus.Application.SourceProbes;
 using Daedalus.Application.Sources;
 using Daedalus.Client;
 using Microsoft.AspNetCore.Builder;
@@ -31,6 +32,12 @@ public static class SourcesEndpoints
             .ProducesProblems(400, 404, 412, 413, 415, 422).RequireScope(ApiScope.Write);
         group.MapDelete("/{name}", DeleteAsync).WithName("DeleteSource").WithSummary("Delete a source (its data and history stay; If-Match: only that version)")
             .ProducesProblems(404, 412).RequireScope(ApiScope.Write);
+        group.MapPost("/{name}/check", CheckAsync).WithName("CheckSource")
+            .WithSummary("Reach each stream with the configured credentials, loading nothing (422 when the plugin cannot check)")
+            .ProducesProblems(404, 422).RequireScope(ApiScope.Write);
+        group.MapGet("/{name}/discover", DiscoverAsync).WithName("DiscoverSource")
+            .WithSummary("The streams and columns the source offers now (422 when the plugin cannot discover, 503 when the source refuses)")
+            .ProducesProblems(404, 422, 503).RequireScope(ApiScope.Write);
         return group;
     }
 
@@ -107,5 +114,17 @@ public static class SourcesEndpoints
     {
         response.Headers.ETag = source.ETag;
         return TypedResults.Ok(source.Spec);
+    }
+
+    public static async Task<Results<Ok<SourceCheckReport>, ProblemHttpResult>> CheckAsync(string name, SourceProbeService probes, CancellationToken cancellationToken)
+    {
+        var result = await probes.CheckAsync(name, cancellationToken);
+        return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result.Error);
+    }
+
+    public static async Task<Results<Ok<SourceDiscoveryReport>, ProblemHttpResult>> DiscoverAsync(string name, SourceProbeService probes, CancellationToken cancellationToken)
+    {
+        var result = await probes.DiscoverAsync(name, cancellationToken);
+        return result.IsOk ? TypedResults.Ok(result.Value) : ApiProblems.From(result.Error);
     }
 }

@@ -29,6 +29,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<DependencyChecks>();
         services.AddSingleton<RunLauncher>();
         services.AddSingleton<SourceService>();
+        services.AddSingleton<SourceProbes.SourceProbeService>();
         services.AddSingleton<RunService>();
         services.AddSingleton<StreamService>();
         services.AddSingleton<PoisonBatchService>();

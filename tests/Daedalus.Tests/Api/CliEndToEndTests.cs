@@ -76,6 +76,18 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var history = await Cli("runs", "list", "demo", "--json");
         Assert.Contains(JsonSerializer.Deserialize<RunInfo[]>(history.Output, DaedalusJson.Options)!, r => r.Id == run.Id);
 
+        var events = await Cli("runs", "events", "demo", run.Id.ToString(), "--json");
+        Assert.True(events.ExitCode == 0, events.Error);
+        var recorded = JsonSerializer.Deserialize<RunEventInfo[]>(events.Output, DaedalusJson.Options)!;
+        Assert.Equal("run.finished", recorded[^1].Kind);
+        Assert.Equal(run.RowsLoaded, recorded.Where(e => e.Kind == "batch.loaded").Sum(e => e.Detail.GetProperty("loaded").GetInt64()));
+        var eventTable = await Cli("runs", "events", "demo", run.Id.ToString());
+        Assert.True(eventTable.ExitCode == 0, eventTable.Error);
+        Assert.Contains("batch.loaded", eventTable.Output, StringComparison.Ordinal);
+        Assert.Contains("run.finished", eventTable.Output, StringComparison.Ordinal);
+        Assert.Contains(recorded.First(e => e.BatchId is not null).BatchId!, eventTable.Output, StringComparison.Ordinal);
+        Assert.Equal(4, (await Cli("runs", "events", "demo", Guid.NewGuid().ToString())).ExitCode);
+
         var reset = await Cli("sources", "reset", "demo", "customers");
         Assert.Equal(0, reset.ExitCode);
         Assert.Contains("forgotten", reset.Output, StringComparison.Ordinal);
@@ -175,11 +187,124 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal(2, (await CliProcess.RunAsync(local, _directory, "catalog", "show", "nodot")).ExitCode);
     }
 
+    [Fact]
+    public async Task User_text_in_tables_is_printed_literally_not_as_console_markup()
+    {
+        // A trigger like "api:key:39dc…" printed as markup became "api🔑39dc…"; brackets could garble or break the table.
+        var id = await _server.ScalarAsync<Guid>("""
+            INSERT INTO daedalus.runs (id, source, trigger, status, started_at, finished_at, error)
+            VALUES (gen_random_uuid(), 'marked', 'api:key:39dc[x]', 'failed', now() - interval '1 minute', now(), 'upstream said [red]no[/] :rocket: [/')
+            RETURNING id
+            """);
+
+        var table = await Cli("runs", "list", "marked");
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains(id.ToString(), table.Output, StringComparison.Ordinal);
+        Assert.Contains("api:key:39dc[x]", table.Output, StringComparison.Ordinal);
+        Assert.Contains("upstream said [red]no[/] :rocket: [/", table.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\U0001F511", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_and_discover_ask_the_plugin_and_say_when_it_cannot()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "config", "probes.yaml"), """
+            version: 1
+            sources:
+              demo:
+                plugin: sample
+                settings: { customers: 20 }
+                streams:
+                  customers: { target: { schema: demo, table: customers } }
+                  invoices: { target: { schema: demo, table: invoices } }
+              boards:
+                plugin: monday
+                enabled: false
+                secrets: { token: monday-token }
+                streams:
+                  projects:
+                    mode: incremental
+                    target: { schema: monday, table: projects }
+                    settings: { boardId: "1234" }
+            """);
+        var apply = await Cli("sources", "apply", "config/probes.yaml");
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+
+        var check = await Cli("sources", "check", "demo", "--json");
+        Assert.True(check.ExitCode == 0, check.Error);
+        var report = JsonSerializer.Deserialize<SourceCheckReport>(check.Output, DaedalusJson.Options)!;
+        Assert.True(report.Ok);
+        Assert.Equal(["customers", "invoices"], report.Streams.Select(s => s.Stream));
+        Assert.All(report.Streams, s => Assert.True(s.Ok, s.Message));
+        var checkTable = await Cli("sources", "check", "demo");
+        Assert.Contains("generated in this process", checkTable.Output, StringComparison.Ordinal);
+
+        var discovered = await Cli("sources", "discover", "demo");
+        Assert.True(discovered.ExitCode == 0, discovered.Error);
+        Assert.Contains("streams:", discovered.Output, StringComparison.Ordinal);
+        Assert.Contains("  \"customers\":", discovered.Output, StringComparison.Ordinal);
+        Assert.Contains("primaryKey: [\"id\"]", discovered.Output, StringComparison.Ordinal);
+        // What discover prints is YAML: it parses, and names both streams.
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(discovered.Output));
+        var streams = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode).Children["streams"];
+        Assert.Equal(["customers", "invoices"], streams.Children.Keys.Select(k => k.ToString()));
+        var json = JsonSerializer.Deserialize<SourceDiscoveryReport>((await Cli("sources", "discover", "demo", "--json")).Output, DaedalusJson.Options)!;
+        Assert.Contains(json.Streams[0].Columns, c => c.Name == "id");
+
+        foreach (var verb in new[] { "check", "discover" })
+        {
+            var unsupported = await Cli("sources", verb, "boards");
+            Assert.Equal(2, unsupported.ExitCode);
+            Assert.Contains("not supported by plugin 'monday'", unsupported.Error, StringComparison.Ordinal);
+            Assert.Equal(4, (await Cli("sources", verb, "nope")).ExitCode);
+        }
+
+        using var http = _server.Http(_server.WriteKey);
+        using var post = await http.PostAsync("/api/v1/sources/boards/check", null);
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, post.StatusCode);
+        using var readOnly = _server.Http(_server.ReadKey);
+        using var denied = await readOnly.GetAsync("/api/v1/sources/demo/discover");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, denied.StatusCode);
+    }
+
+    [Fact]
+    public async Task Runs_list_without_a_source_lists_every_sources_runs_newest_first()
+    {
+        await _server.ScalarAsync<int>("""
+            INSERT INTO daedalus.runs (id, source, trigger, status, started_at, finished_at) VALUES
+                ('00000000-0000-0000-0000-00000000000a', 'alpha', 'schedule', 'succeeded', now() - interval '3 hours', now() - interval '3 hours'),
+                ('00000000-0000-0000-0000-00000000000b', 'beta', 'cli', 'failed', now() - interval '1 hour', now() - interval '1 hour'),
+                ('00000000-0000-0000-0000-00000000000c', 'alpha', 'schedule', 'partial', now() - interval '2 hours', now() - interval '2 hours');
+            SELECT 1
+            """);
+
+        var all = await Cli("runs", "list", "--json");
+        Assert.True(all.ExitCode == 0, all.Error);
+        var runs = JsonSerializer.Deserialize<RunInfo[]>(all.Output, DaedalusJson.Options)!;
+        Assert.Equal(["beta", "alpha", "alpha"], runs.Select(r => r.Source));
+        Assert.Equal(["b", "c", "a"], runs.Select(r => r.Id.ToString()[^1..]));
+        Assert.Equal(2, JsonSerializer.Deserialize<RunInfo[]>((await Cli("runs", "list", "-n", "2", "--json")).Output, DaedalusJson.Options)!.Length);
+        Assert.Equal(["alpha", "alpha"], (await _server.Client(_server.ReadKey).ListRunsAsync("alpha")).Select(r => r.Source));
+
+        var table = await Cli("runs", "list");
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("source", table.Output, StringComparison.Ordinal);
+        Assert.True(table.Output.IndexOf("beta", StringComparison.Ordinal) < table.Output.IndexOf("alpha", StringComparison.Ordinal));
+
+        Assert.Equal(3, (await _server.Client(_server.ReadKey).ListAllRunsAsync(10)).Count);
+        Assert.Equal(2, (await Cli("runs", "list", "-n", "0")).ExitCode);
+    }
+
     [Theory]
     [InlineData("sources")]
     [InlineData("sources apply")]
     [InlineData("sources reset")]
     [InlineData("runs trigger")]
+    [InlineData("runs list")]
+    [InlineData("runs events")]
+    [InlineData("sources check")]
+    [InlineData("sources discover")]
     [InlineData("status")]
     [InlineData("batches replay")]
     [InlineData("keys create")]

@@ -56,6 +56,45 @@ public sealed class RunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_runs_events_tell_what_happened_in_order_and_belong_to_that_source_only()
+    {
+        var accepted = await _client.TriggerRunAsync("shop");
+        var run = await WaitAsync(accepted.RunId);
+        Assert.Equal("succeeded", run.Status);
+
+        var events = await _client.ListRunEventsAsync("shop", run.Id);
+        Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
+        Assert.All(events, e => Assert.Equal(run.Id, e.RunId));
+        var finished = events[^1];
+        Assert.Equal("run.finished", finished.Kind);
+        Assert.Equal("succeeded", finished.Detail.GetProperty("status").GetString());
+        var loads = events.Where(e => e.Kind == "batch.loaded").ToList();
+        Assert.Equal(run.Batches, loads.Count);
+        Assert.All(loads, e => Assert.False(string.IsNullOrEmpty(e.BatchId)));
+        Assert.Equal(run.RowsLoaded, loads.Sum(e => e.Detail.GetProperty("loaded").GetInt64()));
+        Assert.Equal(["customers", "invoices"], events.Where(e => e.Kind == "stream.pulled").Select(e => e.Stream).Order());
+
+        var firstTwo = await _client.ListRunEventsAsync("shop", run.Id, limit: 2);
+        Assert.Equal(events.Take(2).Select(e => e.Id), firstTwo.Select(e => e.Id));
+
+        using var http = _server.Http(_server.ReadKey);
+        using (var raw = await http.GetAsync($"/api/v1/sources/shop/runs/{run.Id}/events"))
+        {
+            Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
+            using var json = System.Text.Json.JsonDocument.Parse(await raw.Content.ReadAsStringAsync());
+            Assert.Equal(events.Count, json.RootElement.GetProperty("items").GetArrayLength());
+        }
+
+        await _client.ReplaceSourceAsync("other", SourceSpecMapper.ToSpec(SampleSourceDefinition.Create("other", 10, "other")) with { Name = null });
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<DaedalusApiException>(() => _client.ListRunEventsAsync("other", run.Id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<DaedalusApiException>(() => _client.ListRunEventsAsync("shop", Guid.NewGuid()))).StatusCode);
+        using var notGuid = await http.GetAsync("/api/v1/sources/shop/runs/nope/events");
+        Assert.Equal(HttpStatusCode.NotFound, notGuid.StatusCode);
+        using var badLimit = await http.GetAsync($"/api/v1/sources/shop/runs/{run.Id}/events?limit=5001");
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
     public async Task Trigger_while_a_pull_holds_the_lock_answers_409_and_starts_nothing()
     {
         await using var connection = new NpgsqlConnection(_server.ConnectionString);

@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Daedalus.Anomalies;
 using Daedalus.Application.Sources;
 using Daedalus.Client;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Storage;
 using Npgsql;
 
@@ -19,9 +21,14 @@ public sealed class RunService
     private readonly RunAnomalyStore _anomalies;
     private readonly NpgsqlDataSource _dataSource;
     private readonly RunLauncher _launcher;
+    private readonly RunEventStore _events;
 
-    public RunService(SourceCatalog catalog, RunStore runs, RunAnomalyStore anomalies, NpgsqlDataSource dataSource, RunLauncher launcher)
+    public const int DefaultEventLimit = 1000;
+    public const int MaxEventLimit = 5000;
+
+    public RunService(SourceCatalog catalog, RunStore runs, RunAnomalyStore anomalies, NpgsqlDataSource dataSource, RunLauncher launcher, RunEventStore events)
     {
+        _events = events;
         _catalog = catalog;
         _runs = runs;
         _anomalies = anomalies;
@@ -48,6 +55,19 @@ public sealed class RunService
         return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
     }
 
+    /// <summary>Runs of every source, deleted ones included, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
+    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAllAsync(int limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
+        }
+
+        var runs = await _runs.ListAsync(null, limit, cancellationToken);
+        var anomalies = (await _anomalies.ForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
+        return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
+    }
+
     public async Task<ServiceResult<RunInfo>> GetAsync(string source, Guid id, CancellationToken cancellationToken)
     {
         var run = await _runs.GetAsync(id, cancellationToken);
@@ -57,6 +77,31 @@ public sealed class RunService
         }
 
         return ToInfo(run, await _anomalies.ForRunsAsync([run.Id], cancellationToken));
+    }
+
+    /// <summary>
+    /// The events of run <paramref name="id"/> of <paramref name="source"/> in the order they were recorded, at most
+    /// <paramref name="limit"/> (1 to <see cref="MaxEventLimit"/>). NotFound when the run is not one of the source's.
+    /// </summary>
+    public async Task<ServiceResult<IReadOnlyList<RunEventInfo>>> ListEventsAsync(string source, Guid id, int limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxEventLimit)
+        {
+            return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxEventLimit}");
+        }
+
+        var run = await _runs.GetAsync(id, cancellationToken);
+        if (run is null || run.Source != source)
+        {
+            return ServiceError.NotFound("There is no such run.");
+        }
+
+        var events = await _events.ListAsync(id, limit, cancellationToken);
+        return events.Select(e =>
+        {
+            using var detail = JsonDocument.Parse(e.Detail);
+            return new RunEventInfo(e.Id, e.RunId, e.At, e.Kind, e.Source, e.Stream, e.BatchId, detail.RootElement.Clone());
+        }).ToList();
     }
 
     /// <summary>

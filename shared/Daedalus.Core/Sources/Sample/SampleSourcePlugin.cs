@@ -9,7 +9,7 @@ namespace Daedalus.Sources.Sample;
 /// A first incremental read returns generation 0 (everything); each later read returns the next generation's
 /// updates and deletes. The cursor is the <c>updated_at</c> of the last row read.
 /// </summary>
-public sealed class SampleSourcePlugin : ISourcePlugin
+public sealed class SampleSourcePlugin : ISourcePlugin, ISourceDiscovery
 {
     public const string PluginName = "sample";
 
@@ -131,6 +131,18 @@ public sealed class SampleSourcePlugin : ISourcePlugin
 
         return 0;
     }
+
+    /// <summary>The generated data needs no credentials: a stream is reachable when the sample knows it.</summary>
+    public ValueTask<StreamCheck> CheckAsync(SourceContext context, StreamDefinition stream, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Schema(stream.Name) is { } schema
+            ? new StreamCheck(stream.Name, true, $"generated in this process; {schema.Columns.Count} columns")
+            : new StreamCheck(stream.Name, false, $"the sample source has no stream '{stream.Name}'"));
+
+    /// <summary>The fixed schema of the stream; no settings pin it.</summary>
+    public ValueTask<DiscoveredStream> DiscoverAsync(SourceContext context, StreamDefinition stream, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new DiscoveredStream(
+            Schema(stream.Name) ?? throw new SourceException($"the sample source has no stream '{stream.Name}'"),
+            new Dictionary<string, string>()));
 
     private static StreamSchema? Schema(string name) => name switch
     {
