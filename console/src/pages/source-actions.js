@@ -6,13 +6,19 @@ export function showError(box, error) {
   fill(box, notice("error", text, error instanceof ApiError && error.status === 412 ? [" ", el("button", { type: "button", onclick: () => location.reload() }, "Reload")] : null));
 }
 
-/** POST …/runs, then go to the run, which follows it until it finishes. */
+/** POST …/runs, then go to the run, which follows it until it finishes; on 409, go to the run already under way. */
 export async function runNow(name, box) {
   try {
     const { data } = await call("POST", `sources/${enc(name)}/runs`);
     announce(`Run of ${name} queued`);
     location.hash = `#/runs/${enc(name)}/${enc(data.runId)}`;
   } catch (error) {
+    // A pull already queued or under way (often the scheduler's first run of a new source): follow that run.
+    if (error instanceof ApiError && error.status === 409 && error.problem?.runId) {
+      setFlash(`A run of ${name} was already queued or under way; this is that run.`);
+      location.hash = `#/runs/${enc(name)}/${enc(error.problem.runId)}`;
+      return;
+    }
     showError(box, error);
   }
 }

@@ -39,9 +39,18 @@ public static class ApiProblems
     public static ProblemHttpResult From(ServiceError error)
     {
         var status = StatusOf(error.Kind);
-        return error.Errors is { } errors
-            ? Validation(status, error.Title, error.Detail, errors.ToDictionary())
-            : TypedResults.Problem(statusCode: status, title: error.Title, detail: error.Detail);
+        if (error.Errors is { } errors)
+        {
+            var details = new HttpValidationProblemDetails(errors.ToDictionary()) { Status = status, Title = error.Title, Detail = error.Detail };
+            foreach (var (key, value) in error.Extensions ?? new Dictionary<string, object?>())
+            {
+                details.Extensions[key] = value;
+            }
+
+            return TypedResults.Problem(details);
+        }
+
+        return TypedResults.Problem(statusCode: status, title: error.Title, detail: error.Detail, extensions: error.Extensions);
     }
 
     /// <summary>The HTTP status of each kind of refusal.</summary>

@@ -7,6 +7,9 @@ namespace Daedalus.Application;
 /// </summary>
 public sealed record ServiceError(ServiceErrorKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
+    /// <summary>Extra members of the problem+json body (for a conflict with a run under way: <c>runId</c> and <c>run</c>, its path).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public static ServiceError NotFound(string detail) => new(ServiceErrorKind.NotFound, "Not found", detail);
 
     public static ServiceError Conflict(string detail) => new(ServiceErrorKind.Conflict, "Conflict", detail);

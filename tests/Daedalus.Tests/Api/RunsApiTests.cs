@@ -113,6 +113,32 @@ public sealed class RunsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trigger_while_a_run_is_queued_answers_409_naming_that_run()
+    {
+        // What the console meets after creating a source: the scheduler's first run is queued before "Run now".
+        var queued = Guid.NewGuid();
+        await using (var connection = new NpgsqlConnection(_server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at, pull_part, pull_stream) VALUES (@id, 'shop', 'schedule', 'queued', now(), now(), 1, 0)",
+                connection);
+            insert.Parameters.AddWithValue("id", queued);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        using var http = _server.Http(_server.WriteKey);
+        using var response = await http.PostAsync("/api/v1/sources/shop/runs", null);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(queued, problem.RootElement.GetProperty("runId").GetGuid());
+        Assert.Equal($"/api/v1/sources/shop/runs/{queued}", problem.RootElement.GetProperty("run").GetString());
+        Assert.Contains(queued.ToString(), problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.runs WHERE source = 'shop'"));
+    }
+
+    [Fact]
     public async Task Reset_forgets_the_cursor_records_it_in_the_audit_log_and_the_next_pull_reads_everything_again()
     {
         var first = await WaitAsync((await _client.TriggerRunAsync("shop")).RunId);

@@ -32,10 +32,6 @@ public sealed class PipelineObservabilityTests : IAsyncLifetime
     private sealed record LedgerRow(string BatchId, string Stream, int Sequence, int Rows, int Loaded, int Quarantined);
 
     [Fact]
-    // Passes alone; in the full parallel suite it failed twice (a wait, then two pull-request spans for one run,
-    // most likely a redelivered pull request). Left out of scripts/test.sh until the span assertions allow a
-    // redelivery, not hidden.
-    [Trait("Category", "KnownFailure")]
     public async Task A_scheduled_run_records_its_events_in_order_logs_each_step_with_fields_and_is_one_trace_from_schedule_to_merge()
     {
         var source = SampleSourceDefinition.Create("observed", 2_500, "observed");
@@ -134,12 +130,19 @@ public sealed class PipelineObservabilityTests : IAsyncLifetime
         {
             bool Of(Activity s) => Equals(s.GetTagItem("daedalus.batch_id"), batch.BatchId);
             var enqueue = Assert.Single(runSpans, s => s.OperationName == DaedalusTracing.BatchEnqueueSpan && Of(s));
-            var ingest = Assert.Single(runSpans, s => s.OperationName == DaedalusTracing.BatchIngestSpan && Of(s));
-            var merge = Assert.Single(runSpans, s => s.OperationName == DaedalusTracing.BatchMergeSpan && Of(s));
             Assert.Equal(pull.SpanId, enqueue.ParentSpanId);
-            Assert.Equal(enqueue.SpanId, ingest.ParentSpanId);
-            Assert.Equal(ingest.SpanId, merge.ParentSpanId);
-            Assert.All(new[] { enqueue, ingest, merge }, s => Assert.Equal(trace, s.TraceId));
+
+            // At-least-once delivery: under load a batch's message can come back (its visibility ran out while the
+            // first delivery was still working), so a batch may have more than one ingest span. Each is a child of
+            // the batch's one enqueue span, each merge is a child of one of them, and the ledger and events above
+            // already show the batch loaded once.
+            var ingests = runSpans.Where(s => s.OperationName == DaedalusTracing.BatchIngestSpan && Of(s)).ToList();
+            Assert.NotEmpty(ingests);
+            Assert.All(ingests, ingest => Assert.Equal(enqueue.SpanId, ingest.ParentSpanId));
+            var merges = runSpans.Where(s => s.OperationName == DaedalusTracing.BatchMergeSpan && Of(s)).ToList();
+            Assert.NotEmpty(merges);
+            Assert.All(merges, merge => Assert.Contains(ingests, ingest => ingest.SpanId == merge.ParentSpanId));
+            Assert.All(ingests.Concat(merges).Append(enqueue), s => Assert.Equal(trace, s.TraceId));
         }
     }
 

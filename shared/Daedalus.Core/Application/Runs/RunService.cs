@@ -119,7 +119,18 @@ public sealed class RunService
 
         await using (var probe = await PullLock.TryAcquireAsync(_dataSource, name, cancellationToken))
         {
-            if (probe is null || await _runs.OpenPullAsync(name, loading: false, cancellationToken) is not null)
+            var open = await _runs.OpenPullAsync(name, loading: false, cancellationToken);
+            if (open is { } runId)
+            {
+                // Name the run under way, so a client can follow it instead of guessing (a new source is due at once,
+                // so a "pull now" right after creating one often meets the scheduler's first run).
+                return ServiceError.Conflict($"A pull of '{name}' is queued or under way: run {runId}; see {ApiPaths.Run(name, runId)}.") with
+                {
+                    Extensions = new Dictionary<string, object?> { ["runId"] = runId, ["run"] = ApiPaths.Run(name, runId) },
+                };
+            }
+
+            if (probe is null)
             {
                 return ServiceError.Conflict($"A pull of '{name}' is queued or under way; see {ApiPaths.Runs(name)}.");
             }
