@@ -18,7 +18,7 @@ export async function sourcesPage() {
       el("td", { class: "num" }, f && f.lagSeconds > 0 ? span(f.lagSeconds) : "on time"),
       el("td", {}, el("code", {}, source.schedule ?? "default")),
       el("td", { class: "actions" },
-        el("button", { type: "button", onclick: () => runNow(source.name, message), "aria-label": `Run ${source.name} now` }, "Run now"),
+        el("button", { type: "button", onclick: () => runNow(source.name, message), "aria-label": `Run now: ${source.name}` }, "Run now"),
         el("button", { type: "button", onclick: () => setEnabled(source.name, source.enabled === false, null, message), "aria-label": `${source.enabled === false ? "Enable" : "Disable"} ${source.name}` }, source.enabled === false ? "Enable" : "Disable")));
   });
   const node = el("section", { "aria-labelledby": "sources-title" },
