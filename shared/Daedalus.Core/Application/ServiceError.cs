@@ -14,6 +14,18 @@ public sealed record ServiceError(ServiceErrorKind Kind, string Title, string De
 
     public static ServiceError Conflict(string detail) => new(ServiceErrorKind.Conflict, "Conflict", detail);
 
+    /// <summary>
+    /// Conflict with a pull of <paramref name="source"/>; when its run is known, the answer names it (<c>runId</c>,
+    /// <c>run</c>: its path) so a client can follow that run instead of guessing.
+    /// </summary>
+    public static ServiceError PullUnderWay(string source, Guid? runId, string detail) =>
+        runId is { } id
+            ? Conflict($"{detail} Run {id}: {Client.ApiPaths.Run(source, id)}.") with
+            {
+                Extensions = new Dictionary<string, object?> { ["runId"] = id, ["run"] = Client.ApiPaths.Run(source, id) },
+            }
+            : Conflict($"{detail} See {Client.ApiPaths.Runs(source)}.");
+
     public static ServiceError PreconditionFailed(string detail) => new(ServiceErrorKind.PreconditionFailed, "Precondition failed", detail);
 
     public static ServiceError Unavailable(string title, string detail) => new(ServiceErrorKind.Unavailable, title, detail);

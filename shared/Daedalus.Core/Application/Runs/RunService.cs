@@ -119,20 +119,11 @@ public sealed class RunService
 
         await using (var probe = await PullLock.TryAcquireAsync(_dataSource, name, cancellationToken))
         {
+            // A new source is due at once, so a "pull now" right after creating one often meets the scheduler's first run.
             var open = await _runs.OpenPullAsync(name, loading: false, cancellationToken);
-            if (open is { } runId)
+            if (probe is null || open is not null)
             {
-                // Name the run under way, so a client can follow it instead of guessing (a new source is due at once,
-                // so a "pull now" right after creating one often meets the scheduler's first run).
-                return ServiceError.Conflict($"A pull of '{name}' is queued or under way: run {runId}; see {ApiPaths.Run(name, runId)}.") with
-                {
-                    Extensions = new Dictionary<string, object?> { ["runId"] = runId, ["run"] = ApiPaths.Run(name, runId) },
-                };
-            }
-
-            if (probe is null)
-            {
-                return ServiceError.Conflict($"A pull of '{name}' is queued or under way; see {ApiPaths.Runs(name)}.");
+                return ServiceError.PullUnderWay(name, open, $"A pull of '{name}' is queued or under way.");
             }
         }
 

@@ -12,9 +12,11 @@ public sealed class StreamService
     private readonly SourceCatalog _catalog;
     private readonly CursorStore _cursors;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly RunStore _runs;
 
-    public StreamService(SourceCatalog catalog, CursorStore cursors, NpgsqlDataSource dataSource)
+    public StreamService(SourceCatalog catalog, CursorStore cursors, NpgsqlDataSource dataSource, RunStore runs)
     {
+        _runs = runs;
         _catalog = catalog;
         _cursors = cursors;
         _dataSource = dataSource;
@@ -39,7 +41,7 @@ public sealed class StreamService
         await using var pullLock = await PullLock.TryAcquireAsync(_dataSource, source, cancellationToken);
         if (pullLock is null)
         {
-            return ServiceError.Conflict($"A pull of '{source}' is under way; reset the stream after it ends.");
+            return ServiceError.PullUnderWay(source, await _runs.OpenPullAsync(source, loading: false, cancellationToken), $"A pull of '{source}' is under way; reset the stream after it ends.");
         }
 
         var previous = await _cursors.GetAsync(source, target.Name, cancellationToken);
