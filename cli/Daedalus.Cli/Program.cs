@@ -17,6 +17,7 @@ var root = new RootCommand("daedalus: keeps business data flowing from SaaS and 
     CatalogCommand.Create(),
     KeysCommand.Create(),
     ColumnKeysCommand.Create(),
+    DecryptCommand.Create(),
     DbCommand.Create(),
     BenchCommand.Create(),
     ApiBenchCommand.Create(),
