@@ -47,4 +47,7 @@ public static class ApiCommand
     }
 
     public static void WriteJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, DaedalusJson.Options));
+
+    /// <summary>A list as the API answers one: <c>{"items": [...]}</c>.</summary>
+    public static void WriteItems<T>(IReadOnlyList<T> items) => WriteJson(new ItemList<T>(items));
 }

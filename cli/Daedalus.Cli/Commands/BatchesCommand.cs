@@ -15,7 +15,7 @@ public static class BatchesCommand
             var messages = await session.Api.ListPoisonAsync(parse.GetValue(limit), cancellationToken);
             if (json)
             {
-                ApiCommand.WriteJson(messages);
+                ApiCommand.WriteItems(messages);
                 return ExitCodes.Ok;
             }
 

@@ -15,7 +15,7 @@ public static class CatalogCommand
             var tables = await session.Api.ListCatalogAsync(cancellationToken);
             if (json)
             {
-                ApiCommand.WriteJson(tables);
+                ApiCommand.WriteItems(tables);
                 return ExitCodes.Ok;
             }
 

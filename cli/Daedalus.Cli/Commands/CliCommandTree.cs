@@ -24,6 +24,7 @@ public static class CliCommandTree
         CatalogCommand.Create(),
         KeysCommand.Create(),
         ColumnKeysCommand.Create(),
+        DecryptCommand.Create(),
         DbCommand.Create(),
         BenchCommand.Create(),
         ApiBenchCommand.Create(),

@@ -70,7 +70,7 @@ public static class KeysCommand
             var keys = await Keys(provider).ListAsync(cancellationToken);
             if (parse.GetValue(CommonOptions.Json))
             {
-                ApiCommand.WriteJson(keys);
+                ApiCommand.WriteItems(keys);
                 return ExitCodes.Ok;
             }
 

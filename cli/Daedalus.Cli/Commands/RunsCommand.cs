@@ -21,7 +21,7 @@ public static class RunsCommand
                 : await session.Api.ListRunsAsync(only, parse.GetValue(limit), cancellationToken);
             if (json)
             {
-                ApiCommand.WriteJson(runs);
+                ApiCommand.WriteItems(runs);
             }
             else
             {
@@ -84,7 +84,7 @@ public static class RunsCommand
             var recorded = await session.Api.ListRunEventsAsync(parse.GetValue(source)!, parse.GetValue(runId), parse.GetValue(eventLimit), cancellationToken);
             if (json)
             {
-                ApiCommand.WriteJson(recorded);
+                ApiCommand.WriteItems(recorded);
             }
             else
             {

@@ -41,7 +41,7 @@ public static class SourcesCommand
             var sources = await session.Api.ListSourcesAsync(cancellationToken);
             if (json)
             {
-                ApiCommand.WriteJson(sources);
+                ApiCommand.WriteItems(sources);
                 return ExitCodes.Ok;
             }
 
@@ -116,7 +116,7 @@ public static class SourcesCommand
                 await session.Api.ReplaceNotificationsAsync(new NotificationSettings { Channels = SourceSpecMapper.ToChannelSpecs(config.Notifications) }, cancellationToken);
                 if (json)
                 {
-                    ApiCommand.WriteJson(results);
+                    ApiCommand.WriteItems(results);
                 }
                 else
                 {

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
+using Daedalus.Application;
+using Daedalus.Application.Runs;
+using Daedalus.Client;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
 using Daedalus.Storage;
@@ -18,7 +20,7 @@ public static class SyncCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var json = parse.GetValue(CommonOptions.Json);
-            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken);
+            await using var provider = await CliHost.StartAsync(parse.GetValue(CommonOptions.Verbose), cancellationToken, configure: services => services.AddDaedalusApplication());
             var runner = provider.GetRequiredService<SyncRunner>();
             var sink = provider.GetRequiredService<InProcessSink>();
             IReadOnlyList<StreamSummary> summaries;
@@ -36,7 +38,7 @@ public static class SyncCommand
 
             if (json)
             {
-                Console.WriteLine(JsonSerializer.Serialize(summaries, SourceCatalog.Json));
+                ApiCommand.WriteItems(await RunsOfAsync(provider.GetRequiredService<RunService>(), summaries, cancellationToken));
             }
             else
             {
@@ -49,6 +51,30 @@ public static class SyncCommand
                 : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The runs of this sync as the API answers them (<c>GET /api/v1/sources/{name}/runs/{id}</c>), so <c>sync --json</c>
+    /// and <c>runs show --json</c> have one shape; a source skipped because another process holds its pull lock has no run
+    /// row and is shown as a run with status <c>skipped</c> and the reason in <c>error</c>.
+    /// </summary>
+    private static async Task<IReadOnlyList<RunInfo>> RunsOfAsync(RunService runs, IReadOnlyList<StreamSummary> summaries, CancellationToken cancellationToken)
+    {
+        var result = new List<RunInfo>();
+        foreach (var run in summaries.GroupBy(s => (s.RunId, s.Source)))
+        {
+            var stored = await runs.GetAsync(run.Key.Source, run.Key.RunId, cancellationToken);
+            if (stored.IsOk)
+            {
+                result.Add(stored.Value);
+                continue;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            result.Add(new RunInfo(run.Key.RunId, run.Key.Source, "cli", SyncRunner.Skipped, now, now, 0, 0, 0, 0, 0, 0, run.First().Error));
+        }
+
+        return result;
     }
 
     private static async Task<IReadOnlyList<StreamSummary>> RunWithLiveProgressAsync(SyncRunner runner, InProcessSink sink, string[] sources, CancellationToken cancellationToken)

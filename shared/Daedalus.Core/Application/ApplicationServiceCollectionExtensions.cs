@@ -40,6 +40,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<StatusService>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<KeyService>();
+        services.AddSingleton<Decrypt.ProtectedValueReader>();
         return services;
     }
 }

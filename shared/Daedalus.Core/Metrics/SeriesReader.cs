@@ -39,15 +39,17 @@ public sealed class SeriesReader
     {
         var value = aggregate switch
         {
-            SeriesAggregate.Sum => "sum(p.sum)::double precision",
-            SeriesAggregate.Count => "sum(p.count)::double precision",
-            SeriesAggregate.Avg => "(sum(p.sum) / NULLIF(sum(p.count), 0))::double precision",
-            SeriesAggregate.Min => "min(p.min)::double precision",
-            SeriesAggregate.Max => "max(p.max)::double precision",
+            // numeric end to end: a sum of money stays the exact decimal (no 468712.93999999994 from double).
+            SeriesAggregate.Sum => "sum(p.sum)",
+            SeriesAggregate.Count => "sum(p.count)::numeric",
+            // A mean need not terminate: PostgreSQL's division keeps at least 16 significant digits; trailing zeros trimmed.
+            SeriesAggregate.Avg => "trim_scale(sum(p.sum) / NULLIF(sum(p.count), 0))",
+            SeriesAggregate.Min => "min(p.min)",
+            SeriesAggregate.Max => "max(p.max)",
             _ => throw new ArgumentOutOfRangeException(nameof(aggregate), aggregate, "unknown aggregate"),
         };
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(DateTime Time, string Labels, double? Value)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(DateTime Time, string Labels, decimal? Value)>(new CommandDefinition(
             $"""
             SELECT date_bin(@step, p.ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS time, s.labels::text, {value}
             FROM daedalus.metric_series s JOIN daedalus.metric_points p ON p.series_id = s.id

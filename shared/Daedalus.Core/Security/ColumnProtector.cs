@@ -33,6 +33,10 @@ public sealed class ColumnProtector
         return new BoundProtector(key.Id, encryption, hash);
     }
 
+    /// <summary>
+    /// The plaintext of an <c>enc:v1</c> value. Throws <see cref="FormatException"/> when the text is not one,
+    /// <see cref="CryptographicException"/> when its key is unknown or it does not authenticate (altered, wrong key material).
+    /// </summary>
     public async ValueTask<string> DecryptAsync(string protectedValue, CancellationToken cancellationToken)
     {
         var parts = protectedValue.Split(':', 4);
@@ -45,6 +49,11 @@ public sealed class ColumnProtector
             ?? throw new CryptographicException($"key '{parts[2]}' is not available");
         var (encryption, _) = Derive(key);
         var payload = Convert.FromBase64String(parts[3]);
+        if (payload.Length < NonceSize + TagSize)
+        {
+            throw new CryptographicException("the enc:v1 payload is too short");
+        }
+
         var plain = new byte[payload.Length - NonceSize - TagSize];
         using var aes = new AesGcm(encryption, TagSize);
         aes.Decrypt(payload.AsSpan(0, NonceSize), payload.AsSpan(NonceSize, plain.Length), payload.AsSpan(NonceSize + plain.Length), plain, Encoding.UTF8.GetBytes(parts[2]));

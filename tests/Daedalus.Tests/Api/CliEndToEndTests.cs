@@ -60,7 +60,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
 
         var list = await Cli("sources", "list", "--json");
         Assert.Equal(0, list.ExitCode);
-        Assert.Equal("demo", Assert.Single(JsonSerializer.Deserialize<SourceSpec[]>(list.Output, DaedalusJson.Options)!).Name);
+        Assert.Equal("demo", Assert.Single(JsonSerializer.Deserialize<ItemList<SourceSpec>>(list.Output, DaedalusJson.Options)!.Items).Name);
         Assert.Contains("demo", (await Cli("sources", "list")).Output, StringComparison.Ordinal);
 
         Assert.Equal(0, (await Cli("sources", "disable", "demo")).ExitCode);
@@ -74,11 +74,11 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal(600, run.RowsRead);
 
         var history = await Cli("runs", "list", "demo", "--json");
-        Assert.Contains(JsonSerializer.Deserialize<RunInfo[]>(history.Output, DaedalusJson.Options)!, r => r.Id == run.Id);
+        Assert.Contains(JsonSerializer.Deserialize<ItemList<RunInfo>>(history.Output, DaedalusJson.Options)!.Items, r => r.Id == run.Id);
 
         var events = await Cli("runs", "events", "demo", run.Id.ToString(), "--json");
         Assert.True(events.ExitCode == 0, events.Error);
-        var recorded = JsonSerializer.Deserialize<RunEventInfo[]>(events.Output, DaedalusJson.Options)!;
+        var recorded = JsonSerializer.Deserialize<ItemList<RunEventInfo>>(events.Output, DaedalusJson.Options)!.Items;
         Assert.Equal("run.finished", recorded[^1].Kind);
         Assert.Equal(run.RowsLoaded, recorded.Where(e => e.Kind == "batch.loaded").Sum(e => e.Detail.GetProperty("loaded").GetInt64()));
         var eventTable = await Cli("runs", "events", "demo", run.Id.ToString());
@@ -146,7 +146,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.True(listed.ExitCode == 0, listed.Error);
         using (var keys = JsonDocument.Parse(listed.Output))
         {
-            var entry = Assert.Single(keys.RootElement.EnumerateArray(), k => k.GetProperty("id").GetString() == id);
+            var entry = Assert.Single(keys.RootElement.GetProperty("items").EnumerateArray(), k => k.GetProperty("id").GetString() == id);
             Assert.Equal("script", entry.GetProperty("name").GetString());
             Assert.Equal(["read"], entry.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()));
             Assert.DoesNotContain(key, listed.Output, StringComparison.Ordinal);
@@ -176,7 +176,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
 
         var catalog = await CliProcess.RunAsync(local, _directory, "catalog", "list", "--json");
         Assert.True(catalog.ExitCode == 0, catalog.Error);
-        var tables = JsonSerializer.Deserialize<CatalogTable[]>(catalog.Output, DaedalusJson.Options)!;
+        var tables = JsonSerializer.Deserialize<ItemList<CatalogTable>>(catalog.Output, DaedalusJson.Options)!.Items;
         Assert.Equal(["demo.customers", "demo.invoices"], tables.Select(t => $"{t.Schema}.{t.Table}"));
         Assert.Equal(200, tables[0].RowCount);
 
@@ -281,10 +281,10 @@ public sealed class CliEndToEndTests : IAsyncLifetime
 
         var all = await Cli("runs", "list", "--json");
         Assert.True(all.ExitCode == 0, all.Error);
-        var runs = JsonSerializer.Deserialize<RunInfo[]>(all.Output, DaedalusJson.Options)!;
+        var runs = JsonSerializer.Deserialize<ItemList<RunInfo>>(all.Output, DaedalusJson.Options)!.Items;
         Assert.Equal(["beta", "alpha", "alpha"], runs.Select(r => r.Source));
         Assert.Equal(["b", "c", "a"], runs.Select(r => r.Id.ToString()[^1..]));
-        Assert.Equal(2, JsonSerializer.Deserialize<RunInfo[]>((await Cli("runs", "list", "-n", "2", "--json")).Output, DaedalusJson.Options)!.Length);
+        Assert.Equal(2, JsonSerializer.Deserialize<ItemList<RunInfo>>((await Cli("runs", "list", "-n", "2", "--json")).Output, DaedalusJson.Options)!.Items.Count);
         Assert.Equal(["alpha", "alpha"], (await _server.Client(_server.ReadKey).ListRunsAsync("alpha")).Select(r => r.Source));
 
         var table = await Cli("runs", "list");

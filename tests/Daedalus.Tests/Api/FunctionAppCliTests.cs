@@ -57,7 +57,7 @@ public sealed class FunctionAppCliTests : IAsyncLifetime
         var list = await Cli(withKey, "sources", "list", "--json");
         Assert.True(list.ExitCode == 0, list.Error);
         using var sources = JsonDocument.Parse(list.Output);
-        Assert.Contains(sources.RootElement.EnumerateArray(), s => s.GetProperty("name").GetString() == "shop");
+        Assert.Contains(sources.RootElement.GetProperty("items").EnumerateArray(), s => s.GetProperty("name").GetString() == "shop");
 
         var flag = await Cli([], "sources", "show", "shop", "--function-key", FunctionKey);
         Assert.True(flag.ExitCode == 0, flag.Error);
