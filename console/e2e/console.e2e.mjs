@@ -145,6 +145,9 @@ try {
     await page.locator('#run-events tr[data-kind="run.finished"]').waitFor();
     await expectText(page.locator("pre.error-text"), "cancelled by");
     await shot("run-cancelled");
+    // Back where the next step starts (the run page has a second "Runs" link, in its breadcrumbs).
+    await page.goto(`${base}/api/console/#/sources/orders`);
+    await page.getByRole("heading", { name: /^orders/ }).waitFor();
   });
 
   await run("runs of every source, filtered", async () => {
