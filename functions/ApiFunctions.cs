@@ -48,6 +48,12 @@ public sealed class ApiFunctions(ApiTriggerDispatcher api)
     [Function("ListRunEvents")]
     public IResult ListRunEvents([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/sources/{name}/runs/{id}/events")] HttpRequest request) => api.Dispatch(request);
 
+    [Function("CancelRun")]
+    public IResult CancelRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/runs/{id}/cancel")] HttpRequest request) => api.Dispatch(request);
+
+    [Function("CancelRunById")]
+    public IResult CancelRunById([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/runs/{id}/cancel")] HttpRequest request) => api.Dispatch(request);
+
     [Function("TriggerRun")]
     public IResult TriggerRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/sources/{name}/runs")] HttpRequest request) => api.Dispatch(request);
 

@@ -61,11 +61,14 @@ public sealed class LocalApi : IDaedalusApi
     public async Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<SourceProbeService>().DiscoverAsync(name, cancellationToken));
 
-    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
-        Unwrap(await Get<RunService>().ListAsync(source, limit, cancellationToken));
+    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, string? status = null, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<RunService>().ListAsync(source, limit, status, cancellationToken));
 
-    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default) =>
-        Unwrap(await Get<RunService>().ListAllAsync(limit, cancellationToken));
+    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, string? status = null, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<RunService>().ListAllAsync(limit, status, cancellationToken));
+
+    public async Task<RunInfo> CancelRunAsync(Guid id, CancellationToken cancellationToken = default) =>
+        Unwrap(await Get<RunService>().CancelAsync(null, id, Actor, cancellationToken));
 
     public async Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().GetAsync(source, id, cancellationToken));

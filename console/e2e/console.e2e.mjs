@@ -129,6 +129,27 @@ try {
     await shot("source");
   });
 
+  await run("cancel a slow run from its page, with confirmation, and see its events", async () => {
+    // Source `big` (prepared by the test) holds far more rows than the pull reads before the cancel reaches it.
+    await page.goto(`${base}/api/console/#/sources/big`);
+    await page.getByRole("heading", { name: /^big/ }).waitFor();
+    await page.getByRole("button", { name: "Run now" }).click();
+    await page.getByRole("heading", { name: "Run of big" }).waitFor();
+    await page.getByRole("button", { name: "Cancel run…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Cancel this run?" });
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Cancel run" }).click();
+    await page.locator('#run-status[data-status="cancelled"]').waitFor({ timeout: 120_000 });
+    if ((await page.getByRole("button", { name: "Cancel run…" }).count()) !== 0) throw new Error("a cancelled run still offers Cancel");
+    await page.locator('#run-events tr[data-kind="run.cancel_requested"]').waitFor();
+    await page.locator('#run-events tr[data-kind="run.finished"]').waitFor();
+    await expectText(page.locator("pre.error-text"), "cancelled by");
+    await shot("run-cancelled");
+    // Back where the next step starts (the run page has a second "Runs" link, in its breadcrumbs).
+    await page.goto(`${base}/api/console/#/sources/orders`);
+    await page.getByRole("heading", { name: /^orders/ }).waitFor();
+  });
+
   await run("runs of every source, filtered", async () => {
     await page.getByRole("link", { name: "Runs", exact: true }).click();
     await page.getByRole("heading", { name: "Runs" }).waitFor();

@@ -23,6 +23,10 @@ public static class ApiPaths
 
     public static string AllRuns => $"{Prefix}/runs";
 
+    public static string RunCancel(string source, Guid id) => $"{Run(source, id)}/cancel";
+
+    public static string RunCancelById(Guid id) => $"{AllRuns}/{id}/cancel";
+
     public static string Status => $"{Prefix}/status";
 
     public static string Metrics => $"{Prefix}/metrics";

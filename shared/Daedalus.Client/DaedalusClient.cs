@@ -111,12 +111,18 @@ public sealed class DaedalusClient : IDaedalusApi
     public Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
         SendAsync<SourceDiscoveryReport>(HttpMethod.Get, ApiPaths.SourceDiscover(name), null, cancellationToken);
 
-    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, string? status = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}{StatusQuery(status)}", null, cancellationToken)).Items;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.AllRuns}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, string? status = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.AllRuns}?limit={limit.ToString(CultureInfo.InvariantCulture)}{StatusQuery(status)}", null, cancellationToken)).Items;
+
+    private static string StatusQuery(string? status) => status is null ? "" : $"&status={Uri.EscapeDataString(status)}";
+
+    /// <inheritdoc/>
+    public Task<RunInfo> CancelRunAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync<RunInfo>(HttpMethod.Post, ApiPaths.RunCancelById(id), null, cancellationToken);
 
     public Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<RunInfo>(HttpMethod.Get, ApiPaths.Run(source, id), null, cancellationToken);

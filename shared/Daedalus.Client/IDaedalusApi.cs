@@ -28,10 +28,18 @@ public interface IDaedalusApi
 
     Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default);
 
-    Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, CancellationToken cancellationToken = default);
+    /// <summary>Runs of <paramref name="source"/>, newest first; only those with <paramref name="status"/> when given.</summary>
+    Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, string? status = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs of every source, newest first.</summary>
-    Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, CancellationToken cancellationToken = default);
+    /// <summary>Runs of every source, newest first; only those with <paramref name="status"/> when given.</summary>
+    Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, string? status = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cancels run <paramref name="id"/> (whatever its source): the run as it is now, <c>cancelled</c> when it was queued,
+    /// still <c>running</c> (with <c>cancelRequestedAt</c>) while its pull stops at the next batch boundary. 404 for an
+    /// unknown run, 409 once its pull has ended.
+    /// </summary>
+    Task<RunInfo> CancelRunAsync(Guid id, CancellationToken cancellationToken = default);
 
     Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default);
 

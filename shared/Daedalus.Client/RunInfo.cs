@@ -1,10 +1,11 @@
 namespace Daedalus.Client;
 
 /// <summary>
-/// One pull of one source: status (running, loading, succeeded, partial, failed, skipped) and its counters;
+/// One pull of one source: status (queued, running, loading, succeeded, partial, failed, cancelled, skipped) and its counters;
 /// <c>anomalies</c> lists stream metrics that departed from the usual (empty when none, or not judged).
 /// <c>batchesPoisoned</c>, <c>batchesLost</c> and <c>rowsNotLoaded</c> count what did not load
-/// (batches in the poison queue, batches storage lost, and their rows).
+/// (batches in the poison queue, batches storage lost, and their rows). <c>cancelRequestedAt</c> is when an operator
+/// asked to cancel the run (null when nobody did); the run is <c>cancelled</c> once its pull stopped and its batches settled.
 /// </summary>
 public sealed record RunInfo(
     Guid Id,
@@ -23,4 +24,5 @@ public sealed record RunInfo(
     IReadOnlyList<RunAnomaly>? Anomalies = null,
     int BatchesPoisoned = 0,
     int BatchesLost = 0,
-    long RowsNotLoaded = 0);
+    long RowsNotLoaded = 0,
+    DateTimeOffset? CancelRequestedAt = null);

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
 
-/// <summary><c>daedalus runs list|trigger|events</c>: sync history, "pull now" and what happened in a run, through the API.</summary>
+/// <summary><c>daedalus runs list|trigger|events|cancel</c>: sync history, "pull now", what happened in a run, and cancelling one, through the API.</summary>
 public static class RunsCommand
 {
     public static Command Create()
@@ -12,13 +12,15 @@ public static class RunsCommand
         var source = new Argument<string>("source") { Description = "Source name" };
         var limit = new Option<int>("--limit", "-n") { Description = "How many runs, newest first", DefaultValueFactory = _ => 20 };
         var anySource = new Argument<string?>("source") { Description = "Source name (all sources when left out)", Arity = ArgumentArity.ZeroOrOne };
-        var list = new Command("list", "Sync history of a source, or of all sources") { anySource, limit };
+        var status = new Option<string?>("--status", "-s") { Description = "Only runs with this status" };
+        status.AcceptOnlyFromAmong("queued", "running", "loading", "succeeded", "partial", "failed", "cancelled", "skipped");
+        var list = new Command("list", "Sync history of a source, or of all sources") { anySource, limit, status };
         list.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
             var only = parse.GetValue(anySource);
             var runs = only is null
-                ? await session.Api.ListAllRunsAsync(parse.GetValue(limit), cancellationToken)
-                : await session.Api.ListRunsAsync(only, parse.GetValue(limit), cancellationToken);
+                ? await session.Api.ListAllRunsAsync(parse.GetValue(limit), parse.GetValue(status), cancellationToken)
+                : await session.Api.ListRunsAsync(only, parse.GetValue(limit), parse.GetValue(status), cancellationToken);
             if (json)
             {
                 ApiCommand.WriteItems(runs);
@@ -94,7 +96,32 @@ public static class RunsCommand
             return ExitCodes.Ok;
         }, cancellationToken));
 
-        return new Command("runs", "Sync runs: history, triggering and events") { list, trigger, events };
+        var cancelId = new Argument<Guid>("run-id") { Description = "Run id (see runs list); the source is found from it" };
+        var cancel = new Command("cancel", "Cancel a queued run at once, or stop a running pull at its next batch boundary (what it enqueued still loads)") { cancelId, wait };
+        cancel.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
+        {
+            var run = await session.Api.CancelRunAsync(parse.GetValue(cancelId), cancellationToken);
+            while (parse.GetValue(wait) && run.Status is "queued" or "running" or "loading")
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+                run = await session.Api.GetRunAsync(run.Source, run.Id, cancellationToken);
+            }
+
+            if (json)
+            {
+                ApiCommand.WriteJson(run);
+            }
+            else
+            {
+                Console.WriteLine(run.Status == "cancelled"
+                    ? $"run {run.Id} of {run.Source} cancelled"
+                    : $"run {run.Id} of {run.Source}: cancel requested; it is {run.Status} and stops at its next batch boundary (follow it with runs list, or pass --wait)");
+            }
+
+            return run.Status is "cancelled" or "queued" or "running" or "loading" ? ExitCodes.Ok : ExitCodes.Failed;
+        }, cancellationToken));
+
+        return new Command("runs", "Sync runs: history, triggering, events and cancelling") { list, trigger, events, cancel };
     }
 
     private const int RunEventsDefaultLimit = 1000;

@@ -1,8 +1,11 @@
-import { get, enc } from "../api.js";
-import { el, fill, badge, number, when, announce, notice } from "../dom.js";
+import { get, call, enc } from "../api.js";
+import { el, fill, badge, number, when, announce, notice, confirmDialog } from "../dom.js";
+import { showError } from "./source-actions.js";
 
-const finished = new Set(["succeeded", "partial", "failed", "skipped"]);
-const statuses = ["queued", "running", "loading", "succeeded", "partial", "failed", "skipped"];
+const finished = new Set(["succeeded", "partial", "failed", "cancelled", "skipped"]);
+const statuses = ["queued", "running", "loading", "succeeded", "partial", "failed", "cancelled", "skipped"];
+/** A run can be cancelled while its pull has not ended (the API answers 409 from loading on). */
+const cancellable = new Set(["queued", "running"]);
 
 export function runsTable(runs, { showSource = true } = {}) {
   if (runs.length === 0) return el("p", { class: "muted" }, "No runs.");
@@ -49,31 +52,55 @@ export async function runsPage(params) {
       select("runs-status", "status", "Status", statuses, status),
       select("runs-trigger", "trigger", "Trigger", triggers, trigger),
       el("button", { type: "submit" }, "Filter")),
-    el("p", { class: "hint" }, `${runs.length} of ${all.length} runs (the newest 100 per source). The API has no run cancellation yet, so the console offers none.`),
+    el("p", { class: "hint" }, `${runs.length} of ${all.length} runs (the newest 100 per source).`),
     runsTable(runs));
   return { title: "Runs", node };
 }
 
-/** One run, followed every 2 s until it finishes (queued → running → loading → succeeded/partial/failed). */
+/** One run and its events, followed every 2 s until it finishes (queued → running → loading → succeeded/partial/failed/cancelled). */
 export async function runPage(source, id) {
   let run = await get(`sources/${enc(source)}/runs/${enc(id)}`);
+  let events = await loadEvents(source, id);
   const body = el("div");
+  const message = el("div", { role: "status" });
   const node = el("section", { "aria-labelledby": "run-title" },
     el("p", { class: "crumbs" }, el("a", { href: "#/runs" }, "Runs"), " / ", el("a", { href: `#/sources/${enc(source)}` }, source), " / ", id),
     el("h1", { id: "run-title" }, `Run of ${source}`),
+    message,
     body);
   let timer = null;
   let stopped = false;
-  const draw = () => fill(body, runDetails(run));
+  const cancel = async () => {
+    const ok = await confirmDialog({
+      title: "Cancel this run?",
+      body: el("p", {}, run.status === "queued"
+        ? "The run has not started: it is cancelled at once and its pull request is dropped when a worker takes it."
+        : "The pull stops at its next batch boundary. Batches it already enqueued still load and the cursor stays where they put it, so the next run resumes without loss or duplicates. The cancel is audited."),
+      confirm: "Cancel run",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const { data } = await call("POST", `sources/${enc(source)}/runs/${enc(id)}/cancel`);
+      run = data;
+      fill(message, notice("ok", data.status === "cancelled" ? "Run cancelled." : "Cancel requested: the pull stops at its next batch boundary."));
+      announce(data.status === "cancelled" ? "Run cancelled" : "Cancel requested");
+      draw();
+    } catch (error) {
+      showError(message, error);
+    }
+  };
+  const draw = () => fill(body, runDetails(run, cancel), eventsSection(events));
   const poll = async () => {
     if (stopped) return;
     try {
       const next = await get(`sources/${enc(source)}/runs/${enc(id)}`);
       if (next.status !== run.status) announce(`Run ${next.status}`);
       run = next;
+      events = await loadEvents(source, id);
       draw();
     } catch (error) {
-      fill(body, runDetails(run), notice("error", `Could not refresh: ${error.message}`));
+      fill(body, runDetails(run, cancel), eventsSection(events), notice("error", `Could not refresh: ${error.message}`));
     }
     if (!finished.has(run.status) && !stopped) timer = setTimeout(poll, 2000);
   };
@@ -82,10 +109,17 @@ export async function runPage(source, id) {
   return { title: `Run of ${source}`, node, dispose() { stopped = true; clearTimeout(timer); } };
 }
 
-function runDetails(run) {
+const loadEvents = (source, id) => get(`sources/${enc(source)}/runs/${enc(id)}/events?limit=1000`).then((r) => r.items);
+
+function runDetails(run, cancel) {
   const done = finished.has(run.status);
+  const stopping = run.cancelRequestedAt && !done;
   return [
-    el("p", { class: "run-status" }, "Status: ", el("span", { id: "run-status", dataset: { status: run.status } }, badge(run.status)), done ? "" : " (following; refreshes every 2 s)"),
+    el("p", { class: "run-status" }, "Status: ", el("span", { id: "run-status", dataset: { status: run.status } }, badge(run.status)),
+      stopping ? " (cancel requested: stops at the next batch boundary)" : "", done ? "" : " (following; refreshes every 2 s)"),
+    cancellable.has(run.status) && !run.cancelRequestedAt
+      ? el("p", { class: "actions" }, el("button", { type: "button", id: "run-cancel", class: "danger", onclick: cancel }, "Cancel run…"))
+      : null,
     el("dl", { class: "facts" },
       [["Run id", el("code", {}, run.id)], ["Trigger", run.trigger], ["Started (UTC)", when(run.startedAt)], ["Finished (UTC)", when(run.finishedAt)],
         ["Duration", run.durationSeconds == null ? "—" : `${run.durationSeconds.toFixed(1)} s`], ["Rows read", number(run.rowsRead)], ["Rows loaded", number(run.rowsLoaded)],
@@ -96,8 +130,21 @@ function runDetails(run) {
     run.batchesPoisoned ? el("p", {}, el("a", { href: "#/poison" }, "See the poison queue"), " to inspect and replay its poisoned batches.") : null,
     el("h2", {}, "Anomalies"),
     anomaliesTable(run.anomalies ?? []),
-    el("p", { class: "hint" }, "The API gives a run's counters and error, not a per-event log; the host log has the rest."),
   ];
+}
+
+/** What happened in the run, in the order it was recorded (API: …/runs/{id}/events). */
+function eventsSection(events) {
+  return el("section", { "aria-labelledby": "run-events-title" },
+    el("h2", { id: "run-events-title" }, "Events"),
+    events.length === 0 ? el("p", { class: "muted" }, "No events recorded.") : el("div", { class: "table-wrap" }, el("table", { id: "run-events" },
+      el("thead", {}, el("tr", {}, ["At (UTC)", "Event", "Stream", "Batch", "Detail"].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, events.map((e) => el("tr", { dataset: { kind: e.kind } },
+        el("td", {}, when(e.at)),
+        el("td", {}, /poisoned|lost/.test(e.kind) ? badge(e.kind) : e.kind),
+        el("td", {}, e.stream ?? ""),
+        el("td", {}, e.batchId ? el("code", {}, e.batchId) : ""),
+        el("td", {}, el("code", { class: "event-detail" }, JSON.stringify(e.detail)))))))));
 }
 
 export function anomaliesTable(anomalies, { showRun = false } = {}) {

@@ -15,9 +15,9 @@ public static class ApiQuery
     public const string FunctionKey = "code";
 
     /// <summary><c>limit</c> as a whole number (range checks are the service's), <paramref name="fallback"/> when absent.</summary>
-    public static (int Value, ProblemHttpResult? Problem) Limit(HttpRequest request, int fallback)
+    public static (int Value, ProblemHttpResult? Problem) Limit(HttpRequest request, int fallback, params string[] alsoKnown)
     {
-        if (RejectUnknown(request, "limit") is { } unknown)
+        if (RejectUnknown(request, ["limit", .. alsoKnown]) is { } unknown)
         {
             return (0, unknown);
         }

@@ -12,10 +12,13 @@ public static class RunsEndpoints
 {
     public static RouteGroupBuilder MapRunsEndpoints(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/runs", ListAllAsync).WithTags("Runs").WithName("ListAllRuns").WithSummary("Runs of every source, newest first (?limit=1..500, default 20)")
+        api.MapGet("/runs", ListAllAsync).WithTags("Runs").WithName("ListAllRuns").WithSummary("Runs of every source, newest first (?limit=1..500, default 20; ?status=queued|running|loading|succeeded|partial|failed|cancelled|skipped)")
             .ProducesProblems(400).RequireScope(ApiScope.Read);
+        api.MapPost("/runs/{id}/cancel", CancelAnyAsync).WithTags("Runs").WithName("CancelRunById")
+            .WithSummary("Cancel a run found by its id alone: 200 when it is cancelled at once (it was queued), 202 while its pull stops at the next batch boundary")
+            .ProducesProblems(404, 409).RequireScope(ApiScope.Write);
         var group = api.MapGroup("/sources/{name}/runs").WithTags("Runs");
-        group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Sync history of a source, newest first (?limit=1..500, default 20)")
+        group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Sync history of a source, newest first (?limit=1..500, default 20; ?status= as for /runs)")
             .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
         group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("One run of a source")
             .ProducesProblems(404).RequireScope(ApiScope.Read);
@@ -23,32 +26,39 @@ public static class RunsEndpoints
             .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
         group.MapPost("", TriggerAsync).WithName("TriggerRun").WithSummary("Pull a source now: the pull request is queued and the run id returned")
             .ProducesProblems(404, 409, 503).RequireScope(ApiScope.Write);
+        group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelRun")
+            .WithSummary("Cancel a queued or running run: 200 when it is cancelled at once (it was queued), 202 while its pull stops at the next batch boundary; 409 once its pull has ended (loading or finished)")
+            .ProducesProblems(404, 409).RequireScope(ApiScope.Write);
         return group;
     }
 
     public static async Task<Results<Ok<ItemList<RunInfo>>, ProblemHttpResult>> ListAsync(string name, HttpRequest request, RunService runs, CancellationToken cancellationToken)
     {
-        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit);
+        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit, "status");
         if (problem is not null)
         {
             return problem;
         }
 
-        var result = await runs.ListAsync(name, limit, cancellationToken);
+        var result = await runs.ListAsync(name, limit, StatusFilter(request), cancellationToken);
         return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
     }
 
     public static async Task<Results<Ok<ItemList<RunInfo>>, ProblemHttpResult>> ListAllAsync(HttpRequest request, RunService runs, CancellationToken cancellationToken)
     {
-        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit);
+        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit, "status");
         if (problem is not null)
         {
             return problem;
         }
 
-        var result = await runs.ListAllAsync(limit, cancellationToken);
+        var result = await runs.ListAllAsync(limit, StatusFilter(request), cancellationToken);
         return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
     }
+
+    /// <summary>The <c>?status=</c> filter (queued, running, loading, succeeded, partial, failed, cancelled, skipped), or null.</summary>
+    private static string? StatusFilter(HttpRequest request) =>
+        request.Query["status"].ToString() is { Length: > 0 } status ? status : null;
 
     /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
     public static async Task<Results<Ok<RunInfo>, ProblemHttpResult>> GetAsync(string name, string id, RunService runs, CancellationToken cancellationToken)
@@ -84,5 +94,31 @@ public static class RunsEndpoints
     {
         var result = await runs.TriggerAsync(name, caller.Actor, cancellationToken);
         return result.IsOk ? TypedResults.Accepted(result.Value.Location, result.Value) : ApiProblems.From(result.Error);
+    }
+
+    /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
+    public static Task<Results<Ok<RunInfo>, Accepted<RunInfo>, ProblemHttpResult>> CancelAsync(string name, string id, ApiCaller caller, RunService runs, CancellationToken cancellationToken) =>
+        CancelRunAsync(name, id, caller, runs, cancellationToken);
+
+    /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
+    public static Task<Results<Ok<RunInfo>, Accepted<RunInfo>, ProblemHttpResult>> CancelAnyAsync(string id, ApiCaller caller, RunService runs, CancellationToken cancellationToken) =>
+        CancelRunAsync(null, id, caller, runs, cancellationToken);
+
+    private static async Task<Results<Ok<RunInfo>, Accepted<RunInfo>, ProblemHttpResult>> CancelRunAsync(string? name, string id, ApiCaller caller, RunService runs, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return ApiProblems.NotFound("There is no such run.");
+        }
+
+        var result = await runs.CancelAsync(name, runId, caller.Actor, cancellationToken);
+        if (!result.IsOk)
+        {
+            return ApiProblems.From(result.Error);
+        }
+
+        // 200: nothing of the run is left to stop; 202: its pull stops, or its batches settle, shortly (poll the run).
+        var run = result.Value;
+        return run.Status == "cancelled" ? TypedResults.Ok(run) : TypedResults.Accepted(ApiPaths.Run(run.Source, run.Id), run);
     }
 }

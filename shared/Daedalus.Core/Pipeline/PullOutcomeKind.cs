@@ -14,4 +14,7 @@ public enum PullOutcomeKind
 
     /// <summary>The request names a run that does not exist (deleted history, or a request made by hand).</summary>
     NoRun,
+
+    /// <summary>The run was cancelled while its request waited on the queue: the request is dropped (completed, not poisoned).</summary>
+    Cancelled,
 }

@@ -138,7 +138,8 @@ public sealed class SyncRunner
             if (claim is not { Claimed: true })
             {
                 var continuation = claim is { Status: RunStore.Queued } && claim.PullPart == request.Part + 1 ? request.Continue(claim.PullStream) : null;
-                return new PullOutcome(claim is null ? PullOutcomeKind.NoRun : PullOutcomeKind.Duplicate, [], continuation);
+                var kind = claim is null ? PullOutcomeKind.NoRun : claim.PullStatus == RunStore.Cancelled ? PullOutcomeKind.Cancelled : PullOutcomeKind.Duplicate;
+                return new PullOutcome(kind, [], continuation);
             }
 
             await CloseAbandonedAsync(source.Name, request.RunId, cancellationToken);
@@ -199,16 +200,31 @@ public sealed class SyncRunner
             var context = new SourceContext(source, _secrets, _http.CreateClient(plugin.Name), _clock, _loggers.CreateLogger("Daedalus.Sources." + plugin.Name)) { Redactor = redactor };
             var summaries = new List<StreamSummary>();
             int? next = null;
+            string? cancelledBy = null;
             for (var index = firstStream; index < source.Streams.Count; index++)
             {
+                // A cancel request is honoured between streams too (and before the first: a request made while the
+                // run waited between two parts, or a redelivery after the process that saw it died).
+                if (await _runs.CancelRequestedByAsync(runId, cancellationToken) is { } by)
+                {
+                    cancelledBy = by;
+                    break;
+                }
+
                 if (index > firstStream && deadline is { } limit && _clock.GetUtcNow() >= limit)
                 {
                     next = index;
                     break;
                 }
 
-                var (summary, cut) = await RunStreamAsync(source, source.Streams[index], plugin, context, runId, sink, progress, deadline, cancellationToken);
+                var (summary, cut, stoppedBy) = await RunStreamAsync(source, source.Streams[index], plugin, context, runId, sink, progress, deadline, cancellationToken);
                 summaries.Add(summary);
+                if (stoppedBy is not null)
+                {
+                    cancelledBy = stoppedBy;
+                    break;
+                }
+
                 if (cut)
                 {
                     next = index;
@@ -216,8 +232,18 @@ public sealed class SyncRunner
                 }
             }
 
-            var status = Worst([earlierStatus, .. summaries.Select(s => s.Status)]);
+            var status = cancelledBy is null ? Worst([earlierStatus, .. summaries.Select(s => s.Status)]) : RunStore.Cancelled;
             var error = string.Join("; ", new[] { earlierError }.Concat(summaries.Where(s => s.Error is not null).Select(s => $"{s.Stream}: {s.Error}")).Where(e => !string.IsNullOrEmpty(e)));
+            if (cancelledBy is not null)
+            {
+                // What was enqueued before the stop still loads (the cursor covers exactly those batches); the run is
+                // cancelled once they settled (RunStore.SettleAsync).
+                error = string.Join("; ", new[] { error, $"cancelled by {cancelledBy}" }.Where(e => e.Length > 0));
+                next = null;
+                _logger.LogInformation("Run {RunId}: {Source} pull stopped at a batch boundary, cancelled by {Actor}", runId, source.Name, cancelledBy);
+                await _events.RecordAsync(runId, RunEventKinds.PullCancelled, source.Name, summaries.LastOrDefault()?.Stream, null, new { part, by = cancelledBy, streams = summaries.Count }, CancellationToken.None);
+            }
+
             PipelineLog.PullEnded(_logger, runId, source.Name, status, summaries.Count, next is not null);
             await _events.RecordAsync(runId, RunEventKinds.PullEnded, source.Name, null, null, new { part, status, streams = summaries.Count, continues = next is not null }, CancellationToken.None);
             if (next is { } resumeAt)
@@ -278,12 +304,14 @@ public sealed class SyncRunner
     }
 
     /// <summary>
-    /// One stream. With a <paramref name="deadline"/>, an incremental stream stops after the first batch accepted past it
+    /// One stream. It stops after any accepted batch once the run's cancellation is requested (and says by whom).
+    /// With a <paramref name="deadline"/>, an incremental stream stops after the first batch accepted past it
     /// (its cursor is then the batch's, stored by the sink) and reports itself cut; a full refresh reads to its end.
     /// </summary>
-    private async Task<(StreamSummary Summary, bool Cut)> RunStreamAsync(SourceDefinition source, StreamDefinition stream, ISourcePlugin plugin, SourceContext context, Guid runId, IBatchSink sink, IProgress<SyncProgress>? progress, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    private async Task<(StreamSummary Summary, bool Cut, string? CancelledBy)> RunStreamAsync(SourceDefinition source, StreamDefinition stream, ISourcePlugin plugin, SourceContext context, Guid runId, IBatchSink sink, IProgress<SyncProgress>? progress, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var cut = false;
+        string? cancelledBy = null;
         var started = Stopwatch.GetTimestamp();
         long read = 0, loaded = 0, quarantined = 0, deleted = 0, stale = 0;
         var batches = 0;
@@ -331,6 +359,17 @@ public sealed class SyncRunner
                     batches++;
                     lastCursor = batch.CursorTo ?? lastCursor;
                     progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, false));
+
+                    // A resumable boundary: the batch is enqueued and (in an incremental stream) the stored cursor
+                    // covers it, so the next run starts right after it. A batch cut mid-page carries no cursor: the
+                    // pull goes on to the page's last batch, as it does at its time limit.
+                    if ((stream.Mode != SyncMode.Incremental || batch.CursorTo is not null) && await _runs.CancelRequestedByAsync(runId, cancellationToken) is { } by)
+                    {
+                        cancelledBy = by;
+                        status = RunStore.Cancelled;
+                        break;
+                    }
+
                     if (deadline is { } limit && stream.Mode == SyncMode.Incremental && batch.CursorTo is not null && _clock.GetUtcNow() >= limit)
                     {
                         cut = true;
@@ -384,6 +423,6 @@ public sealed class SyncRunner
                 CancellationToken.None);
         }
 
-        return (new StreamSummary(runId, source.Name, stream.Name, status, read, loaded, quarantined, deleted, stale, batches, duration, error), cut);
+        return (new StreamSummary(runId, source.Name, stream.Name, status, read, loaded, quarantined, deleted, stale, batches, duration, error), cut, cancelledBy);
     }
 }

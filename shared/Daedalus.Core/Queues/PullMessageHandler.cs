@@ -76,6 +76,9 @@ public sealed class PullMessageHandler
                 case PullOutcomeKind.Duplicate:
                     _logger.LogInformation("Pull request {MessageId} (run {RunId}, {Source} part {Part}) is a duplicate: that part was already claimed", message.MessageId, request.RunId, request.Source, request.Part);
                     break;
+                case PullOutcomeKind.Cancelled:
+                    _logger.LogInformation("Pull request {MessageId} (run {RunId}, {Source} part {Part}): the run was cancelled while the request waited; dropped", message.MessageId, request.RunId, request.Source, request.Part);
+                    break;
                 case PullOutcomeKind.NoRun:
                     _logger.LogWarning("Pull request {MessageId} names run {RunId} of {Source}, which does not exist; dropped", message.MessageId, request.RunId, request.Source);
                     break;

@@ -82,7 +82,7 @@ public sealed class RetentionPruner
                     """
                     WITH doomed AS (
                         SELECT id FROM daedalus.runs
-                        WHERE finished_at < @cutoff AND status IN ('succeeded', 'partial', 'failed', 'skipped')
+                        WHERE finished_at < @cutoff AND status IN ('succeeded', 'partial', 'failed', 'cancelled', 'skipped')
                         ORDER BY finished_at LIMIT @batch FOR UPDATE SKIP LOCKED),
                     events AS (DELETE FROM daedalus.run_events e USING doomed d WHERE e.run_id = d.id RETURNING 1),
                     sends AS (DELETE FROM daedalus.enqueued_batches q USING doomed d WHERE q.run_id = d.id AND q.state <> 'queued' RETURNING 1),

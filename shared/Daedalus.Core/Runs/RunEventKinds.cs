@@ -30,6 +30,12 @@ public static class RunEventKinds
     /// <summary>The pull request went to the pull poison queue. Detail: part, error.</summary>
     public const string PullPoisoned = "pull.poisoned";
 
+    /// <summary>An operator asked to cancel the run. Detail: by (the audited actor), status (queued or running when asked).</summary>
+    public const string CancelRequested = "run.cancel_requested";
+
+    /// <summary>A pull saw the cancel request and stopped at a batch boundary. Detail: part, stream, by.</summary>
+    public const string PullCancelled = "pull.cancelled";
+
     /// <summary>The run reached a final status (again after a replay). Detail: status, counts, error.</summary>
     public const string Finished = "run.finished";
 }

@@ -32,7 +32,7 @@ public sealed class RunEventStore
             'rowsQuarantined', r.rows_quarantined, 'rowsDeleted', r.rows_deleted, 'batches', r.batches, 'batchesPoisoned', r.batches_poisoned,
             'batchesLost', r.batches_lost, 'rowsNotLoaded', r.rows_not_loaded, 'error', r.error)
         FROM daedalus.runs r
-        WHERE r.id = @id AND r.status IN ('succeeded', 'partial', 'failed')
+        WHERE r.id = @id AND r.status IN ('succeeded', 'partial', 'failed', 'cancelled')
           AND r.status IS DISTINCT FROM (SELECT e.detail ->> 'status' FROM daedalus.run_events e WHERE e.run_id = @id AND e.kind = 'run.finished' ORDER BY e.id DESC LIMIT 1);
         """;
 

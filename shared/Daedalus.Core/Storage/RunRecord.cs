@@ -15,4 +15,6 @@ public sealed record RunRecord(
     string? Error,
     int BatchesPoisoned = 0,
     int BatchesLost = 0,
-    long RowsNotLoaded = 0);
+    long RowsNotLoaded = 0,
+    DateTime? CancelRequestedAt = null,
+    string? CancelRequestedBy = null);

@@ -30,6 +30,10 @@ public sealed class RunStore
     public const string Partial = "partial";
     public const string Failed = "failed";
     public const string Skipped = "skipped";
+    public const string Cancelled = "cancelled";
+
+    /// <summary>Every run status, in the order a run can pass through them (filters and docs list them so).</summary>
+    public static readonly IReadOnlyList<string> Statuses = [Queued, Running, Loading, Succeeded, Partial, Failed, Cancelled, Skipped];
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -194,6 +198,70 @@ public sealed class RunStore
         await SettleAsync(connection, id, cancellationToken);
     }
 
+    /// <summary>
+    /// Asks to cancel run <paramref name="id"/> on behalf of <paramref name="actor"/>, under the run's row lock (so a
+    /// claim of its pull request sees either the run before or after, never half): a <c>queued</c> run's pull ends at
+    /// once (<c>cancelled</c>, or <c>loading</c> while batches of earlier parts still load; the request, when dequeued,
+    /// claims nothing and is dropped); a <c>running</c> one is marked, and its puller stops at the next batch boundary
+    /// (<see cref="CancelRequestedByAsync"/>). Any other status is left alone. Returns the status the run had before,
+    /// or null when there is no such run.
+    /// </summary>
+    public async Task<string?> RequestCancelAsync(Guid id, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var run = await connection.QuerySingleOrDefaultAsync<RunRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM daedalus.runs WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+        if (run is null)
+        {
+            return null;
+        }
+
+        var error = Storable($"cancelled by {actor}");
+        if (run.Status == Queued)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE daedalus.runs r SET cancel_requested_at = now(), cancel_requested_by = @actor,
+                    pull_status = 'cancelled', pull_error = concat_ws('; ', r.pull_error, @error), error = concat_ws('; ', r.pull_error, @error),
+                    heartbeat_at = NULL, pull_finished_at = now(),
+                    status = CASE WHEN q.any THEN 'loading' ELSE 'cancelled' END,
+                    finished_at = CASE WHEN q.any THEN NULL ELSE now() END
+                FROM (SELECT EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id) AS any) q
+                WHERE r.id = @id;
+                INSERT INTO daedalus.run_events (run_id, kind, source, detail)
+                SELECT id, 'run.cancel_requested', source, jsonb_build_object('by', @actor, 'status', 'queued') FROM daedalus.runs WHERE id = @id;
+                """ + RunEventStore.FinishedSql,
+                new { id, actor = Storable(actor), error }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            await SettleAsync(connection, id, cancellationToken);
+        }
+        else if (run.Status == Running && run.CancelRequestedAt is null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE daedalus.runs SET cancel_requested_at = now(), cancel_requested_by = @actor WHERE id = @id;
+                INSERT INTO daedalus.run_events (run_id, kind, source, detail)
+                SELECT id, 'run.cancel_requested', source, jsonb_build_object('by', @actor, 'status', 'running') FROM daedalus.runs WHERE id = @id;
+                """,
+                new { id, actor = Storable(actor) }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return run.Status;
+    }
+
+    /// <summary>
+    /// Who asked to cancel run <paramref name="id"/>, or null while nobody has: a puller asks at each batch boundary
+    /// (one primary-key read per batch, next to the batch's own ledger writes).
+    /// </summary>
+    public async Task<string?> CancelRequestedByAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT coalesce(cancel_requested_by, '') FROM daedalus.runs WHERE id = @id AND cancel_requested_at IS NOT NULL", new { id }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Proves the process pulling <paramref name="id"/> is alive.</summary>
     public async Task HeartbeatAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -226,7 +294,7 @@ public sealed class RunStore
                        coalesce(sum(rows) FILTER (WHERE state IN ('poisoned', 'lost')), 0) AS rows_not_loaded
                 FROM daedalus.enqueued_batches WHERE run_id = @id
             ) c
-            WHERE r.id = @id AND r.pull_status IS NOT NULL AND r.status IN ('loading', 'succeeded', 'partial', 'failed')
+            WHERE r.id = @id AND r.pull_status IS NOT NULL AND r.status IN ('loading', 'succeeded', 'partial', 'failed', 'cancelled')
               AND EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id);
             """ + RunEventStore.FinishedSql,
             new { id },
@@ -272,12 +340,21 @@ public sealed class RunStore
             $"SELECT {Columns} FROM daedalus.runs WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<RunRecord>> ListAsync(string? source, int limit, CancellationToken cancellationToken)
+    /// <summary>Runs of <paramref name="source"/> (all when null) with <paramref name="status"/> (any when null), newest first.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ListAsync(string? source, int limit, string? status, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<RunRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM daedalus.runs WHERE @source::text IS NULL OR source = @source ORDER BY started_at DESC LIMIT @limit",
-            new { source, limit }, cancellationToken: cancellationToken))).ToList();
+            $"SELECT {Columns} FROM daedalus.runs WHERE (@source::text IS NULL OR source = @source) AND (@status::text IS NULL OR status = @status) ORDER BY started_at DESC LIMIT @limit",
+            new { source, limit, status }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>Any one run of <paramref name="source"/> (its history exists), or null.</summary>
+    public async Task<Guid?> GetAnyAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM daedalus.runs WHERE source = @source LIMIT 1", new { source }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -289,5 +366,5 @@ public sealed class RunStore
 
     private const int MaxErrorLength = 8_000;
 
-    private const string Columns = "id, source, trigger, status, started_at, finished_at, rows_read, rows_loaded, rows_quarantined, rows_deleted, batches, error, batches_poisoned, batches_lost, rows_not_loaded";
+    private const string Columns = "id, source, trigger, status, started_at, finished_at, rows_read, rows_loaded, rows_quarantined, rows_deleted, batches, error, batches_poisoned, batches_lost, rows_not_loaded, cancel_requested_at, cancel_requested_by";
 }

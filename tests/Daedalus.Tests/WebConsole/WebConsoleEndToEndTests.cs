@@ -15,7 +15,7 @@ namespace Daedalus.Tests.WebConsole;
 /// <summary>
 /// The web console in Debian's Chromium (console/e2e/console.e2e.mjs, playwright-core) against the real self-host
 /// (`daedalus serve`: API, scheduler, pull and queue workers) on a real PostgreSQL and Azurite: sign in, a validation
-/// error at its field, create a source, run it and watch it finish, reset a stream, replay a poisoned batch, disable
+/// error at its field, create a source, run it and watch it finish, cancel a slow run, reset a stream, replay a poisoned batch, disable
 /// and delete. The database is checked afterwards, so a console that only looks right fails too.
 /// Screenshots go to $DAEDALUS_CONSOLE_SCREENSHOTS when set (docs/images refreshes the docs), else to a temp directory.
 /// </summary>
@@ -47,6 +47,14 @@ public sealed class WebConsoleEndToEndTests : IAsyncLifetime
     public async Task Console_in_chromium_creates_runs_resets_and_replays_against_serve()
     {
         await PoisonOneBatchOfShopAsync();
+        // A source far bigger than what its pull reads before the browser cancels it (the cancel step).
+        var big = SampleSourceDefinition.Create("big", 5_000_000, targetSchema: "big");
+        big.Streams.RemoveAll(s => s.Name != "customers");
+        big.Settings["maxGenerations"] = "0";
+        big.Schedule = "0 0 3 * * *";
+        // Disabled, so the scheduler leaves it alone (a new source is due at once); "Run now" still pulls it.
+        big.Enabled = false;
+        await _core.Get<SourceCatalog>().UpsertAsync(big, "test", CancellationToken.None);
         await using var host = await SelfHostInstance.StartAsync(_settings);
         var key = (await host.Services.GetRequiredService<ApiKeyStore>().CreateAsync("console-e2e", [ApiKeyStore.ReadScope, ApiKeyStore.WriteScope], CancellationToken.None)).Key;
         await Eventually.TrueAsync(async () => (await _core.Get<AzureBatchQueue>().GetDepthAsync(CancellationToken.None)).Poison == 1, TimeSpan.FromSeconds(60), "shop's batch in the poison queue");
@@ -62,6 +70,12 @@ public sealed class WebConsoleEndToEndTests : IAsyncLifetime
         Assert.Equal(400L, await ScalarAsync<long>("SELECT (SELECT count(*) FROM orders.customers) + (SELECT count(*) FROM daedalus.quarantine WHERE source = 'orders')"));
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM daedalus.audit_log WHERE action = 'poison.replay'"));
         Assert.True(await ScalarAsync<long>("SELECT count(*) FROM daedalus.audit_log WHERE action = 'cursor.reset' AND target = 'orders/customers' AND actor LIKE 'api:key:%'") == 1, "the stream reset is audited, once, as the key's");
+        // The cancelled run: stopped early, audited, and what it enqueued loaded exactly.
+        Assert.True(await ScalarAsync<long>("SELECT count(*) FROM daedalus.runs WHERE source = 'big' AND status = 'cancelled' AND rows_read < 5000000") >= 1, "a run of big ended cancelled, early");
+        Assert.True(await ScalarAsync<long>("SELECT count(*) FROM daedalus.audit_log WHERE action = 'run.cancel' AND target LIKE 'big/%' AND actor LIKE 'api:key:%'") >= 1, "the cancel is audited as the key's");
+        Assert.Equal(
+            await ScalarAsync<long>("SELECT coalesce(sum(rows_read), 0)::bigint FROM daedalus.runs WHERE source = 'big' AND status = 'cancelled'"),
+            await ScalarAsync<long>("SELECT coalesce(sum(b.rows), 0)::bigint FROM daedalus.batches b JOIN daedalus.runs r ON r.id = b.run_id WHERE r.source = 'big' AND r.status = 'cancelled'"));
         // The replayed batch is loaded by the worker.
         await Eventually.TrueAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM daedalus.batches WHERE source = 'shop'") == 1, TimeSpan.FromSeconds(60), "the replayed batch of shop loaded");
         Assert.Equal(300L, await ScalarAsync<long>("SELECT (SELECT count(*) FROM shop.customers) + (SELECT count(*) FROM daedalus.quarantine WHERE source = 'shop')"));

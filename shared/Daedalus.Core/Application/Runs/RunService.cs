@@ -22,12 +22,14 @@ public sealed class RunService
     private readonly NpgsqlDataSource _dataSource;
     private readonly RunLauncher _launcher;
     private readonly RunEventStore _events;
+    private readonly AuditLog _audit;
 
     public const int DefaultEventLimit = 1000;
     public const int MaxEventLimit = 5000;
 
-    public RunService(SourceCatalog catalog, RunStore runs, RunAnomalyStore anomalies, NpgsqlDataSource dataSource, RunLauncher launcher, RunEventStore events)
+    public RunService(SourceCatalog catalog, RunStore runs, RunAnomalyStore anomalies, NpgsqlDataSource dataSource, RunLauncher launcher, RunEventStore events, AuditLog audit)
     {
+        _audit = audit;
         _events = events;
         _catalog = catalog;
         _runs = runs;
@@ -37,16 +39,21 @@ public sealed class RunService
     }
 
     /// <summary>Runs of <paramref name="source"/>, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
-    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAsync(string source, int limit, CancellationToken cancellationToken)
+    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAsync(string source, int limit, string? status, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
             return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
         }
 
-        var runs = await _runs.ListAsync(source, limit, cancellationToken);
+        if (BadStatus(status) is { } bad)
+        {
+            return bad;
+        }
+
+        var runs = await _runs.ListAsync(source, limit, status, cancellationToken);
         // A deleted source's history stays readable: 404 only for a name that is neither configured nor has runs.
-        if (runs.Count == 0 && await _catalog.GetAsync(source, cancellationToken) is null)
+        if (runs.Count == 0 && (status is null || await _runs.GetAnyAsync(source, cancellationToken) is null) && await _catalog.GetAsync(source, cancellationToken) is null)
         {
             return SourceService.NotFound(source);
         }
@@ -56,17 +63,25 @@ public sealed class RunService
     }
 
     /// <summary>Runs of every source, deleted ones included, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
-    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAllAsync(int limit, CancellationToken cancellationToken)
+    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAllAsync(int limit, string? status, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
             return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
         }
 
-        var runs = await _runs.ListAsync(null, limit, cancellationToken);
+        if (BadStatus(status) is { } bad)
+        {
+            return bad;
+        }
+
+        var runs = await _runs.ListAsync(null, limit, status, cancellationToken);
         var anomalies = (await _anomalies.ForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
         return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
     }
+
+    private static ServiceError? BadStatus(string? status) =>
+        status is null || RunStore.Statuses.Contains(status) ? null : ServiceError.BadInput("status", $"must be one of {string.Join(", ", RunStore.Statuses)}");
 
     public async Task<ServiceResult<RunInfo>> GetAsync(string source, Guid id, CancellationToken cancellationToken)
     {
@@ -140,6 +155,44 @@ public sealed class RunService
         return new RunAccepted(id, name, ApiPaths.Run(name, id));
     }
 
+    /// <summary>
+    /// Cancels run <paramref name="id"/> (of <paramref name="source"/> when given; any source when null), audited as
+    /// <paramref name="actor"/>. A <c>queued</c> run is cancelled at once and its pull request dropped when dequeued;
+    /// a <c>running</c> pull is asked to stop at its next batch boundary (the batches it enqueued still load, and the
+    /// run is <c>cancelled</c> once they have); asking again while it stops changes nothing. Answers the run as it is
+    /// now. NotFound for an unknown run; Conflict (naming the status) for a run whose pull has ended: <c>loading</c>
+    /// (its batches are durable and will load) or finished.
+    /// </summary>
+    public async Task<ServiceResult<RunInfo>> CancelAsync(string? source, Guid id, string actor, CancellationToken cancellationToken)
+    {
+        var existing = await _runs.GetAsync(id, cancellationToken);
+        if (existing is null || (source is not null && existing.Source != source))
+        {
+            return ServiceError.NotFound("There is no such run.");
+        }
+
+        var before = await _runs.RequestCancelAsync(id, actor, cancellationToken);
+        if (before is null)
+        {
+            return ServiceError.NotFound("There is no such run.");
+        }
+
+        if (before is not (RunStore.Queued or RunStore.Running))
+        {
+            var detail = before == RunStore.Loading
+                ? $"Run {id} of '{existing.Source}' is loading: its pull has ended and the batches it enqueued are durable and will finish loading; there is nothing left to cancel."
+                : $"Run {id} of '{existing.Source}' has already finished: {before}.";
+            return ServiceError.Conflict(detail) with
+            {
+                Extensions = new Dictionary<string, object?> { ["status"] = before, ["run"] = ApiPaths.Run(existing.Source, id) },
+            };
+        }
+
+        await _audit.WriteAsync(actor, "run.cancel", $"{existing.Source}/{id}", new { status = before }, cancellationToken);
+        var run = await _runs.GetAsync(id, cancellationToken);
+        return ToInfo(run!, []);
+    }
+
     public static RunInfo ToInfo(RunRecord run, IReadOnlyList<RunAnomaly> anomalies)
     {
         var started = new DateTimeOffset(DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc));
@@ -151,6 +204,7 @@ public sealed class RunService
             anomalies,
             run.BatchesPoisoned,
             run.BatchesLost,
-            run.RowsNotLoaded);
+            run.RowsNotLoaded,
+            run.CancelRequestedAt is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : null);
     }
 }
