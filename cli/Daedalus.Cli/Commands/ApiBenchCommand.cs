@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Daedalus.Api;
 using Daedalus.Cli.Benchmarks;
+using Daedalus.Hosting;
 using Daedalus.Security;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
@@ -71,9 +72,9 @@ public static class ApiBenchCommand
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(
         [
             new("Daedalus:Database:ConnectionString", connectionString),
-            new("Daedalus:Api:Auth", ApiOptions.ApiKeyAuth),
+            new("Daedalus:Api:Auth", ApiAuthModes.Name(ApiAuthMode.ApiKey)),
         ]).Build();
-        await using var app = ApiWebApplication.Build(configuration, "http://127.0.0.1:0", l => l.AddFilter(_ => false));
+        await using var app = SelfHost.Build(configuration, "http://127.0.0.1:0", l => l.AddFilter(_ => false), workers: false);
         await app.Services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
         var catalog = app.Services.GetRequiredService<SourceCatalog>();
         for (var i = 0; i < sourceCount; i++)
@@ -85,7 +86,7 @@ public static class ApiBenchCommand
         var (_, key) = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync("bench", [ApiKeyStore.ReadScope], cancellationToken);
         await app.StartAsync(cancellationToken);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var http = new HttpClient(handler) { BaseAddress = ApiWebApplication.Address(app), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(handler) { BaseAddress = SelfHost.Address(app), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         var results = new List<ApiLoad.Result>();
         foreach (var path in new[] { "/api/v1/status", "/api/v1/sources" })

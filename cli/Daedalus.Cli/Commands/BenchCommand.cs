@@ -115,6 +115,12 @@ public static class BenchCommand
     public static async Task<BenchResult> RunChildAsync(string scenario, long rows, int workers, string? queue, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        if (string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            // Started as `dotnet daedalus.dll`: the child needs the assembly too, not just the host.
+            start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        }
+
         var arguments = new List<string> { "bench", "--scenario", scenario, "--rows", rows.ToString(CultureInfo.InvariantCulture), "--workers", workers.ToString(CultureInfo.InvariantCulture) };
         if (queue is not null)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Daedalus.Client;
+using Daedalus.Runs;
 using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
@@ -54,7 +55,7 @@ public static class RunsCommand
             }
 
             var run = await session.Api.GetRunAsync(name, accepted.RunId, cancellationToken);
-            while (run.Status is "queued" or "running" or "loading")
+            while (RunStatuses.TryParse(run.Status, out var current) && !current.Value.IsFinished())
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
                 run = await session.Api.GetRunAsync(name, accepted.RunId, cancellationToken);
@@ -69,13 +70,13 @@ public static class RunsCommand
                 Write([run]);
             }
 
-            return run.Status switch
+            return RunStatuses.TryParse(run.Status, out var ended) ? ended switch
             {
-                "succeeded" => ExitCodes.Ok,
-                "partial" => ExitCodes.Partial,
-                "skipped" => ExitCodes.Conflict,
+                RunStatus.Succeeded => ExitCodes.Ok,
+                RunStatus.Partial => ExitCodes.Partial,
+                RunStatus.Skipped => ExitCodes.Conflict,
                 _ => ExitCodes.Failed,
-            };
+            } : ExitCodes.Failed;
         }, cancellationToken));
 
         var runId = new Argument<Guid>("run-id") { Description = "Run id (see runs list)" };

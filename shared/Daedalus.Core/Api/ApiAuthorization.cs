@@ -22,9 +22,9 @@ public static class ApiAuthorization
         }
 
         var options = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
-        if (options.Auth != ApiOptions.ApiKeyAuth)
+        if (options.AuthMode() != ApiAuthMode.ApiKey)
         {
-            context.Items[ActorItem] = options.Auth == ApiOptions.FunctionKeysAuth ? "api:functionkey" : "api:anonymous";
+            context.Items[ActorItem] = options.AuthMode() == ApiAuthMode.FunctionKeys ? "api:functionkey" : "api:anonymous";
             return null;
         }
 

@@ -44,15 +44,15 @@ public static class ApiDocumentation
         return api;
     }
 
-    private static string Auth(IServiceProvider services) => services.GetRequiredService<IOptions<ApiOptions>>().Value.Auth;
+    private static ApiAuthMode Auth(IServiceProvider services) => services.GetRequiredService<IOptions<ApiOptions>>().Value.AuthMode();
 
-    private static Task Describe(OpenApiDocument document, string auth)
+    private static Task Describe(OpenApiDocument document, ApiAuthMode auth)
     {
         document.Info.Title = "Daedalus API";
         document.Info.Description = "Sources, runs, status, catalog, metrics and time series of a Daedalus deployment. " + auth switch
         {
-            ApiOptions.ApiKeyAuth => "Authenticate with `Authorization: Bearer <key>` or `X-Api-Key: <key>` (keys from `daedalus keys create`).",
-            ApiOptions.FunctionKeysAuth => $"Hosted in Azure Functions: send a function key as `{DaedalusClient.FunctionKeyHeader}: <key>` (or `?code=<key>`).",
+            ApiAuthMode.ApiKey => "Authenticate with `Authorization: Bearer <key>` or `X-Api-Key: <key>` (keys from `daedalus keys create`).",
+            ApiAuthMode.FunctionKeys => $"Hosted in Azure Functions: send a function key as `{DaedalusClient.FunctionKeyHeader}: <key>` (or `?code=<key>`).",
             _ => "This deployment runs without authentication (`Daedalus:Api:Auth = none`).",
         };
         var schemes = SecuritySchemes(auth);
@@ -65,7 +65,7 @@ public static class ApiDocumentation
         return Task.CompletedTask;
     }
 
-    private static Task RequireKey(OpenApiOperation operation, OpenApiOperationTransformerContext context, string auth)
+    private static Task RequireKey(OpenApiOperation operation, OpenApiOperationTransformerContext context, ApiAuthMode auth)
     {
         var access = context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiAccess>().LastOrDefault();
         if (access is not null && access.Scope != ApiScope.Anonymous)
@@ -82,14 +82,14 @@ public static class ApiDocumentation
         return Task.CompletedTask;
     }
 
-    private static Dictionary<string, IOpenApiSecurityScheme> SecuritySchemes(string auth) => auth switch
+    private static Dictionary<string, IOpenApiSecurityScheme> SecuritySchemes(ApiAuthMode auth) => auth switch
     {
-        ApiOptions.ApiKeyAuth => new()
+        ApiAuthMode.ApiKey => new()
         {
             ["bearer"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key from `daedalus keys create` (read or write scope)." },
             ["apiKeyHeader"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key", Description = "The same API key, in a header of its own." },
         },
-        ApiOptions.FunctionKeysAuth => new()
+        ApiAuthMode.FunctionKeys => new()
         {
             ["functionKey"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = DaedalusClient.FunctionKeyHeader, Description = "A function or host key of the Function App (`az functionapp keys list`)." },
             ["functionKeyQuery"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "code", Description = "The same key as a query parameter." },

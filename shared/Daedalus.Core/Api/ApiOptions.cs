@@ -5,15 +5,17 @@ namespace Daedalus.Api;
 /// <summary>Bound from <c>Daedalus:Api</c>.</summary>
 public sealed class ApiOptions
 {
-    public const string ApiKeyAuth = "apikey";
-    public const string NoAuth = "none";
-    public const string FunctionKeysAuth = "functionkeys";
-
     /// <summary>
-    /// apikey: keys from <c>daedalus keys create</c> (self-host). functionkeys: the Azure Functions host checks
-    /// function keys before a request reaches us. none: no checks (a loopback-only development host).
+    /// <c>Daedalus:Api:Auth</c> as configured: <c>apikey</c> (default), <c>none</c> or <c>functionkeys</c>
+    /// (<see cref="ApiAuthModes"/>); anything else fails options validation on start. Read <see cref="AuthMode()"/>.
     /// </summary>
-    public string Auth { get; set; } = ApiKeyAuth;
+    public string Auth { get; set; } = ApiAuthModes.Name(ApiAuthMode.ApiKey);
+
+    /// <summary>How callers are checked (<see cref="ApiAuthMode"/>); valid once options validation passed.</summary>
+    /// <remarks>A method, not a property: options validation reads every property, and this one throws on an invalid <see cref="Auth"/>.</remarks>
+    public ApiAuthMode AuthMode() => ApiAuthModes.TryParse(Auth, out var mode)
+        ? mode.Value
+        : throw new InvalidOperationException($"Daedalus:Api:Auth is not one of {string.Join(", ", ApiAuthModes.All)}");
 
     /// <summary>Request bodies larger than this are refused with 413.</summary>
     [Range(1024, 16 * 1024 * 1024)]

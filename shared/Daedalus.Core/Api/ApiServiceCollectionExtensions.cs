@@ -14,7 +14,7 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddDaedalusApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection("Daedalus:Api")).ValidateDataAnnotations()
-            .Validate(o => o.Auth is ApiOptions.ApiKeyAuth or ApiOptions.NoAuth or ApiOptions.FunctionKeysAuth, "Daedalus:Api:Auth must be apikey, none or functionkeys")
+            .Validate(o => ApiAuthModes.TryParse(o.Auth, out _), $"Daedalus:Api:Auth must be one of {string.Join(", ", ApiAuthModes.All)} (lower case)")
             .ValidateOnStart();
         services.AddDaedalusApplication();
         services.AddSingleton<ApiKeyVerifier>();

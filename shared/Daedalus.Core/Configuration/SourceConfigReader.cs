@@ -219,7 +219,9 @@ public sealed class SourceConfigReader
     {
         if (node.IsNull)
         {
-            return new StreamDefinition { Name = name };
+            // An empty entry reads like a stream someone forgot to finish; the plugin's defaults are asked for explicitly.
+            Error(node, path, $"is empty: write '{name}: {{}}' for the plugin's defaults, or give its fields (primaryKey, cursor, mode, target, ...)");
+            return null;
         }
 
         if (!Expect(node, path, isMap: true))

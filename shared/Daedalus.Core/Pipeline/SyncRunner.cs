@@ -275,8 +275,8 @@ public sealed class SyncRunner
 
     private static string Worst(IEnumerable<string?> statuses)
     {
-        var all = statuses.ToList();
-        return all.Contains(RunStore.Failed) ? RunStore.Failed : all.Contains(RunStore.Partial) ? RunStore.Partial : RunStore.Succeeded;
+        var all = statuses.OfType<string>().Select(RunStatuses.Parse).ToList();
+        return (all.Contains(RunStatus.Failed) ? RunStatus.Failed : all.Contains(RunStatus.Partial) ? RunStatus.Partial : RunStatus.Succeeded).Name();
     }
 
     /// <summary>Heartbeats the run until cancelled; a missed beat (database briefly away) is retried next interval.</summary>

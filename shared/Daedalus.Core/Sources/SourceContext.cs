@@ -15,6 +15,9 @@ public sealed record SourceContext(
     /// <summary>Every secret value this pull resolved, to mask in whatever is written about the pull (errors, logs).</summary>
     public SecretRedactor Redactor { get; init; } = new();
 
+    /// <summary>The retry waits of this pull, shared by all its API clients so <c>maxWaitSeconds</c> bounds the pull's total (<see cref="SourceRetryPolicy"/>).</summary>
+    public PullRetryWaits RetryWaits { get; init; } = new();
+
     public string Setting(string name, string? fallback = null) =>
         Source.Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value)
             ? value

@@ -6,8 +6,10 @@ namespace Daedalus.Sources;
 /// 5xx, monday's complexity budget). The HTTP client itself does not retry, so nothing multiplies.
 /// <para>
 /// Bounds: at most <see cref="MaxAttempts"/> consecutive failed attempts per request (a success resets the count), and
-/// the sum of every wait this policy grants, Retry-After sleeps included, never exceeds <see cref="MaxWait"/>
-/// (a plugin's <c>maxWaitSeconds</c>) over the policy's life: one API client, i.e. one stream's describe or read.
+/// the sum of every wait granted in the pull, Retry-After sleeps included, never exceeds <see cref="MaxWait"/>
+/// (a plugin's <c>maxWaitSeconds</c>): the waits are counted in the pull's <see cref="PullRetryWaits"/>
+/// (<see cref="SourceContext.RetryWaits"/>), shared by every API client, stream and page of that pull (one part of a
+/// queued pull: a part continued later starts a fresh count, its own time limit bounding it).
 /// A wait the source asks for (Retry-After) is taken as asked, never shortened; without one the wait is exponential
 /// (1, 2, 4... s, at most 30 s). When a wait would cross a bound the policy refuses and the caller gives up: a
 /// rate limit ends the pull early as partial (<see cref="Exhausted"/>), anything else fails the stream.
@@ -22,30 +24,32 @@ public sealed class SourceRetryPolicy
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly TimeProvider _clock;
-    private readonly List<TimeSpan> _waits = [];
+    private readonly PullRetryWaits _pull;
     private int _failures;
 
-    /// <param name="maxWait">Total wait this policy may grant (zero: never wait, fail at once).</param>
+    /// <param name="maxWait">Total wait the pull may spend on retries (zero: never wait, fail at once).</param>
     /// <param name="clock">The clock the waits run on (tests shift it).</param>
+    /// <param name="pull">The pull's shared wait count (<see cref="SourceContext.RetryWaits"/>); null: a count of this policy's own.</param>
     /// <param name="maxAttempts">Consecutive attempts of one request, the first included.</param>
-    public SourceRetryPolicy(TimeSpan maxWait, TimeProvider clock, int maxAttempts = DefaultMaxAttempts)
+    public SourceRetryPolicy(TimeSpan maxWait, TimeProvider clock, PullRetryWaits? pull = null, int maxAttempts = DefaultMaxAttempts)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxWait, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         MaxWait = maxWait;
         MaxAttempts = maxAttempts;
         _clock = clock;
+        _pull = pull ?? new PullRetryWaits();
     }
 
     public TimeSpan MaxWait { get; }
 
     public int MaxAttempts { get; }
 
-    /// <summary>Every wait granted so far, in order.</summary>
-    public IReadOnlyList<TimeSpan> Waits => _waits;
+    /// <summary>Every wait granted so far in the pull (by this policy and every other sharing its count), in order.</summary>
+    public IReadOnlyList<TimeSpan> Waits => _pull.Waits;
 
     /// <summary>The sum of <see cref="Waits"/>; never above <see cref="MaxWait"/>.</summary>
-    public TimeSpan Waited { get; private set; }
+    public TimeSpan Waited => _pull.Waited;
 
     /// <summary>Failed attempts of the current request so far.</summary>
     public int Failures => _failures;
@@ -71,13 +75,11 @@ public sealed class SourceRetryPolicy
     public async Task<bool> TryWaitAsync(TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
         _failures++;
-        if (NextWait(_failures, retryAfter) is not { } wait)
+        if (NextWait(_failures, retryAfter) is not { } wait || !_pull.TryTake(wait, MaxWait))
         {
             return false;
         }
 
-        _waits.Add(wait);
-        Waited += wait;
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, _clock, cancellationToken);

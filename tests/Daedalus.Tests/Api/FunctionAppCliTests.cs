@@ -22,7 +22,7 @@ public sealed class FunctionAppCliTests : IAsyncLifetime
     {
         _server = await ApiServer.StartAsync(
             "api_funcapp",
-            new Dictionary<string, string?> { ["Daedalus:Api:Auth"] = ApiOptions.FunctionKeysAuth },
+            new Dictionary<string, string?> { ["Daedalus:Api:Auth"] = ApiAuthModes.Name(ApiAuthMode.FunctionKeys) },
             services => services.AddSingleton<IStartupFilter>(new FunctionsHostKeyCheck(FunctionKey)));
         _directory = Path.Combine(Path.GetTempPath(), "daedalus-tests", "funcapp-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(_directory, "config"));

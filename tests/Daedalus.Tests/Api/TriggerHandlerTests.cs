@@ -26,7 +26,7 @@ public sealed partial class TriggerHandlerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var api = new ConfigurationBuilder().AddInMemoryCollection([new("Daedalus:Api:Auth", ApiOptions.FunctionKeysAuth)]).Build();
+        var api = new ConfigurationBuilder().AddInMemoryCollection([new("Daedalus:Api:Auth", ApiAuthModes.Name(ApiAuthMode.FunctionKeys))]).Build();
         _services = await CoreServices.StartAsync("api_triggers", configure: s => s
             .AddDaedalusApi(api)
             .AddDaedalusApiTriggers()

@@ -126,6 +126,36 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("environment variable DAEDALUS_CONFIG__sources__shop__schedule", error.Errors.Single().File);
     }
 
+    [Theory]
+    [InlineData("      customers:\n")]
+    [InlineData("      customers: ~\n")]
+    [InlineData("      customers: null\n")]
+    public void An_empty_stream_entry_is_an_error_at_its_line_saying_what_to_write(string entry)
+    {
+        var path = Write("daedalus.yaml", "sources:\n  shop:\n    plugin: sample\n    streams:\n" + entry + "      invoices: {}\n");
+
+        var error = Assert.Throws<ConfigException>(() => _loader.Load(path, null, NoEnvironment));
+
+        var empty = Assert.Single(error.Errors);
+        Assert.Equal(path, empty.File);
+        Assert.Equal(5, empty.Line);
+        Assert.Equal("sources.shop.streams.customers", empty.Path);
+        Assert.Contains("customers: {}", empty.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_explicit_empty_mapping_is_a_stream_with_the_plugins_defaults()
+    {
+        var path = Write("daedalus.yaml", "sources:\n  shop:\n    plugin: sample\n    streams:\n      customers: {}\n");
+
+        var customers = _loader.Load(path, null, NoEnvironment).Single().Streams.Single();
+
+        Assert.Equal("customers", customers.Name);
+        Assert.Equal(SyncMode.Incremental, customers.Mode);
+        Assert.Equal("public", customers.Target.Schema);
+        Assert.Equal("customers", customers.Target.Table);
+    }
+
     [Fact]
     public void Export_round_trips_through_the_loader()
     {

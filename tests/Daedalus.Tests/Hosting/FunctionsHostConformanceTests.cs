@@ -59,7 +59,7 @@ public sealed class FunctionsHostConformanceTests : IAsyncLifetime
             }
         }
 
-        var api = new ConfigurationBuilder().AddInMemoryCollection([new("Daedalus:Api:Auth", ApiOptions.ApiKeyAuth)]).Build();
+        var api = new ConfigurationBuilder().AddInMemoryCollection([new("Daedalus:Api:Auth", ApiAuthModes.Name(ApiAuthMode.ApiKey))]).Build();
         _core = await CoreServices.StartAsync("conformance", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = _storage }, s => s.AddDaedalusApi(api));
         _host = await StandInFunctionsHost.StartAsync(
             new StandInHostOptions

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using Daedalus.Api;
 using Daedalus.Client;
+using Daedalus.Hosting;
 using Daedalus.Security;
 using Daedalus.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -26,7 +26,7 @@ public sealed class ApiServer : IAsyncDisposable
         _directory = directory;
         ReadKey = readKey;
         WriteKey = writeKey;
-        Address = ApiWebApplication.Address(app);
+        Address = SelfHost.Address(app);
     }
 
     public WebApplication App { get; }
@@ -63,7 +63,7 @@ public sealed class ApiServer : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var app = ApiWebApplication.Build(configuration, "http://127.0.0.1:0", logging: l => l.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Error), services: services);
+        var app = SelfHost.Build(configuration, "http://127.0.0.1:0", logging: l => l.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Error), workers: false, services: services);
         string readKey = "", writeKey = "";
         if (migrate)
         {

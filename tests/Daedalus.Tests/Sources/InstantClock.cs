@@ -9,7 +9,21 @@ public sealed class InstantClock : TimeProvider
     private readonly Lock _gate = new();
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private readonly List<TimeSpan> _sleeps = [];
+
     public TimeSpan Slept { get; private set; }
+
+    /// <summary>Every timer's first wait, in order (the sum is <see cref="Slept"/>).</summary>
+    public IReadOnlyList<TimeSpan> Sleeps
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sleeps];
+            }
+        }
+    }
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -27,6 +41,7 @@ public sealed class InstantClock : TimeProvider
             {
                 _now += dueTime;
                 Slept += dueTime;
+                _sleeps.Add(dueTime);
             }
         }
 

@@ -84,7 +84,7 @@ public sealed class SourceRetryPolicyTests
         Assert.Equal(TimeSpan.FromSeconds(1), policy.NextWait(1, null));
         Assert.Equal(TimeSpan.FromSeconds(2), policy.NextWait(2, null));
         Assert.Null(policy.NextWait(3, null));
-        Assert.Equal(SourceRetryPolicy.MaxBackoff, new SourceRetryPolicy(TimeSpan.FromHours(1), TimeProvider.System, 100).NextWait(40, null));
+        Assert.Equal(SourceRetryPolicy.MaxBackoff, new SourceRetryPolicy(TimeSpan.FromHours(1), TimeProvider.System, maxAttempts: 100).NextWait(40, null));
         Assert.Null(new SourceRetryPolicy(TimeSpan.Zero, TimeProvider.System).NextWait(1, null));
     }
 }

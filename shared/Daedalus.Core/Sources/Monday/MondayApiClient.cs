@@ -25,7 +25,7 @@ public sealed class MondayApiClient
         _context = context;
         _settings = settings;
         _token = token;
-        Retry = new SourceRetryPolicy(settings.MaxWait, context.Clock);
+        Retry = new SourceRetryPolicy(settings.MaxWait, context.Clock, context.RetryWaits);
     }
 
     public int Requests { get; private set; }

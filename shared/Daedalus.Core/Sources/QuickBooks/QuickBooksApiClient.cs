@@ -28,7 +28,7 @@ public sealed class QuickBooksApiClient
         _settings = settings;
         _tokens = tokens;
         _realmId = realmId;
-        Retry = new SourceRetryPolicy(settings.MaxWait, context.Clock);
+        Retry = new SourceRetryPolicy(settings.MaxWait, context.Clock, context.RetryWaits);
     }
 
     /// <summary>Retries of this client (one stream's read), and the waits it granted.</summary>

@@ -35,7 +35,7 @@ public sealed class RestApiClient
         _context = context;
         _settings = settings;
         _tokens = tokens;
-        _retry = new SourceRetryPolicy(settings.MaxWait, context.Clock);
+        _retry = new SourceRetryPolicy(settings.MaxWait, context.Clock, context.RetryWaits);
     }
 
     /// <summary>Asks <paramref name="url"/> (a URL without credentials) and parses its JSON body.</summary>

@@ -218,6 +218,6 @@ public sealed class SnowflakeSourcePlugin : ISourcePlugin, IDisposable
             auth = SnowflakeAuthenticator.KeyPair(entry.Generator, context.Clock);
         }
 
-        return new SnowflakeStatementsClient(context.Http, settings, auth, context.Clock, context.Logger);
+        return new SnowflakeStatementsClient(context.Http, settings, auth, context.Clock, context.Logger, context.RetryWaits);
     }
 }

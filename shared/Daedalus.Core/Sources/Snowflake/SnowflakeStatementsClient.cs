@@ -25,14 +25,14 @@ public sealed class SnowflakeStatementsClient
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
 
-    public SnowflakeStatementsClient(HttpClient http, SnowflakeSettings settings, SnowflakeAuthenticator auth, TimeProvider clock, ILogger logger)
+    public SnowflakeStatementsClient(HttpClient http, SnowflakeSettings settings, SnowflakeAuthenticator auth, TimeProvider clock, ILogger logger, PullRetryWaits? retryWaits = null)
     {
         _http = http;
         _settings = settings;
         _auth = auth;
         _clock = clock;
         _logger = logger;
-        Retry = new SourceRetryPolicy(TimeSpan.FromSeconds(settings.MaxWaitSeconds), clock);
+        Retry = new SourceRetryPolicy(TimeSpan.FromSeconds(settings.MaxWaitSeconds), clock, retryWaits);
     }
 
     /// <summary>Retries of 429/5xx answers and transport failures, their waits bounded by settings.maxWaitSeconds.</summary>

@@ -1,0 +1,50 @@
+using System.Diagnostics.CodeAnalysis;
+using Daedalus.Storage;
+
+namespace Daedalus.Runs;
+
+/// <summary>
+/// The one mapping between <see cref="RunStatus"/> and the names the database, the API and the console use
+/// (<c>queued</c>, <c>running</c>, ...). Parsing is exact: numbers, other casing and unknown names are refused.
+/// </summary>
+public static class RunStatuses
+{
+    private static readonly Dictionary<RunStatus, string> Names = new()
+    {
+        [RunStatus.Queued] = RunStore.Queued,
+        [RunStatus.Running] = RunStore.Running,
+        [RunStatus.Loading] = RunStore.Loading,
+        [RunStatus.Succeeded] = RunStore.Succeeded,
+        [RunStatus.Partial] = RunStore.Partial,
+        [RunStatus.Failed] = RunStore.Failed,
+        [RunStatus.Skipped] = RunStore.Skipped,
+        [RunStatus.Cancelled] = "cancelled",
+    };
+
+    private static readonly Dictionary<string, RunStatus> Values = Names.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+
+    /// <summary>Every name, in declaration order, for messages.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<RunStatus>().Select(s => Names[s])];
+
+    public static string Name(this RunStatus status) => Names[status];
+
+    public static bool TryParse(string? name, [NotNullWhen(true)] out RunStatus? status)
+    {
+        if (name is not null && Values.TryGetValue(name, out var value))
+        {
+            status = value;
+            return true;
+        }
+
+        status = null;
+        return false;
+    }
+
+    /// <exception cref="FormatException">Not a run status name; the message lists the names.</exception>
+    public static RunStatus Parse(string name) => TryParse(name, out var status)
+        ? status.Value
+        : throw new FormatException($"'{name}' is not a run status ({string.Join(", ", All)})");
+
+    /// <summary>True for a run that has ended (succeeded, partial, failed, skipped, cancelled).</summary>
+    public static bool IsFinished(this RunStatus status) => status is not (RunStatus.Queued or RunStatus.Running or RunStatus.Loading);
+}
