@@ -33,10 +33,10 @@ public static class SourceProbeCommands
         return command;
     }
 
-    /// <summary><c>sources discover &lt;name&gt;</c>: YAML of the streams and their columns (or the report as JSON).</summary>
+    /// <summary><c>sources discover &lt;name&gt;</c>: the source as config YAML with the settings that pin its columns (or the report as JSON).</summary>
     public static Command Discover(Argument<string> name)
     {
-        var command = new Command("discover", "The streams and columns the source offers, as YAML ready to paste into config") { name };
+        var command = new Command("discover", "The streams and columns the source offers: the source as config YAML with its column types pinned, ready to replace its entry") { name };
         command.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
             var report = await session.Api.DiscoverSourceAsync(parse.GetValue(name)!, cancellationToken);
@@ -46,7 +46,7 @@ public static class SourceProbeCommands
             }
             else
             {
-                Console.Write(DiscoveredYaml.Write(report));
+                Console.Write(DiscoveredYaml.Write(report, await session.Api.GetSourceAsync(report.Source, cancellationToken)));
             }
 
             return ExitCodes.Ok;

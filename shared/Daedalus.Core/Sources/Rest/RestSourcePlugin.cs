@@ -119,12 +119,18 @@ public sealed class RestSourcePlugin : ISourcePlugin, ISourceDiscovery
 
     /// <summary>
     /// <c>sources discover</c>: the stream's schema (declared columns, else inferred from the first page) and the
-    /// <c>columns.*</c> settings that pin those types, ready to paste under the stream's <c>settings:</c>.
+    /// stream's settings with <c>columns.*</c> pinning those types, ready to replace the stream's <c>settings:</c>.
     /// </summary>
     public async ValueTask<DiscoveredStream> DiscoverAsync(SourceContext context, StreamDefinition stream, CancellationToken cancellationToken)
     {
         var schema = await DescribeAsync(context, stream, cancellationToken);
+        // The stream's own settings stay (path, paginator...): only the column types are replaced by what was found.
         var pinned = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in stream.Settings.Where(s => !s.Key.StartsWith("columns.", StringComparison.OrdinalIgnoreCase)))
+        {
+            pinned[key] = value;
+        }
+
         foreach (var column in schema.Columns)
         {
             pinned[$"columns.{column.Name}"] = column.Type.ToString().ToLowerInvariant();
