@@ -20,7 +20,7 @@ public sealed partial class CliCommandTreeTests
             plugin: sample
             settings: { customers: 30 }
             streams:
-              customers: { target: { schema: demo, table: customers } }
+              customers: { target: { schema: demo, table: customers }, protect: { email: encrypt } }
               invoices: { target: { schema: demo, table: invoices } }
         """;
 
@@ -48,6 +48,9 @@ public sealed partial class CliCommandTreeTests
         ["runs list"] = new(["runs", "list"], Setup: [Apply, Sync]),
         ["runs trigger"] = new(["runs", "trigger", "demo", "--wait"], Setup: [Apply]),
         ["runs events"] = new(["runs", "events", "demo", "{id}"], Setup: [Apply, ["runs", "trigger", "demo", "--wait", "--json"]]),
+        // A finished run: the documented refusal (7, conflict) proves the command reached the run.
+        ["runs cancel"] = new(["runs", "cancel", "{id}"], ExitCode: 7, Setup: [Apply, ["runs", "trigger", "demo", "--wait", "--json"]]),
+        ["decrypt"] = new(["decrypt", "demo", "customers", "-c", "email", "--limit", "3"], Setup: [Apply, Sync]),
         ["status"] = new(["status"], Setup: [Apply]),
         ["batches poison"] = new(["batches", "poison"]),
         ["batches replay"] = new(["batches", "replay", "--all"]),
