@@ -111,3 +111,25 @@ export function takeFlash() {
   flash = null;
   return message;
 }
+
+/**
+ * Tables wider than the page scroll inside their `.table-wrap`; a keyboard user must be able to scroll them too, so a
+ * wrapper that really scrolls becomes a focusable, named region (WCAG 2.1.1; axe's scrollable-region-focusable).
+ * Called after each render, after a page redraws itself and on resize: a wrapper that stops scrolling leaves the tab order.
+ */
+export function markScrollableRegions(root = document) {
+  for (const wrap of root.querySelectorAll(".table-wrap")) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1 || wrap.scrollHeight > wrap.clientHeight + 1) {
+      const table = wrap.querySelector("table");
+      const labelledBy = table?.getAttribute("aria-labelledby") ?? wrap.closest("section[aria-labelledby]")?.getAttribute("aria-labelledby");
+      const label = (labelledBy && document.getElementById(labelledBy)?.textContent) || table?.querySelector("caption")?.textContent || "Table";
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", `${label.trim()} (scrolls sideways)`);
+    } else if (wrap.getAttribute("role") === "region") {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-label");
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { authMode, session, get, ApiError } from "./api.js";
-import { el, fill, notice, takeFlash, announce } from "./dom.js";
+import { el, fill, notice, takeFlash, announce, markScrollableRegions } from "./dom.js";
 import { sourcesPage } from "./pages/sources.js";
 import { sourceFormPage } from "./pages/source-form.js";
 import { sourcePage } from "./pages/source.js";
@@ -43,6 +43,7 @@ async function render() {
       main.prepend(notice("ok", flash));
       announce(flash);
     }
+    markScrollableRegions(main);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return;
     document.title = "Error · Daedalus console";
@@ -115,3 +116,9 @@ try {
 }
 renderSession();
 render();
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => markScrollableRegions(main), 150);
+});

@@ -1,5 +1,5 @@
 import { get, call, enc } from "../api.js";
-import { el, fill, badge, number, when, announce, notice, confirmDialog } from "../dom.js";
+import { el, fill, badge, number, when, announce, notice, confirmDialog, markScrollableRegions } from "../dom.js";
 import { showError } from "./source-actions.js";
 
 const finished = new Set(["succeeded", "partial", "failed", "cancelled", "skipped"]);
@@ -90,7 +90,10 @@ export async function runPage(source, id) {
       showError(message, error);
     }
   };
-  const draw = () => fill(body, runDetails(run, cancel), eventsSection(events));
+  const draw = () => {
+    fill(body, runDetails(run, cancel), eventsSection(events));
+    markScrollableRegions(body);
+  };
   const poll = async () => {
     if (stopped) return;
     try {

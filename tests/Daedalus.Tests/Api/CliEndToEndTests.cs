@@ -241,14 +241,15 @@ public sealed class CliEndToEndTests : IAsyncLifetime
 
         var discovered = await Cli("sources", "discover", "demo");
         Assert.True(discovered.ExitCode == 0, discovered.Error);
-        Assert.Contains("streams:", discovered.Output, StringComparison.Ordinal);
-        Assert.Contains("  \"customers\":", discovered.Output, StringComparison.Ordinal);
-        Assert.Contains("primaryKey: [\"id\"]", discovered.Output, StringComparison.Ordinal);
-        // What discover prints is YAML: it parses, and names both streams.
+        // What discover prints is a config file: it parses, holds the source, names both streams and fills the key.
         var yaml = new YamlDotNet.RepresentationModel.YamlStream();
         yaml.Load(new StringReader(discovered.Output));
-        var streams = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode).Children["streams"];
+        static YamlDotNet.RepresentationModel.YamlMappingNode Map(YamlDotNet.RepresentationModel.YamlNode node, string key) =>
+            (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)node).Children[key];
+        var streams = Map(Map(Map(yaml.Documents[0].RootNode, "sources"), "demo"), "streams");
         Assert.Equal(["customers", "invoices"], streams.Children.Keys.Select(k => k.ToString()));
+        var key = (YamlDotNet.RepresentationModel.YamlSequenceNode)Map(streams, "customers").Children["primaryKey"];
+        Assert.Equal(["id"], key.Children.Select(k => k.ToString()));
         var json = JsonSerializer.Deserialize<SourceDiscoveryReport>((await Cli("sources", "discover", "demo", "--json")).Output, DaedalusJson.Options)!;
         Assert.Contains(json.Streams[0].Columns, c => c.Name == "id");
 

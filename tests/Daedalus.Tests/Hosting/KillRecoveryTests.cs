@@ -79,6 +79,17 @@ public sealed class KillRecoveryTests : IAsyncLifetime
         for (var i = 0; i < Kills; i++)
         {
             using var serve = StartServe(environment);
+
+            // Kill into work, not into start-up: on a loaded machine a serve can need longer than the delay below
+            // just to start, and a kill before its first run would prove nothing. So wait for it to have a run.
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    await using var connection = new NpgsqlConnection(_chaos.ConnectionString);
+                    return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.runs") > 0;
+                },
+                TimeSpan.FromMinutes(2),
+                "the serve about to be killed started a run");
             var after = random.Next(1_500, 7_000);
             await Task.Delay(after);
             killedAt.Add(after);

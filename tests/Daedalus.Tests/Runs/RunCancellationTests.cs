@@ -306,7 +306,7 @@ public sealed class RunCancellationTests : IAsyncLifetime
 
             var listed = await CliProcess.RunAsync(local, directory, "runs", "list", "--status", "cancelled", "--json");
             Assert.True(listed.ExitCode == 0, listed.Error);
-            Assert.Equal([queued], JsonSerializer.Deserialize<RunInfo[]>(listed.Output, DaedalusJson.Options)!.Select(r => r.Id));
+            Assert.Equal([queued], JsonDocument.Parse(listed.Output).RootElement.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
 
             var again = await CliProcess.RunAsync(local, directory, "runs", "cancel", queued.ToString());
             Assert.Equal(7, again.ExitCode);

@@ -146,9 +146,24 @@ public static class ParquetFileReader
     private static async Task<object?[]> ReadAsync<T>(ParquetRowGroupReader rows, DataField field, int count, CancellationToken cancellationToken)
         where T : struct
     {
+        var boxed = new object?[count];
+        if (field.MaxDefinitionLevel == 0)
+        {
+            // A required column has no definition levels. Parquet.Net 6.1's nullable overload would still rent a
+            // definition-level buffer from the shared array pool without clearing it and read nulls from whatever an
+            // earlier user left there (seen here: ids of rows silently NULL), so required columns take the plain overload.
+            var values = new T[count];
+            await rows.ReadAsync<T>(field, values.AsMemory(), null, cancellationToken);
+            for (var i = 0; i < count; i++)
+            {
+                boxed[i] = values[i];
+            }
+
+            return boxed;
+        }
+
         var buffer = new T?[count];
         await rows.ReadAsync<T>(field, buffer.AsMemory(), null, cancellationToken);
-        var boxed = new object?[count];
         for (var i = 0; i < count; i++)
         {
             boxed[i] = buffer[i];

@@ -155,9 +155,6 @@ public sealed class FilesSyncTests : IAsyncLifetime
     }
 
     [Fact]
-    // Passes alone and with its class; in the full parallel suite rows 2-4 (each with one null decimal or timestamp)
-    // were missing after the first sync, twice. Cause not found yet: left out of scripts/test.sh until it is, not hidden.
-    [Trait("Category", "KnownFailure")]
     public async Task Parquet_with_decimals_timestamps_nulls_and_several_row_groups_lands_exactly_and_resumes_inside_a_row_group()
     {
         var schema = new ParquetSchema(
@@ -191,15 +188,13 @@ public sealed class FilesSyncTests : IAsyncLifetime
 
         Assert.True(summary.Status == "succeeded", summary.Error);
         Assert.Equal(12, summary.RowsRead);
-        var landed = await RowsAsync("SELECT id::text, coalesce(price::text, 'null'), coalesce(small::text, 'null'), coalesce(sold_at::text, 'null'), coalesce(sku, 'null'), coalesce(day::text, 'null') FROM files.sales s ORDER BY s.id");
-        Assert.Equal("1|1.5000000000|-1.01|2026-03-02 09:00:00.000001+00|SKU-1|2026-03-01", landed[0]);
-        Assert.Equal("2|null|-2.01|2026-03-02 09:00:00.000002+00|SKU-2|2026-03-02", landed[1]);
-        Assert.Equal("3|3.5000000000|null|2026-03-02 09:00:00.000003+00|SKU-3|2026-03-03", landed[2]);
-        Assert.Equal("4|4.5000000000|-4.01|null|SKU-4|2026-03-04", landed[3]);
-        Assert.Equal("5|1234567890123456789.1234567890|-5.01|2026-03-02 09:00:00.000005+00|SKU-5|2026-03-05", landed[4]);
-        Assert.Equal("6|6.5000000000|-6.01|2026-03-02 09:00:00.000006+00|null|2026-03-06", landed[5]);
-        Assert.Equal("7|7.5000000000|-7.01|2026-03-02 09:00:00.000007+00|SKU-7|null", landed[6]);
-        Assert.Equal(12, landed.Count);
+        Assert.Empty(await QuarantineReasonsAsync("sales"));
+        // The whole table, each row with its record number in the file (_row), compared as one text so a failure shows every row.
+        var landed = await RowsAsync("SELECT _row::text || '#' || id::text, coalesce(price::text, 'null'), coalesce(small::text, 'null'), coalesce(sold_at::text, 'null'), coalesce(sku, 'null'), coalesce(day::text, 'null') FROM files.sales s ORDER BY s._row");
+        var expected = Enumerable.Range(1, 12).Select(i =>
+            $"{i}#{i}|{(i == 2 ? "null" : i == 5 ? "1234567890123456789.1234567890" : $"{i}.5000000000")}|{(i == 3 ? "null" : $"-{i}.01")}|"
+            + $"{(i == 4 ? "null" : $"2026-03-02 09:00:00{(i / 1_000_000m).ToString("0.######", CultureInfo.InvariantCulture)[1..]}+00")}|{(i == 6 ? "null" : $"SKU-{i}")}|{(i == 7 ? "null" : $"2026-03-{i:00}")}");
+        Assert.Equal(string.Join("\n", expected), string.Join("\n", landed));
 
         // Resume inside the second row group (records 1-6 stored): only 7-12 are read, and land on the same rows.
         await _core.Get<CursorStore>().AdvanceAsync(SourceName, "sales", FileCursor.Within(new StoredFile("sales.parquet", new DateTimeOffset(Monday), 0), 6).ToString(), CancellationToken.None);

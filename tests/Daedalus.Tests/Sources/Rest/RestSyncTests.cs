@@ -302,7 +302,10 @@ public sealed class RestSyncTests : IAsyncLifetime
             ["id:Integer", "name:Text", "amount:Text", "updatedat:Timestamp", "tags:Json", "owner:Json"],
             discovered.Schema.Columns.Select(c => $"{c.Name}:{c.Type}"));
         Assert.Equal("timestamp", discovered.Settings["columns.updatedat"]);
-        Assert.Equal(6, discovered.Settings.Count);
+        // The six column types are pinned; the stream's own settings (path, records, paginator...) are kept as they were.
+        Assert.Equal(6, discovered.Settings.Keys.Count(k => k.StartsWith("columns.", StringComparison.Ordinal)));
+        Assert.All(stream.Settings, setting => Assert.Equal(setting.Value, discovered.Settings[setting.Key]));
+        Assert.Equal(stream.Settings.Count + 6, discovered.Settings.Count);
 
         await _core.Get<ISecretStore>().SetAsync($"{Source}-token", "nope-nope", CancellationToken.None);
         var refused = await plugin.CheckAsync(context, stream, CancellationToken.None);
