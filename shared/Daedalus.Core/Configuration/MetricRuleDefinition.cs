@@ -13,8 +13,11 @@ public sealed class MetricRuleDefinition
     /// <summary>Numeric column; optional for <c>count</c>.</summary>
     public string? Value { get; set; }
 
-    /// <summary>sum, count, avg, min, max.</summary>
+    /// <summary>sum, count, avg, min, max (<see cref="Metrics.SeriesAggregates"/>); the config's text, refused with its path when it names none.</summary>
     public string Aggregate { get; set; } = "sum";
+
+    /// <summary>The aggregate, or null when <see cref="Aggregate"/> names none.</summary>
+    public Metrics.SeriesAggregate? AggregateKind => Metrics.SeriesAggregates.TryParse(Aggregate, out var kind) ? kind : null;
 
     /// <summary>Bucket width: 1m, 5m, 1h, 1d...</summary>
     public string Bucket { get; set; } = "1d";

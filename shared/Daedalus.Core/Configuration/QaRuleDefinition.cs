@@ -5,8 +5,11 @@ public sealed class QaRuleDefinition
 {
     public string Column { get; set; } = "";
 
-    /// <summary>not_null, matches, range, one_of, max_length.</summary>
+    /// <summary>not_null, matches, range, one_of, max_length (<see cref="QaRuleKinds"/>); the config's text, so an unknown name can be refused with its file and line.</summary>
     public string Rule { get; set; } = "";
+
+    /// <summary>The rule, or null when <see cref="Rule"/> names none.</summary>
+    public QaRuleKind? Kind => QaRuleKinds.Parse(Rule);
 
     public string? Pattern { get; set; }
 
@@ -18,12 +21,12 @@ public sealed class QaRuleDefinition
 
     public int? Length { get; set; }
 
-    public string Describe() => Rule switch
+    public string Describe() => Kind switch
     {
-        "matches" => $"{Column} matches /{Pattern}/",
-        "range" => $"{Column} in [{Min?.ToString() ?? "-inf"}, {Max?.ToString() ?? "+inf"}]",
-        "one_of" => $"{Column} one of [{string.Join(", ", Values)}]",
-        "max_length" => $"{Column} at most {Length} characters",
+        QaRuleKind.Matches => $"{Column} matches /{Pattern}/",
+        QaRuleKind.Range => $"{Column} in [{Min?.ToString() ?? "-inf"}, {Max?.ToString() ?? "+inf"}]",
+        QaRuleKind.OneOf => $"{Column} one of [{string.Join(", ", Values)}]",
+        QaRuleKind.MaxLength => $"{Column} at most {Length} characters",
         _ => $"{Column} {Rule}",
     };
 }

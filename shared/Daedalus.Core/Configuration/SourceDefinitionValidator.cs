@@ -11,8 +11,6 @@ namespace Daedalus.Configuration;
 /// </summary>
 public sealed partial class SourceDefinitionValidator
 {
-    public static readonly string[] QaRules = ["not_null", "matches", "range", "one_of", "max_length"];
-    public static readonly string[] Aggregates = ["sum", "count", "avg", "min", "max"];
 
     private readonly SourcePluginRegistry _plugins;
 
@@ -195,11 +193,11 @@ public sealed partial class SourceDefinitionValidator
                 Column($"{mp}.labels[{l}]", metric.Labels[l]);
             }
 
-            if (!Aggregates.Contains(metric.Aggregate))
+            if (metric.AggregateKind is not { } aggregate)
             {
-                Add($"{mp}.aggregate", $"{ErrorText.Quote(metric.Aggregate)} is not one of {string.Join(", ", Aggregates)}");
+                Add($"{mp}.aggregate", $"{ErrorText.Quote(metric.Aggregate)} is not one of {string.Join(", ", Metrics.SeriesAggregates.Names)}");
             }
-            else if (metric.Aggregate != "count" && string.IsNullOrEmpty(metric.Value))
+            else if (aggregate != Metrics.SeriesAggregate.Count && string.IsNullOrEmpty(metric.Value))
             {
                 Add($"{mp}.value", $"required for aggregate '{metric.Aggregate}'");
             }
@@ -339,11 +337,11 @@ public sealed partial class SourceDefinitionValidator
             add($"{path}.column", "required");
         }
 
-        switch (rule.Rule)
+        switch (rule.Kind)
         {
-            case "not_null":
+            case QaRuleKind.NotNull:
                 break;
-            case "matches":
+            case QaRuleKind.Matches:
                 if (string.IsNullOrEmpty(rule.Pattern))
                 {
                     add($"{path}.pattern", "required for rule 'matches'");
@@ -361,7 +359,7 @@ public sealed partial class SourceDefinitionValidator
                 }
 
                 break;
-            case "range":
+            case QaRuleKind.Range:
                 if (rule.Min is null && rule.Max is null)
                 {
                     add(path, "rule 'range' needs min, max or both");
@@ -372,14 +370,14 @@ public sealed partial class SourceDefinitionValidator
                 }
 
                 break;
-            case "one_of":
+            case QaRuleKind.OneOf:
                 if (rule.Values.Count == 0)
                 {
                     add($"{path}.values", "required for rule 'one_of'");
                 }
 
                 break;
-            case "max_length":
+            case QaRuleKind.MaxLength:
                 if (rule.Length is null or < 1)
                 {
                     add($"{path}.length", "required positive length for rule 'max_length'");
@@ -387,7 +385,7 @@ public sealed partial class SourceDefinitionValidator
 
                 break;
             default:
-                add($"{path}.rule", $"{ErrorText.Quote(rule.Rule)} is not a rule (known: {string.Join(", ", QaRules)})");
+                add($"{path}.rule", $"{ErrorText.Quote(rule.Rule)} is not a rule (known: {string.Join(", ", QaRuleKinds.Names)})");
                 break;
         }
     }

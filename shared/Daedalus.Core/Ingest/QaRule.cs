@@ -17,16 +17,19 @@ public sealed class QaRule
     private readonly Regex? _pattern;
     private readonly HashSet<string>? _values;
 
-    private QaRule(QaRuleDefinition definition, int index)
+    private readonly QaRuleKind _kind;
+
+    private QaRule(QaRuleDefinition definition, QaRuleKind kind, int index)
     {
         _definition = definition;
+        _kind = kind;
         _index = index;
-        if (definition.Rule == "matches")
+        if (kind == QaRuleKind.Matches)
         {
             _pattern = Patterns.GetOrAdd(definition.Pattern!, Compile);
         }
 
-        if (definition.Rule == "one_of")
+        if (kind == QaRuleKind.OneOf)
         {
             _values = new HashSet<string>(definition.Values, StringComparer.Ordinal);
         }
@@ -48,26 +51,26 @@ public sealed class QaRule
     {
         // Validation refuses unknown rules on apply; a definition that reached ingest some other way (stored before
         // the rule set changed) must fail its batch, not pass every row unchecked.
-        if (Array.IndexOf(SourceDefinitionValidator.QaRules, definition.Rule) < 0)
+        if (definition.Kind is not { } kind)
         {
-            throw new ConfigException([new ConfigError($"streams.{schema.Name}.qa", $"{ErrorText.Quote(definition.Rule)} is not a rule (known: {string.Join(", ", SourceDefinitionValidator.QaRules)})")]);
+            throw new ConfigException([new ConfigError($"streams.{schema.Name}.qa", $"{ErrorText.Quote(definition.Rule)} is not a rule (known: {string.Join(", ", QaRuleKinds.Names)})")]);
         }
 
         var index = schema.IndexOf(definition.Column);
         return index < 0
             ? throw new ConfigException([new ConfigError($"streams.{schema.Name}.qa", $"rule '{definition.Describe()}' names column '{definition.Column}', which stream {schema.Name} does not have")])
-            : new QaRule(definition, index);
+            : new QaRule(definition, kind, index);
     }
 
     /// <summary>Null when the row passes; otherwise why it failed.</summary>
     public string? Check(object?[] values)
     {
         var value = values[_index];
-        switch (_definition.Rule)
+        switch (_kind)
         {
-            case "not_null":
+            case QaRuleKind.NotNull:
                 return value is null || value is string { Length: 0 } ? $"{_definition.Column} is empty" : null;
-            case "matches":
+            case QaRuleKind.Matches:
                 if (value is null)
                 {
                     return null;
@@ -82,11 +85,11 @@ public sealed class QaRule
                 {
                     return $"{_definition.Column} could not be checked against /{_definition.Pattern}/ in time";
                 }
-            case "one_of":
+            case QaRuleKind.OneOf:
                 return value is null || _values!.Contains(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "") ? null : $"{_definition.Column} is not one of [{string.Join(", ", _definition.Values)}]";
-            case "max_length":
+            case QaRuleKind.MaxLength:
                 return value is string s && s.Length > _definition.Length ? $"{_definition.Column} is {s.Length} characters long (max {_definition.Length})" : null;
-            case "range":
+            case QaRuleKind.Range:
                 if (value is null)
                 {
                     return null;
@@ -106,7 +109,7 @@ public sealed class QaRule
                     ? $"{_definition.Column} = {number.ToString(CultureInfo.InvariantCulture)} is outside [{_definition.Min?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}, {_definition.Max?.ToString(CultureInfo.InvariantCulture) ?? "+inf"}]"
                     : null;
             default:
-                throw new InvalidOperationException($"QA rule {ErrorText.Quote(_definition.Rule)} has no check (Bind refuses unknown rules)");
+                throw new InvalidOperationException($"QA rule {_kind} has no check");
         }
     }
 

@@ -120,7 +120,7 @@ public static class MetricRecorder
         }
 
         string valueExpression = "1::numeric";
-        if (rule.Value is { Length: > 0 } valueName && rule.Aggregate != "count")
+        if (rule.Value is { Length: > 0 } valueName && rule.AggregateKind != SeriesAggregate.Count)
         {
             var value = Column(valueName, "value");
             if (value.Type is not (ColumnType.Integer or ColumnType.Decimal or ColumnType.Double))
