@@ -307,7 +307,7 @@ public sealed class RunCancellationTests : IAsyncLifetime
 
             var listed = await CliProcess.RunAsync(local, directory, "runs", "list", "--status", "cancelled", "--json");
             Assert.True(listed.ExitCode == 0, listed.Error);
-            Assert.Equal([queued], JsonSerializer.Deserialize<RunInfo[]>(listed.Output, DaedalusJson.Options)!.Select(r => r.Id));
+            Assert.Equal([queued], JsonSerializer.Deserialize<ItemList<RunInfo>>(listed.Output, DaedalusJson.Options)!.Items.Select(r => r.Id));
 
             var again = await CliProcess.RunAsync(local, directory, "runs", "cancel", queued.ToString());
             Assert.Equal(7, again.ExitCode);
