@@ -10,6 +10,7 @@ using Daedalus.Application.Sources;
 using Daedalus.Application.Status;
 using Daedalus.Application.Streams;
 using Daedalus.Client;
+using Daedalus.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Daedalus.Cli;
@@ -61,10 +62,10 @@ public sealed class LocalApi : IDaedalusApi
     public async Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<SourceProbeService>().DiscoverAsync(name, cancellationToken));
 
-    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, string? status = null, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().ListAsync(source, limit, status, cancellationToken));
 
-    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, string? status = null, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().ListAllAsync(limit, status, cancellationToken));
 
     public async Task<RunInfo> CancelRunAsync(Guid id, CancellationToken cancellationToken = default) =>

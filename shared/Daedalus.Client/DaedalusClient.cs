@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Daedalus.Runs;
 
 namespace Daedalus.Client;
 
@@ -111,14 +112,14 @@ public sealed class DaedalusClient : IDaedalusApi
     public Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
         SendAsync<SourceDiscoveryReport>(HttpMethod.Get, ApiPaths.SourceDiscover(name), null, cancellationToken);
 
-    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, string? status = null, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
         (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}{StatusQuery(status)}", null, cancellationToken)).Items;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, string? status = null, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
         (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.AllRuns}?limit={limit.ToString(CultureInfo.InvariantCulture)}{StatusQuery(status)}", null, cancellationToken)).Items;
 
-    private static string StatusQuery(string? status) => status is null ? "" : $"&status={Uri.EscapeDataString(status)}";
+    private static string StatusQuery(RunStatus? status) => status is null ? "" : $"&status={status.Value.Name()}";
 
     /// <inheritdoc/>
     public Task<RunInfo> CancelRunAsync(Guid id, CancellationToken cancellationToken = default) =>

@@ -1,3 +1,5 @@
+using Daedalus.Runs;
+
 namespace Daedalus.Client;
 
 /// <summary>
@@ -29,10 +31,10 @@ public interface IDaedalusApi
     Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default);
 
     /// <summary>Runs of <paramref name="source"/>, newest first; only those with <paramref name="status"/> when given.</summary>
-    Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, string? status = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs of every source, newest first; only those with <paramref name="status"/> when given.</summary>
-    Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, string? status = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Cancels run <paramref name="id"/> (whatever its source): the run as it is now, <c>cancelled</c> when it was queued,

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Daedalus.Runs;
+
 namespace Daedalus.Client;
 
 /// <summary>
@@ -10,7 +13,7 @@ public sealed record SourceFreshness(
     string Schedule,
     string State,
     DateTimeOffset? LastSuccessAt,
-    string? LastRunStatus,
+    [property: JsonConverter(typeof(RunStatusJsonConverter))] RunStatus? LastRunStatus,
     DateTimeOffset? LastRunAt,
     DateTimeOffset? NextExpectedAt,
     double LagSeconds);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Sources;
 using Daedalus.Sources.Files;
 using Daedalus.Sources.Sample;
@@ -66,7 +67,7 @@ public sealed partial class BenchScenarios
             var watch = Stopwatch.StartNew();
             var summaries = await _services.GetRequiredService<SyncRunner>().RunAsync([name], _services.GetRequiredService<InProcessSink>(), "bench", null, cancellationToken);
             watch.Stop();
-            var failed = summaries.FirstOrDefault(s => s.Status != RunStore.Succeeded);
+            var failed = summaries.FirstOrDefault(s => s.Status != RunStatus.Succeeded);
             if (failed is not null)
             {
                 throw new InvalidOperationException($"bench files sync did not succeed: {failed.Error}");

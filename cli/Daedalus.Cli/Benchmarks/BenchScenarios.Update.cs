@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Dapper;
@@ -53,7 +54,7 @@ public sealed partial class BenchScenarios
 
     private static IReadOnlyList<StreamSummary> Succeeded(IReadOnlyList<StreamSummary> summaries, string what)
     {
-        var failed = summaries.FirstOrDefault(s => s.Status != RunStore.Succeeded);
+        var failed = summaries.FirstOrDefault(s => s.Status != RunStatus.Succeeded);
         return failed is null ? summaries : throw new InvalidOperationException($"bench {what} did not succeed: {failed.Error}");
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Daedalus.Batching;
 using Daedalus.Ingest;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Sources;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
@@ -227,7 +228,7 @@ public sealed partial class BenchScenarios
         var summaries = await _services.GetRequiredService<SyncRunner>().RunAsync([source.Name], _services.GetRequiredService<InProcessSink>(), "bench", null, cancellationToken);
         watch.Stop();
         var cpuAfter = cpu.Read();
-        var failed = summaries.FirstOrDefault(s => s.Status != RunStore.Succeeded);
+        var failed = summaries.FirstOrDefault(s => s.Status != RunStatus.Succeeded);
         if (failed is not null)
         {
             throw new InvalidOperationException($"bench sync did not succeed: {failed.Error}");

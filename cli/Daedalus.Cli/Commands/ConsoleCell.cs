@@ -1,3 +1,4 @@
+using Daedalus.Runs;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -16,6 +17,9 @@ public static class ConsoleCell
     public static IRenderable[] Row(params string?[] values) => [.. values.Select(Plain)];
 
     public static IRenderable Coloured(string? value, Color colour) => new Text(value ?? "", new Style(colour));
+
+    /// <summary>A run status by its name, coloured as <see cref="Status(string)"/>.</summary>
+    public static IRenderable Status(RunStatus status) => Status(status.Name());
 
     /// <summary>A run or check status in its colour: green when good, yellow when it needs a look, red otherwise.</summary>
     public static IRenderable Status(string status) => status switch

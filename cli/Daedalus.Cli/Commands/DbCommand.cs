@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Daedalus.Metrics;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,7 @@ public static class DbCommand
             await SourceLagGauge.RecordAsync(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>(), cancellationToken);
 
             Console.WriteLine("Wrote an hour of queue depth history (daedalus_queue_depth) and each source's lag (daedalus_source_lag_seconds).");
-            return first.Concat(second).Any(s => s.Status == RunStore.Failed) ? ExitCodes.Failed : ExitCodes.Ok;
+            return first.Concat(second).Any(s => s.Status == RunStatus.Failed) ? ExitCodes.Failed : ExitCodes.Ok;
         });
 
         return new Command("db", "Database schema and test data") { migrate, seed };

@@ -14,14 +14,16 @@ public static class RunsCommand
         var limit = new Option<int>("--limit", "-n") { Description = "How many runs, newest first", DefaultValueFactory = _ => 20 };
         var anySource = new Argument<string?>("source") { Description = "Source name (all sources when left out)", Arity = ArgumentArity.ZeroOrOne };
         var status = new Option<string?>("--status", "-s") { Description = "Only runs with this status" };
-        status.AcceptOnlyFromAmong("queued", "running", "loading", "succeeded", "partial", "failed", "cancelled", "skipped");
+        status.AcceptOnlyFromAmong([.. RunStatuses.All]);
         var list = new Command("list", "Sync history of a source, or of all sources") { anySource, limit, status };
         list.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
             var only = parse.GetValue(anySource);
+            // The option accepts only RunStatuses.All, so this parse cannot fail.
+            var filter = parse.GetValue(status) is { } name ? RunStatuses.Parse(name) : (RunStatus?)null;
             var runs = only is null
-                ? await session.Api.ListAllRunsAsync(parse.GetValue(limit), parse.GetValue(status), cancellationToken)
-                : await session.Api.ListRunsAsync(only, parse.GetValue(limit), parse.GetValue(status), cancellationToken);
+                ? await session.Api.ListAllRunsAsync(parse.GetValue(limit), filter, cancellationToken)
+                : await session.Api.ListRunsAsync(only, parse.GetValue(limit), filter, cancellationToken);
             if (json)
             {
                 ApiCommand.WriteItems(runs);
@@ -55,7 +57,7 @@ public static class RunsCommand
             }
 
             var run = await session.Api.GetRunAsync(name, accepted.RunId, cancellationToken);
-            while (RunStatuses.TryParse(run.Status, out var current) && !current.Value.IsFinished())
+            while (!run.Status.IsFinished())
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
                 run = await session.Api.GetRunAsync(name, accepted.RunId, cancellationToken);
@@ -70,13 +72,13 @@ public static class RunsCommand
                 Write([run]);
             }
 
-            return RunStatuses.TryParse(run.Status, out var ended) ? ended switch
+            return run.Status switch
             {
                 RunStatus.Succeeded => ExitCodes.Ok,
                 RunStatus.Partial => ExitCodes.Partial,
                 RunStatus.Skipped => ExitCodes.Conflict,
                 _ => ExitCodes.Failed,
-            } : ExitCodes.Failed;
+            };
         }, cancellationToken));
 
         var runId = new Argument<Guid>("run-id") { Description = "Run id (see runs list)" };
@@ -102,7 +104,7 @@ public static class RunsCommand
         cancel.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
             var run = await session.Api.CancelRunAsync(parse.GetValue(cancelId), cancellationToken);
-            while (parse.GetValue(wait) && run.Status is "queued" or "running" or "loading")
+            while (parse.GetValue(wait) && !run.Status.IsFinished())
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
                 run = await session.Api.GetRunAsync(run.Source, run.Id, cancellationToken);
@@ -114,12 +116,12 @@ public static class RunsCommand
             }
             else
             {
-                Console.WriteLine(run.Status == "cancelled"
+                Console.WriteLine(run.Status == RunStatus.Cancelled
                     ? $"run {run.Id} of {run.Source} cancelled"
-                    : $"run {run.Id} of {run.Source}: cancel requested; it is {run.Status} and stops at its next batch boundary (follow it with runs list, or pass --wait)");
+                    : $"run {run.Id} of {run.Source}: cancel requested; it is {run.Status.Name()} and stops at its next batch boundary (follow it with runs list, or pass --wait)");
             }
 
-            return run.Status is "cancelled" or "queued" or "running" or "loading" ? ExitCodes.Ok : ExitCodes.Failed;
+            return run.Status is RunStatus.Cancelled || !run.Status.IsFinished() ? ExitCodes.Ok : ExitCodes.Failed;
         }, cancellationToken));
 
         return new Command("runs", "Sync runs: history, triggering, events and cancelling") { list, trigger, events, cancel };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Daedalus.Runs;
 using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
@@ -35,7 +36,7 @@ public static class StatusCommand
                         ConsoleCell.Plain(s.Name),
                         ConsoleCell.Status(s.State),
                         ConsoleCell.Plain(s.LastSuccessAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-"),
-                        ConsoleCell.Plain(s.LastRunStatus ?? "-"),
+                        ConsoleCell.Plain(s.LastRunStatus?.Name() ?? "-"),
                         ConsoleCell.Plain(s.NextExpectedAt?.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-"),
                         ConsoleCell.Plain(s.LagSeconds > 0 ? TimeSpan.FromSeconds(s.LagSeconds).ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) : "-"));
                 }

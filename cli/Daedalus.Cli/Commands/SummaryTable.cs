@@ -1,4 +1,5 @@
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Spectre.Console;
 
 namespace Daedalus.Cli.Commands;
@@ -20,7 +21,7 @@ public static class SummaryTable
             table.AddRow(
                 ConsoleCell.Plain(s.Source),
                 ConsoleCell.Plain(s.Stream),
-                s.Status == "skipped" ? ConsoleCell.Coloured(s.Status, Color.Grey) : ConsoleCell.Status(s.Status),
+                s.Status == RunStatus.Skipped ? ConsoleCell.Coloured(s.Status.Name(), Color.Grey) : ConsoleCell.Status(s.Status),
                 ConsoleCell.Plain($"{s.RowsRead:N0}"),
                 ConsoleCell.Plain($"{s.RowsLoaded:N0}"),
                 ConsoleCell.Plain($"{s.Quarantined:N0}"),

@@ -4,7 +4,7 @@ using Daedalus.Application.Runs;
 using Daedalus.Client;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
-using Daedalus.Storage;
+using Daedalus.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -45,9 +45,9 @@ public static class SyncCommand
                 SummaryTable.Write(summaries);
             }
 
-            return summaries.Any(s => s.Status == RunStore.Failed) ? ExitCodes.Failed
-                : summaries.Any(s => s.Status == RunStore.Partial) ? ExitCodes.Partial
-                : summaries.Count > 0 && summaries.All(s => s.Status == SyncRunner.Skipped) ? ExitCodes.Skipped
+            return summaries.Any(s => s.Status == RunStatus.Failed) ? ExitCodes.Failed
+                : summaries.Any(s => s.Status == RunStatus.Partial) ? ExitCodes.Partial
+                : summaries.Count > 0 && summaries.All(s => s.Status == RunStatus.Skipped) ? ExitCodes.Skipped
                 : ExitCodes.Ok;
         });
         return command;
@@ -71,7 +71,7 @@ public static class SyncCommand
             }
 
             var now = DateTimeOffset.UtcNow;
-            result.Add(new RunInfo(run.Key.RunId, run.Key.Source, "cli", SyncRunner.Skipped, now, now, 0, 0, 0, 0, 0, 0, run.First().Error));
+            result.Add(new RunInfo(run.Key.RunId, run.Key.Source, "cli", RunStatus.Skipped, now, now, 0, 0, 0, 0, 0, 0, run.First().Error));
         }
 
         return result;

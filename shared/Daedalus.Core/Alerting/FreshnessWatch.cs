@@ -1,5 +1,6 @@
 using System.Globalization;
 using Daedalus.Api;
+using Daedalus.Runs;
 
 namespace Daedalus.Alerting;
 
@@ -46,7 +47,7 @@ public sealed class FreshnessWatch
                         new("Source", source.Name),
                         new("Schedule", source.Schedule),
                         new("Last success", since),
-                        new("Last run", $"{source.LastRunStatus ?? "none"} at {source.LastRunAt?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}"),
+                        new("Last run", $"{source.LastRunStatus?.Name() ?? "none"} at {source.LastRunAt?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}"),
                     ]),
                 cancellationToken);
         }

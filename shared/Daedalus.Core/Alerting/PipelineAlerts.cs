@@ -1,5 +1,6 @@
 using System.Globalization;
 using Daedalus.Anomalies;
+using Daedalus.Runs;
 using Daedalus.Storage;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -48,13 +49,13 @@ public sealed class PipelineAlerts
             var facts = RunFacts(run);
             switch (run.Status)
             {
-                case RunStore.Failed:
+                case RunStatus.Failed:
                     await _outbox.EnqueueAsync(Event(run, NotificationKinds.RunFailed, NotificationEvent.Error, $"Daedalus: {run.Source} run failed", $"Run {run.Id} of {run.Source} failed: {run.Error}", facts), cancellationToken);
                     break;
-                case RunStore.Partial:
+                case RunStatus.Partial:
                     await _outbox.EnqueueAsync(Event(run, NotificationKinds.RunPartial, NotificationEvent.Warning, $"Daedalus: {run.Source} run partial", $"Run {run.Id} of {run.Source} stopped early: {run.Error}", facts), cancellationToken);
                     break;
-                case RunStore.Succeeded:
+                case RunStatus.Succeeded:
                     if (await RecoversAsync(run, cancellationToken) is { } from)
                     {
                         await _outbox.EnqueueAsync(Event(run, NotificationKinds.Recovered, NotificationEvent.Info, $"Daedalus: {run.Source} recovered", $"Run {run.Id} of {run.Source} succeeded after {from}.", facts), cancellationToken);
@@ -105,16 +106,16 @@ public sealed class PipelineAlerts
     private async Task<string?> RecoversAsync(RunRecord run, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var previous = await connection.QuerySingleOrDefaultAsync<(string Status, DateTime? LastSuccess)>(new CommandDefinition(
+        var previous = await connection.QuerySingleOrDefaultAsync<(string? Status, DateTime? LastSuccess)>(new CommandDefinition(
             """
             SELECT (SELECT status FROM daedalus.runs WHERE source = @Source AND id <> @Id AND started_at < @StartedAt AND status IN ('succeeded', 'partial', 'failed') ORDER BY started_at DESC LIMIT 1),
                    (SELECT max(finished_at) FROM daedalus.runs WHERE source = @Source AND id <> @Id AND started_at < @StartedAt AND status = 'succeeded')
             """,
             new { run.Source, run.Id, StartedAt = DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc) },
             cancellationToken: cancellationToken));
-        if (previous.Status is RunStore.Failed or RunStore.Partial)
+        if (previous.Status is { } name && RunStatuses.Parse(name) is RunStatus.Failed or RunStatus.Partial)
         {
-            return $"a {previous.Status} run";
+            return $"a {name} run";
         }
 
         var wentStale = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
@@ -131,7 +132,7 @@ public sealed class PipelineAlerts
     [
         new("Source", run.Source),
         new("Run", run.Id.ToString()),
-        new("Status", run.Status),
+        new("Status", run.Status.Name()),
         new("Trigger", run.Trigger),
         new("Rows read", run.RowsRead.ToString("N0", CultureInfo.InvariantCulture)),
         new("Rows loaded", run.RowsLoaded.ToString("N0", CultureInfo.InvariantCulture)),

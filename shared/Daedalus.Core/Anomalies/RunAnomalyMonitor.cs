@@ -1,4 +1,5 @@
 using Daedalus.Configuration;
+using Daedalus.Runs;
 using Daedalus.Storage;
 
 namespace Daedalus.Anomalies;
@@ -18,13 +19,13 @@ public sealed class RunAnomalyMonitor
 
     public async Task<IReadOnlyList<StreamAnomaly>> AssessAsync(RunRecord run, SourceDefinition? source, CancellationToken cancellationToken)
     {
-        if (run.Status is RunStore.Running or RunStore.Skipped)
+        if (run.Status is RunStatus.Running or RunStatus.Skipped)
         {
             return [];
         }
 
         var recorded = await _store.RecordAsync(run, source, cancellationToken);
-        if (run.Status != RunStore.Succeeded)
+        if (run.Status != RunStatus.Succeeded)
         {
             // A failed or partial run is already news, and its counts are cut short: not judged.
             return [];

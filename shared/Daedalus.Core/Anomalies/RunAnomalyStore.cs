@@ -1,5 +1,6 @@
 using Daedalus.Client;
 using Daedalus.Configuration;
+using Daedalus.Runs;
 using Daedalus.Storage;
 using Dapper;
 using Npgsql;
@@ -60,7 +61,7 @@ public sealed class RunAnomalyStore
                 VALUES (@RunId, @source, @Stream, @status, @startedAt, @Rows, @ChangeRate, @QuarantineRate, @DurationSeconds)
                 ON CONFLICT (run_id, stream) DO NOTHING
                 """,
-                new { metrics.RunId, source = run.Source, metrics.Stream, status = run.Status, startedAt = DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc), metrics.Rows, metrics.ChangeRate, metrics.QuarantineRate, metrics.DurationSeconds },
+                new { metrics.RunId, source = run.Source, metrics.Stream, status = run.Status.Name(), startedAt = DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc), metrics.Rows, metrics.ChangeRate, metrics.QuarantineRate, metrics.DurationSeconds },
                 cancellationToken: cancellationToken));
             recorded.Add(metrics);
         }

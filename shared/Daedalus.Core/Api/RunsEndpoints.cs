@@ -1,5 +1,6 @@
 using Daedalus.Application.Runs;
 using Daedalus.Client;
+using Daedalus.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +41,13 @@ public static class RunsEndpoints
             return problem;
         }
 
-        var result = await runs.ListAsync(name, limit, StatusFilter(request), cancellationToken);
+        var status = RunService.ParseStatusFilter(StatusFilter(request));
+        if (!status.IsOk)
+        {
+            return ApiProblems.From(status.Error);
+        }
+
+        var result = await runs.ListAsync(name, limit, status.Value, cancellationToken);
         return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
     }
 
@@ -52,11 +59,17 @@ public static class RunsEndpoints
             return problem;
         }
 
-        var result = await runs.ListAllAsync(limit, StatusFilter(request), cancellationToken);
+        var status = RunService.ParseStatusFilter(StatusFilter(request));
+        if (!status.IsOk)
+        {
+            return ApiProblems.From(status.Error);
+        }
+
+        var result = await runs.ListAllAsync(limit, status.Value, cancellationToken);
         return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
     }
 
-    /// <summary>The <c>?status=</c> filter (queued, running, loading, succeeded, partial, failed, cancelled, skipped), or null.</summary>
+    /// <summary>The <c>?status=</c> filter as given (a run status name, parsed by <see cref="RunService.ParseStatusFilter"/>), or null.</summary>
     private static string? StatusFilter(HttpRequest request) =>
         request.Query["status"].ToString() is { Length: > 0 } status ? status : null;
 
@@ -119,6 +132,6 @@ public static class RunsEndpoints
 
         // 200: nothing of the run is left to stop; 202: its pull stops, or its batches settle, shortly (poll the run).
         var run = result.Value;
-        return run.Status == "cancelled" ? TypedResults.Ok(run) : TypedResults.Accepted(ApiPaths.Run(run.Source, run.Id), run);
+        return run.Status == RunStatus.Cancelled ? TypedResults.Ok(run) : TypedResults.Accepted(ApiPaths.Run(run.Source, run.Id), run);
     }
 }

@@ -1,5 +1,6 @@
 using Daedalus.Client;
 using Daedalus.Configuration;
+using Daedalus.Runs;
 using Dapper;
 using Npgsql;
 
@@ -39,14 +40,14 @@ public sealed class SourceFreshnessReader
             """,
             cancellationToken: cancellationToken));
         var now = _clock.GetUtcNow();
-        return rows.Select(r => Assess(r.Name, r.Enabled, r.Schedule ?? "", Utc(r.LastSuccessAt), r.LastRunStatus, Utc(r.LastRunAt), now)).ToList();
+        return rows.Select(r => Assess(r.Name, r.Enabled, r.Schedule ?? "", Utc(r.LastSuccessAt), r.LastRunStatus is { } status ? RunStatuses.Parse(status) : null, Utc(r.LastRunAt), now)).ToList();
     }
 
     /// <summary>
     /// Stale once a whole scheduled interval has passed beyond the run expected after the last success: one late
     /// or slow run is not yet stale, a missed one is.
     /// </summary>
-    public static SourceFreshness Assess(string name, bool enabled, string schedule, DateTimeOffset? lastSuccess, string? lastRunStatus, DateTimeOffset? lastRunAt, DateTimeOffset now)
+    public static SourceFreshness Assess(string name, bool enabled, string schedule, DateTimeOffset? lastSuccess, RunStatus? lastRunStatus, DateTimeOffset? lastRunAt, DateTimeOffset now)
     {
         DateTimeOffset? next = null;
         double lag = 0;

@@ -1,3 +1,5 @@
+using Daedalus.Runs;
+
 namespace Daedalus.Pipeline;
 
 /// <summary>The closing numbers for one stream of one run.</summary>
@@ -5,7 +7,7 @@ public sealed record StreamSummary(
     Guid RunId,
     string Source,
     string Stream,
-    string Status,
+    RunStatus Status,
     long RowsRead,
     long RowsLoaded,
     long Quarantined,

@@ -87,9 +87,6 @@ public sealed class SyncRunner
         return summaries;
     }
 
-    /// <summary>Status of a pull that did not start because another process is pulling the same source.</summary>
-    public const string Skipped = "skipped";
-
     /// <summary>One run of one source under its pull lock, to the end of every stream; a single "skipped" summary when another puller holds the lock.</summary>
     public async Task<IReadOnlyList<StreamSummary>> RunSourceAsync(SourceDefinition source, Guid runId, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
@@ -137,8 +134,8 @@ public sealed class SyncRunner
             var claim = await _runs.ClaimPullAsync(request.RunId, request.Part, cancellationToken);
             if (claim is not { Claimed: true })
             {
-                var continuation = claim is { Status: RunStore.Queued } && claim.PullPart == request.Part + 1 ? request.Continue(claim.PullStream) : null;
-                var kind = claim is null ? PullOutcomeKind.NoRun : claim.PullStatus == RunStore.Cancelled ? PullOutcomeKind.Cancelled : PullOutcomeKind.Duplicate;
+                var continuation = claim is { Status: RunStatus.Queued } && claim.PullPart == request.Part + 1 ? request.Continue(claim.PullStream) : null;
+                var kind = claim is null ? PullOutcomeKind.NoRun : claim.PullStatus == RunStatus.Cancelled ? PullOutcomeKind.Cancelled : PullOutcomeKind.Duplicate;
                 return new PullOutcome(kind, [], continuation);
             }
 
@@ -164,7 +161,7 @@ public sealed class SyncRunner
         await PullLock.TryAcquireAsync(_dataSource, source, cancellationToken);
 
     private static StreamSummary SkippedSummary(Guid runId, string source) =>
-        new(runId, source, "*", Skipped, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, "another puller holds this source's lock");
+        new(runId, source, "*", RunStatus.Skipped, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, "another puller holds this source's lock");
 
     /// <summary>
     /// Holding the lock, any other run of this source still marked running is one whose process died: its session, and so
@@ -187,7 +184,7 @@ public sealed class SyncRunner
     /// <paramref name="earlierError"/> are what earlier parts of the run ended as.
     /// </summary>
     private async Task<(IReadOnlyList<StreamSummary> Summaries, int? NextStream)> PullStreamsAsync(
-        SourceDefinition source, Guid runId, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, int part, int firstStream, DateTimeOffset? deadline, string? earlierStatus, string? earlierError, CancellationToken cancellationToken)
+        SourceDefinition source, Guid runId, IBatchSink sink, string trigger, IProgress<SyncProgress>? progress, int part, int firstStream, DateTimeOffset? deadline, RunStatus? earlierStatus, string? earlierError, CancellationToken cancellationToken)
     {
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var beating = BeatAsync(runId, heartbeat.Token);
@@ -232,7 +229,7 @@ public sealed class SyncRunner
                 }
             }
 
-            var status = cancelledBy is null ? Worst([earlierStatus, .. summaries.Select(s => s.Status)]) : RunStore.Cancelled;
+            var status = cancelledBy is null ? Worst([earlierStatus, .. summaries.Select(s => (RunStatus?)s.Status)]) : RunStatus.Cancelled;
             var error = string.Join("; ", new[] { earlierError }.Concat(summaries.Where(s => s.Error is not null).Select(s => $"{s.Stream}: {s.Error}")).Where(e => !string.IsNullOrEmpty(e)));
             if (cancelledBy is not null)
             {
@@ -244,8 +241,8 @@ public sealed class SyncRunner
                 await _events.RecordAsync(runId, RunEventKinds.PullCancelled, source.Name, summaries.LastOrDefault()?.Stream, null, new { part, by = cancelledBy, streams = summaries.Count }, CancellationToken.None);
             }
 
-            PipelineLog.PullEnded(_logger, runId, source.Name, status, summaries.Count, next is not null);
-            await _events.RecordAsync(runId, RunEventKinds.PullEnded, source.Name, null, null, new { part, status, streams = summaries.Count, continues = next is not null }, CancellationToken.None);
+            PipelineLog.PullEnded(_logger, runId, source.Name, status.Name(), summaries.Count, next is not null);
+            await _events.RecordAsync(runId, RunEventKinds.PullEnded, source.Name, null, null, new { part, status = status.Name(), streams = summaries.Count, continues = next is not null }, CancellationToken.None);
             if (next is { } resumeAt)
             {
                 await _runs.RequeueAsync(runId, part + 1, resumeAt, status, error.Length == 0 ? null : error, CancellationToken.None);
@@ -258,12 +255,12 @@ public sealed class SyncRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await _runs.FinishAsync(runId, RunStore.Failed, redactor.Redact(ex.Message), _clock.GetUtcNow(), CancellationToken.None);
+            await _runs.FinishAsync(runId, RunStatus.Failed, redactor.Redact(ex.Message), _clock.GetUtcNow(), CancellationToken.None);
             throw;
         }
         catch (OperationCanceledException)
         {
-            await _runs.FinishAsync(runId, RunStore.Failed, "cancelled", _clock.GetUtcNow(), CancellationToken.None);
+            await _runs.FinishAsync(runId, RunStatus.Failed, "cancelled", _clock.GetUtcNow(), CancellationToken.None);
             throw;
         }
         finally
@@ -273,10 +270,10 @@ public sealed class SyncRunner
         }
     }
 
-    private static string Worst(IEnumerable<string?> statuses)
+    private static RunStatus Worst(IEnumerable<RunStatus?> statuses)
     {
-        var all = statuses.OfType<string>().Select(RunStatuses.Parse).ToList();
-        return (all.Contains(RunStatus.Failed) ? RunStatus.Failed : all.Contains(RunStatus.Partial) ? RunStatus.Partial : RunStatus.Succeeded).Name();
+        var all = statuses.OfType<RunStatus>().ToList();
+        return all.Contains(RunStatus.Failed) ? RunStatus.Failed : all.Contains(RunStatus.Partial) ? RunStatus.Partial : RunStatus.Succeeded;
     }
 
     /// <summary>Heartbeats the run until cancelled; a missed beat (database briefly away) is retried next interval.</summary>
@@ -315,7 +312,7 @@ public sealed class SyncRunner
         var started = Stopwatch.GetTimestamp();
         long read = 0, loaded = 0, quarantined = 0, deleted = 0, stale = 0;
         var batches = 0;
-        string status = RunStore.Succeeded;
+        var status = RunStatus.Succeeded;
         string? error = null;
         var cursor = stream.Mode == SyncMode.Incremental ? await _cursors.GetAsync(source.Name, stream.Name, cancellationToken) : null;
         var idScope = stream.Mode == SyncMode.Full ? $"run:{runId:N}" : $"generation:{await _cursors.GetGenerationAsync(source.Name, stream.Name, cancellationToken)}";
@@ -366,7 +363,7 @@ public sealed class SyncRunner
                     if ((stream.Mode != SyncMode.Incremental || batch.CursorTo is not null) && await _runs.CancelRequestedByAsync(runId, cancellationToken) is { } by)
                     {
                         cancelledBy = by;
-                        status = RunStore.Cancelled;
+                        status = RunStatus.Cancelled;
                         break;
                     }
 
@@ -387,13 +384,13 @@ public sealed class SyncRunner
         {
             // Not a failure: the cursor of the last stored batch is kept and the next tick resumes from it.
             // Whatever the source echoed (credentials included) is masked before it is stored or logged.
-            status = RunStore.Partial;
+            status = RunStatus.Partial;
             error = $"rate limited, resuming next run: {context.Redactor.Redact(ex.Message)}";
             _logger.LogWarning("Source {Source} stream {Stream} stopped early: {Reason}", source.Name, stream.Name, context.Redactor.Redact(ex.Message));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            status = RunStore.Failed;
+            status = RunStatus.Failed;
             error = context.Redactor.Redact(ex.Message);
 
             // Not LogError(ex, ...): the exception's own text may carry an echoed secret; its redacted form goes instead.
@@ -403,8 +400,8 @@ public sealed class SyncRunner
         var duration = Stopwatch.GetElapsedTime(started);
         progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, true));
         await _runs.RecordStreamAsync(runId, stream.Name, read, batches, cursor, lastCursor, duration, CancellationToken.None);
-        PipelineLog.StreamPulled(_logger, runId, source.Name, stream.Name, status, read, batches, (long)duration.TotalMilliseconds);
-        await _events.RecordAsync(runId, RunEventKinds.StreamPulled, source.Name, stream.Name, null, new { status, rowsRead = read, batches, durationMs = (long)duration.TotalMilliseconds, cut, error }, CancellationToken.None);
+        PipelineLog.StreamPulled(_logger, runId, source.Name, stream.Name, status.Name(), read, batches, (long)duration.TotalMilliseconds);
+        await _events.RecordAsync(runId, RunEventKinds.StreamPulled, source.Name, stream.Name, null, new { status = status.Name(), rowsRead = read, batches, durationMs = (long)duration.TotalMilliseconds, cut, error }, CancellationToken.None);
         await using (var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None))
         {
             await MetricRecorder.RecordPipelineAsync(
@@ -418,7 +415,7 @@ public sealed class SyncRunner
                     ["daedalus_rows_loaded"] = loaded,
                     ["daedalus_rows_quarantined"] = quarantined,
                     ["daedalus_run_duration_seconds"] = duration.TotalSeconds,
-                    ["daedalus_run_failures"] = status == RunStore.Failed ? 1 : 0,
+                    ["daedalus_run_failures"] = status == RunStatus.Failed ? 1 : 0,
                 },
                 CancellationToken.None);
         }

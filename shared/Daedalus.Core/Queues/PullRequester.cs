@@ -43,7 +43,7 @@ public sealed class PullRequester
         }
         catch (Exception ex)
         {
-            await _runs.FinishAsync(request.RunId, RunStore.Failed, $"the pull request could not be queued: {ex.GetType().Name}: {ex.Message}", _clock.GetUtcNow(), CancellationToken.None);
+            await _runs.FinishAsync(request.RunId, RunStatus.Failed, $"the pull request could not be queued: {ex.GetType().Name}: {ex.Message}", _clock.GetUtcNow(), CancellationToken.None);
             throw;
         }
 

@@ -1,10 +1,12 @@
+using Daedalus.Runs;
+
 namespace Daedalus.Storage;
 
 public sealed record RunRecord(
     Guid Id,
     string Source,
     string Trigger,
-    string Status,
+    RunStatus Status,
     DateTime StartedAt,
     DateTime? FinishedAt,
     long RowsRead,

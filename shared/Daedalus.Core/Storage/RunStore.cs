@@ -23,18 +23,6 @@ public sealed class RunStore
     /// <summary>A running run whose heartbeat is older than this belongs to a process that died.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(45);
 
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Loading = "loading";
-    public const string Succeeded = "succeeded";
-    public const string Partial = "partial";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-    public const string Cancelled = "cancelled";
-
-    /// <summary>Every run status, in the order a run can pass through them (filters and docs list them so).</summary>
-    public static readonly IReadOnlyList<string> Statuses = [Queued, Running, Loading, Succeeded, Partial, Failed, Cancelled, Skipped];
-
     private readonly NpgsqlDataSource _dataSource;
 
     public RunStore(NpgsqlDataSource dataSource)
@@ -47,7 +35,7 @@ public sealed class RunStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at) VALUES (@id, @source, @trigger, @status, @at, now()) ON CONFLICT (id) DO NOTHING",
-            new { id, source, trigger, status = Running, at }, cancellationToken: cancellationToken));
+            new { id, source, trigger, status = RunStatus.Running.Name(), at }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -59,7 +47,7 @@ public sealed class RunStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at, pull_part, pull_stream) VALUES (@id, @source, @trigger, @status, @at, now(), 1, 0) ON CONFLICT (id) DO NOTHING",
-            new { id, source, trigger, status = Queued, at }, cancellationToken: cancellationToken));
+            new { id, source, trigger, status = RunStatus.Queued.Name(), at }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -71,7 +59,7 @@ public sealed class RunStore
     public async Task<PullClaim?> ClaimPullAsync(Guid id, int part, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var claimed = await connection.QuerySingleOrDefaultAsync<PullClaim>(new CommandDefinition(
+        var claimed = await connection.QuerySingleOrDefaultAsync<PullClaimRow>(new CommandDefinition(
             """
             UPDATE daedalus.runs SET status = 'running', heartbeat_at = now(), finished_at = NULL,
                 pull_status = CASE WHEN pull_poisoned_at IS NULL THEN pull_status END,
@@ -82,9 +70,10 @@ public sealed class RunStore
             RETURNING true AS claimed, status, pull_part, pull_stream, pull_status, pull_error
             """,
             new { id, part }, cancellationToken: cancellationToken));
-        return claimed ?? await connection.QuerySingleOrDefaultAsync<PullClaim>(new CommandDefinition(
+        claimed ??= await connection.QuerySingleOrDefaultAsync<PullClaimRow>(new CommandDefinition(
             "SELECT false AS claimed, status, pull_part, pull_stream, pull_status, pull_error FROM daedalus.runs WHERE id = @id",
             new { id }, cancellationToken: cancellationToken));
+        return claimed?.ToClaim();
     }
 
     /// <summary>
@@ -92,7 +81,7 @@ public sealed class RunStore
     /// <paramref name="part"/>, starting at stream index <paramref name="stream"/>, with the worst status and the errors
     /// of the parts so far kept for the final status.
     /// </summary>
-    public async Task RequeueAsync(Guid id, int part, int stream, string? pullStatus, string? pullError, CancellationToken cancellationToken)
+    public async Task RequeueAsync(Guid id, int part, int stream, RunStatus? pullStatus, string? pullError, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -101,7 +90,7 @@ public sealed class RunStore
                 pull_status = @pullStatus, pull_error = @pullError
             WHERE id = @id AND status = 'running'
             """,
-            new { id, part, stream, pullStatus, pullError = Storable(pullError) }, cancellationToken: cancellationToken));
+            new { id, part, stream, pullStatus = pullStatus?.Name(), pullError = Storable(pullError) }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -183,7 +172,7 @@ public sealed class RunStore
     /// Records how the pull ended. When the run put batches on the queue it becomes <c>loading</c> and settles once
     /// every batch is loaded, poisoned or lost (<see cref="SettleAsync"/>); otherwise the pull's status is final.
     /// </summary>
-    public async Task FinishAsync(Guid id, string status, string? error, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task FinishAsync(Guid id, RunStatus status, string? error, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -194,7 +183,7 @@ public sealed class RunStore
             FROM (SELECT EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id) AS any) q
             WHERE r.id = @id;
             """ + RunEventStore.FinishedSql,
-            new { id, status, error = Storable(error), at }, cancellationToken: cancellationToken));
+            new { id, status = status.Name(), error = Storable(error), at }, cancellationToken: cancellationToken));
         await SettleAsync(connection, id, cancellationToken);
     }
 
@@ -206,19 +195,19 @@ public sealed class RunStore
     /// (<see cref="CancelRequestedByAsync"/>). Any other status is left alone. Returns the status the run had before,
     /// or null when there is no such run.
     /// </summary>
-    public async Task<string?> RequestCancelAsync(Guid id, string actor, CancellationToken cancellationToken)
+    public async Task<RunStatus?> RequestCancelAsync(Guid id, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var run = await connection.QuerySingleOrDefaultAsync<RunRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM daedalus.runs WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+        var run = (await connection.QuerySingleOrDefaultAsync<RunRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM daedalus.runs WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken)))?.ToRecord();
         if (run is null)
         {
             return null;
         }
 
         var error = Storable($"cancelled by {actor}");
-        if (run.Status == Queued)
+        if (run.Status == RunStatus.Queued)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -236,7 +225,7 @@ public sealed class RunStore
             await transaction.CommitAsync(cancellationToken);
             await SettleAsync(connection, id, cancellationToken);
         }
-        else if (run.Status == Running && run.CancelRequestedAt is null)
+        else if (run.Status == RunStatus.Running && run.CancelRequestedAt is null)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -336,17 +325,17 @@ public sealed class RunStore
     public async Task<RunRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<RunRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM daedalus.runs WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return (await connection.QuerySingleOrDefaultAsync<RunRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM daedalus.runs WHERE id = @id", new { id }, cancellationToken: cancellationToken)))?.ToRecord();
     }
 
     /// <summary>Runs of <paramref name="source"/> (all when null) with <paramref name="status"/> (any when null), newest first.</summary>
-    public async Task<IReadOnlyList<RunRecord>> ListAsync(string? source, int limit, string? status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RunRecord>> ListAsync(string? source, int limit, RunStatus? status, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<RunRecord>(new CommandDefinition(
+        return (await connection.QueryAsync<RunRow>(new CommandDefinition(
             $"SELECT {Columns} FROM daedalus.runs WHERE (@source::text IS NULL OR source = @source) AND (@status::text IS NULL OR status = @status) ORDER BY started_at DESC LIMIT @limit",
-            new { source, limit, status }, cancellationToken: cancellationToken))).ToList();
+            new { source, limit, status = status?.Name() }, cancellationToken: cancellationToken))).Select(r => r.ToRecord()).ToList();
     }
 
     /// <summary>Any one run of <paramref name="source"/> (its history exists), or null.</summary>

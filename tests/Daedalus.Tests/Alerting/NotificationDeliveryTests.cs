@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Daedalus.Alerting;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
@@ -106,7 +107,7 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
             ("slack", WebhookFormats.Slack, _receiver.Url("slack"), [NotificationKinds.RunFailed, NotificationKinds.Recovered]));
 
         var failed = await SyncAsync(broken: true);
-        Assert.All(failed, s => Assert.Equal(RunStore.Failed, s.Status));
+        Assert.All(failed, s => Assert.Equal(RunStatus.Failed, s.Status));
         Assert.Empty(_receiver.Requests); // the pipeline only wrote the outbox
         await DrainAsync();
 
@@ -136,7 +137,7 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
         Assert.All(_receiver.Requests, r => Assert.StartsWith("application/json", r.ContentType));
 
         var recovered = await SyncAsync(broken: false);
-        Assert.All(recovered, s => Assert.Equal(RunStore.Succeeded, s.Status));
+        Assert.All(recovered, s => Assert.Equal(RunStatus.Succeeded, s.Status));
         await DrainAsync();
 
         Assert.Equal([NotificationKinds.RunFailed, NotificationKinds.Recovered], _receiver.For("generic").Select(r => Json(r).GetProperty("kind").GetString()));
@@ -222,7 +223,7 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
             await host.Get<SourceCatalog>().UpsertAsync(SampleSourceDefinition.Create("sample", 500, "Not Valid"), "test", CancellationToken.None);
             var runner = host.Get<SyncRunner>();
             var failed = await runner.RunAsync(["sample"], host.Get<InProcessSink>(), "test", null, CancellationToken.None);
-            Assert.Equal(RunStore.Failed, failed[0].Status);
+            Assert.Equal(RunStatus.Failed, failed[0].Status);
             await Eventually.TrueAsync(() => Task.FromResult(_receiver.InFlight > 0), TimeSpan.FromSeconds(10), "the run_failed notification reaching the hanging receiver");
 
             // The run_failed notification is hanging in the receiver; a sync now must neither wait for it nor fail.
@@ -231,7 +232,7 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
             var recovered = await runner.RunAsync(["sample"], host.Get<InProcessSink>(), "test", null, CancellationToken.None);
             var took = Stopwatch.GetElapsedTime(started);
 
-            Assert.All(recovered, s => Assert.Equal(RunStore.Succeeded, s.Status));
+            Assert.All(recovered, s => Assert.Equal(RunStatus.Succeeded, s.Status));
             Assert.True(_receiver.InFlight > 0, "the receiver is still holding the notification's request");
             await using var connection = new NpgsqlConnection(host.ConnectionString);
             Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.notification_outbox WHERE kind = 'recovered'"));

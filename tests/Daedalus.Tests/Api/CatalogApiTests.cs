@@ -1,6 +1,7 @@
 using System.Net;
 using Daedalus.Api;
 using Daedalus.Client;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Tests.Infrastructure;
 
@@ -36,13 +37,13 @@ public sealed class CatalogApiTests : IAsyncLifetime
 
         var accepted = await _client.TriggerRunAsync("shop");
         var run = await _client.GetRunAsync("shop", accepted.RunId);
-        for (var i = 0; run.Status is "queued" or "running" or "loading" && i < 600; i++)
+        for (var i = 0; run.Status is RunStatus.Queued or RunStatus.Running or RunStatus.Loading && i < 600; i++)
         {
             await Task.Delay(100);
             run = await _client.GetRunAsync("shop", accepted.RunId);
         }
 
-        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
         var after = await _client.ListCatalogAsync();
         foreach (var table in after)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Daedalus.Client;
+using Daedalus.Runs;
 using Daedalus.Tests.Infrastructure;
 
 namespace Daedalus.Tests.Api;
@@ -70,7 +71,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var trigger = await Cli("runs", "trigger", "demo", "--wait", "--json");
         Assert.True(trigger.ExitCode == 0, trigger.Error);
         var run = JsonSerializer.Deserialize<RunInfo>(trigger.Output, DaedalusJson.Options)!;
-        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(600, run.RowsRead);
 
         var history = await Cli("runs", "list", "demo", "--json");
@@ -170,7 +171,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.True(apply.ExitCode == 0, apply.Error);
         var trigger = await CliProcess.RunAsync(local, _directory, "runs", "trigger", "demo", "--json");
         Assert.True(trigger.ExitCode == 0, trigger.Error);
-        Assert.Equal("succeeded", JsonSerializer.Deserialize<RunInfo>(trigger.Output, DaedalusJson.Options)!.Status);
+        Assert.Equal(RunStatus.Succeeded, JsonSerializer.Deserialize<RunInfo>(trigger.Output, DaedalusJson.Options)!.Status);
         Assert.Contains("cli", await _server.ScalarAsync<string>("SELECT string_agg(trigger, ',') FROM daedalus.runs"), StringComparison.Ordinal);
         Assert.Equal("cli", await _server.ScalarAsync<string>("SELECT actor FROM daedalus.audit_log WHERE action = 'source.create' AND target = 'demo'"));
 

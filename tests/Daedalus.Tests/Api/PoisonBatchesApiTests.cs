@@ -2,6 +2,7 @@ using System.Net;
 using Daedalus.Client;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -110,7 +111,7 @@ public sealed class PoisonBatchesApiTests : IAsyncLifetime
         source.Settings["maxGenerations"] = "0";
         await _server.Get<SourceCatalog>().UpsertAsync(source, "test", CancellationToken.None);
         var summaries = await _server.Get<SyncRunner>().RunAsync([name], _server.Get<QueueSink>(), "test", null, CancellationToken.None);
-        Assert.Equal(RunStore.Succeeded, Assert.Single(summaries).Status);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(summaries).Status);
         return customers;
     }
 

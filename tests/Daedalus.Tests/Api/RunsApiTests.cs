@@ -1,6 +1,7 @@
 using System.Net;
 using Daedalus.Api;
 using Daedalus.Client;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Tests.Infrastructure;
 using Npgsql;
@@ -25,7 +26,7 @@ public sealed class RunsApiTests : IAsyncLifetime
     private async Task<RunInfo> WaitAsync(Guid id)
     {
         var run = await _client.GetRunAsync("shop", id);
-        for (var i = 0; run.Status == "running" && i < 600; i++)
+        for (var i = 0; run.Status == RunStatus.Running && i < 600; i++)
         {
             await Task.Delay(100);
             run = await _client.GetRunAsync("shop", id);
@@ -44,7 +45,7 @@ public sealed class RunsApiTests : IAsyncLifetime
         Assert.Equal($"/api/v1/sources/shop/runs/{accepted.RunId}", response.Headers.Location?.ToString());
 
         var run = await WaitAsync(accepted.RunId);
-        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(1_500, run.RowsRead);
         Assert.Equal(run.RowsRead, run.RowsLoaded + run.RowsQuarantined);
         Assert.True(run.Batches >= 2);
@@ -52,7 +53,7 @@ public sealed class RunsApiTests : IAsyncLifetime
         Assert.Equal(run.RowsLoaded, await _server.ScalarAsync<long>("SELECT (SELECT count(*) FROM shop.customers) + (SELECT count(*) FROM shop.invoices)"));
 
         var history = await _client.ListRunsAsync("shop", 5);
-        Assert.Contains(history, r => r.Id == accepted.RunId && r.Status == "succeeded");
+        Assert.Contains(history, r => r.Id == accepted.RunId && r.Status == RunStatus.Succeeded);
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class RunsApiTests : IAsyncLifetime
     {
         var accepted = await _client.TriggerRunAsync("shop");
         var run = await WaitAsync(accepted.RunId);
-        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
 
         var events = await _client.ListRunEventsAsync("shop", run.Id);
         Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
@@ -142,7 +143,7 @@ public sealed class RunsApiTests : IAsyncLifetime
     public async Task Reset_forgets_the_cursor_records_it_in_the_audit_log_and_the_next_pull_reads_everything_again()
     {
         var first = await WaitAsync((await _client.TriggerRunAsync("shop")).RunId);
-        Assert.Equal("succeeded", first.Status);
+        Assert.Equal(RunStatus.Succeeded, first.Status);
         var cursor = await _server.ScalarAsync<string>("SELECT value FROM daedalus.cursors WHERE source = 'shop' AND stream = 'customers'");
 
         var reset = await _client.ResetStreamAsync("shop", "customers");
@@ -153,7 +154,7 @@ public sealed class RunsApiTests : IAsyncLifetime
         Assert.StartsWith("api:key:", await _server.ScalarAsync<string>("SELECT actor FROM daedalus.audit_log WHERE action = 'cursor.reset'"), StringComparison.Ordinal);
 
         var second = await WaitAsync((await _client.TriggerRunAsync("shop")).RunId);
-        Assert.Equal("succeeded", second.Status);
+        Assert.Equal(RunStatus.Succeeded, second.Status);
         Assert.True(second.RowsRead >= 500, $"a full resync of customers reads them all again, read {second.RowsRead}");
     }
 
@@ -161,11 +162,11 @@ public sealed class RunsApiTests : IAsyncLifetime
     public async Task After_a_source_is_deleted_its_run_history_stays_readable()
     {
         var accepted = await _client.TriggerRunAsync("shop");
-        Assert.Equal("succeeded", (await WaitAsync(accepted.RunId)).Status);
+        Assert.Equal(RunStatus.Succeeded, (await WaitAsync(accepted.RunId)).Status);
 
         await _client.DeleteSourceAsync("shop");
 
-        Assert.Contains(await _client.ListRunsAsync("shop"), r => r.Id == accepted.RunId && r.Status == "succeeded");
+        Assert.Contains(await _client.ListRunsAsync("shop"), r => r.Id == accepted.RunId && r.Status == RunStatus.Succeeded);
         Assert.Equal(accepted.RunId, (await _client.GetRunAsync("shop", accepted.RunId)).Id);
         // A name that never existed still answers 404.
         var ex = await Assert.ThrowsAsync<DaedalusApiException>(() => _client.ListRunsAsync("never-was"));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Daedalus.Api;
 using Daedalus.Client;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Telemetry;
 using Daedalus.Tests.Infrastructure;
@@ -22,13 +23,13 @@ public sealed class StatusAndTelemetryApiTests : IAsyncLifetime
         await _client.ReplaceSourceAsync("idle", SourceSpecMapper.ToSpec(SampleSourceDefinition.Create("idle", 10, "idle")) with { Name = null, Enabled = false });
         var id = (await _client.TriggerRunAsync("fin")).RunId;
         var run = await _client.GetRunAsync("fin", id);
-        for (var i = 0; run.Status == "running" && i < 600; i++)
+        for (var i = 0; run.Status == RunStatus.Running && i < 600; i++)
         {
             await Task.Delay(100);
             run = await _client.GetRunAsync("fin", id);
         }
 
-        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -44,7 +45,7 @@ public sealed class StatusAndTelemetryApiTests : IAsyncLifetime
         Assert.Equal("absent", report.Checks.Single(c => c.Name == "queue").Status);
         var fin = report.Sources.Single(s => s.Name == "fin");
         Assert.Equal("fresh", fin.State);
-        Assert.Equal("succeeded", fin.LastRunStatus);
+        Assert.Equal(RunStatus.Succeeded, fin.LastRunStatus);
         Assert.NotNull(fin.LastSuccessAt);
         Assert.True(fin.NextExpectedAt > fin.LastSuccessAt);
         Assert.Equal("disabled", report.Sources.Single(s => s.Name == "idle").State);

@@ -1,5 +1,6 @@
 using Daedalus.Metrics;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class SeededApiServer : IAsyncLifetime
             for (var run = 0; run < runs; run++)
             {
                 var summaries = await runner.RunAsync([source], sink, "test", null, CancellationToken.None);
-                Assert.All(summaries, s => Assert.Equal(RunStore.Succeeded, s.Status));
+                Assert.All(summaries, s => Assert.Equal(RunStatus.Succeeded, s.Status));
             }
         }
 

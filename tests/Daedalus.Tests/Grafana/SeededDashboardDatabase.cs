@@ -1,5 +1,6 @@
 using Daedalus.Metrics;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -26,7 +27,7 @@ public sealed class SeededDashboardDatabase : IAsyncLifetime
         for (var run = 0; run < 2; run++)
         {
             var summaries = await runner.RunAsync(["sample"], _core.Get<InProcessSink>(), "test", null, CancellationToken.None);
-            Assert.All(summaries, s => Assert.Equal(RunStore.Succeeded, s.Status));
+            Assert.All(summaries, s => Assert.Equal(RunStatus.Succeeded, s.Status));
         }
 
         await using var connection = new NpgsqlConnection(_core.ConnectionString);

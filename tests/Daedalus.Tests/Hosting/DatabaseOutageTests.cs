@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -103,7 +104,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
                     state = await probe.ExecuteScalarAsync<string>(
                         "SELECT concat_ws(' ', (SELECT status FROM daedalus.runs WHERE id = @runId), (SELECT string_agg(state || '=' || n, ',') FROM (SELECT state, count(*) n FROM daedalus.enqueued_batches GROUP BY state) x), 'ledger=' || (SELECT count(*) FROM daedalus.batches))",
                         new { runId }) ?? "";
-                    if (state.StartsWith(RunStore.Succeeded + " ", StringComparison.Ordinal))
+                    if (state.StartsWith(RunStatus.Succeeded.Name() + " ", StringComparison.Ordinal))
                     {
                         break;
                     }
@@ -116,7 +117,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
                 await Task.Delay(500);
             }
 
-            Assert.True(state.StartsWith(RunStore.Succeeded + " ", StringComparison.Ordinal), $"the run did not succeed within 120 s after the outages: {state}; poison: {string.Join(" | ", (await _core.Get<IBatchQueue>().ListPoisonAsync(3, CancellationToken.None)).Select(p => $"{p.DequeueCount}: {p.Error}"))}");
+            Assert.True(state.StartsWith(RunStatus.Succeeded.Name() + " ", StringComparison.Ordinal), $"the run did not succeed within 120 s after the outages: {state}; poison: {string.Join(" | ", (await _core.Get<IBatchQueue>().ListPoisonAsync(3, CancellationToken.None)).Select(p => $"{p.DequeueCount}: {p.Error}"))}");
         }
 
         Assert.Equal(0, (await _core.Get<IBatchQueue>().GetDepthAsync(CancellationToken.None)).Poison);

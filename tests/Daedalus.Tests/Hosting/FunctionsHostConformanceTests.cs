@@ -7,6 +7,7 @@ using Daedalus.Api;
 using Daedalus.Client;
 using Daedalus.Configuration;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
@@ -137,7 +138,7 @@ public sealed class FunctionsHostConformanceTests : IAsyncLifetime
         Assert.All(deliveries, d => Assert.Equal(1, d.DequeueCount));
         Assert.Equal(1_500L, await ScalarAsync<long>("SELECT count(*) FROM conform.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine WHERE source = 'conform'"));
         Assert.Equal(1_500L, await ScalarAsync<long>("SELECT sum(rows) FROM daedalus.batches"));
-        Assert.Equal(RunStore.Succeeded, await ScalarAsync<string>("SELECT status FROM daedalus.runs WHERE source = 'conform'"));
+        Assert.Equal(RunStatus.Succeeded.Name(), await ScalarAsync<string>("SELECT status FROM daedalus.runs WHERE source = 'conform'"));
         // The 1,000-row batch went by claim check; its blob is gone after the load.
         var blobs = _core.Get<AzureBatchQueue>().ClaimChecks.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "batches/conform/", CancellationToken.None);
         Assert.Equal(0, await blobs.CountAsync());
@@ -202,7 +203,7 @@ public sealed class FunctionsHostConformanceTests : IAsyncLifetime
     {
         await ApplyAsync(Customers("parity", 200));
         AssertSucceeded(await _host.FireTimerAsync("scheduler", CancellationToken.None));
-        await RunQueuesUntilAsync(async () => await ScalarAsync<string>("SELECT status FROM daedalus.runs WHERE source = 'parity'") == RunStore.Succeeded, "the run succeeded");
+        await RunQueuesUntilAsync(async () => await ScalarAsync<string>("SELECT status FROM daedalus.runs WHERE source = 'parity'") == RunStatus.Succeeded.Name(), "the run succeeded");
         // Disabled, so the self-host's own scheduler leaves the shared database alone while the two hosts are compared.
         var disabled = Customers("parity", 200);
         disabled.Enabled = false;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -54,7 +55,7 @@ public sealed class KillRecoveryTests : IAsyncLifetime
         // The uninterrupted run.
         await _reference.Get<SourceCatalog>().UpsertAsync(Source(), "test", CancellationToken.None);
         var reference = await _reference.Get<SyncRunner>().RunAsync(["chaos"], _reference.Get<InProcessSink>(), "test", null, CancellationToken.None);
-        Assert.All(reference, s => Assert.Equal(RunStore.Succeeded, s.Status));
+        Assert.All(reference, s => Assert.Equal(RunStatus.Succeeded, s.Status));
 
         await _chaos.Get<SourceCatalog>().UpsertAsync(Source(), "test", CancellationToken.None);
         var environment = new Dictionary<string, string>

@@ -2,6 +2,7 @@ using System.Net;
 using Daedalus.Client;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -96,7 +97,7 @@ public sealed class PullQueueTests : IAsyncLifetime
 
         // Nothing pulled inside the request: the run waits, queued, and its request is the one message on the pull queue.
         var run = await RunAsync(server, accepted.RunId);
-        Assert.Equal(RunStore.Queued, run.Status);
+        Assert.Equal(RunStatus.Queued, run.Status);
         Assert.Equal(0L, await server.ScalarAsync<long>("SELECT count(*) FROM daedalus.batches"));
         var messages = (await server.Get<AzurePullQueue>().Pulls.PeekMessagesAsync(32)).Value;
         var request = PullRequest.Deserialize(QueueWireFormat.Decode(Assert.Single(messages).Body));
@@ -107,7 +108,7 @@ public sealed class PullQueueTests : IAsyncLifetime
         var conflict = await Assert.ThrowsAsync<DaedalusApiException>(() => client.TriggerRunAsync("shop"));
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
 
-        await RunWorkersUntilAsync(server, async () => (await RunAsync(server, accepted.RunId)).Status == RunStore.Succeeded, "the run succeeded");
+        await RunWorkersUntilAsync(server, async () => (await RunAsync(server, accepted.RunId)).Status == RunStatus.Succeeded, "the run succeeded");
 
         run = await RunAsync(server, accepted.RunId);
         Assert.Equal(total, run.RowsRead);
@@ -138,7 +139,7 @@ public sealed class PullQueueTests : IAsyncLifetime
         // The original message and the re-sent copy are on the queue too: the workers drain everything.
         await RunWorkersUntilAsync(
             server,
-            async () => (await RunAsync(server, run)).Status == RunStore.Succeeded && (await server.Get<AzurePullQueue>().GetDepthAsync(CancellationToken.None)).Batches == 0,
+            async () => (await RunAsync(server, run)).Status == RunStatus.Succeeded && (await server.Get<AzurePullQueue>().GetDepthAsync(CancellationToken.None)).Batches == 0,
             "the run succeeded and the pull queue is empty");
 
         var record = await RunAsync(server, run);
@@ -155,7 +156,7 @@ public sealed class PullQueueTests : IAsyncLifetime
         var total = await ApplyAsync(server, "shop", 20_000);
         var run = await server.Get<PullRequester>().RequestAsync("shop", "test", CancellationToken.None);
 
-        await RunWorkersUntilAsync(server, async () => (await RunAsync(server, run)).Status == RunStore.Succeeded, "the run succeeded", TimeSpan.FromMinutes(3));
+        await RunWorkersUntilAsync(server, async () => (await RunAsync(server, run)).Status == RunStatus.Succeeded, "the run succeeded", TimeSpan.FromMinutes(3));
 
         var parts = await server.ScalarAsync<int>($"SELECT pull_part FROM daedalus.runs WHERE id = '{run}'");
         Assert.True(parts >= 2, $"the pull was cut into parts (pull_part {parts})");
@@ -186,13 +187,13 @@ public sealed class PullQueueTests : IAsyncLifetime
         Assert.Equal("shop", poison.Source);
         Assert.Contains("source 'shop' is not configured", poison.Error, StringComparison.Ordinal);
         var failed = await client.GetRunAsync("shop", accepted.RunId);
-        Assert.Equal("failed", failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("pull poison queue", failed.Error, StringComparison.Ordinal);
 
         await ApplyAsync(server, "shop", total);
         Assert.Equal(1, (await client.ReplayPoisonPullsAsync(poison.MessageId)).Replayed);
         Assert.Empty(await client.ListPoisonPullsAsync());
-        await RunWorkersUntilAsync(server, async () => (await RunAsync(server, accepted.RunId)).Status == RunStore.Succeeded, "the replayed run succeeded");
+        await RunWorkersUntilAsync(server, async () => (await RunAsync(server, accepted.RunId)).Status == RunStatus.Succeeded, "the replayed run succeeded");
         Assert.Equal(total, await LedgerRowsAsync(server, accepted.RunId));
         Assert.Equal(1L, await server.ScalarAsync<long>("SELECT count(*) FROM daedalus.runs"));
     }

@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -42,7 +43,7 @@ public sealed class QueuePathTests : IAsyncLifetime
     {
         await _core.Get<SourceCatalog>().UpsertAsync(source, "test", CancellationToken.None);
         var summaries = await _core.Get<SyncRunner>().RunAsync([source.Name], _core.Get<QueueSink>(), "test", null, CancellationToken.None);
-        Assert.All(summaries, s => Assert.Equal(RunStore.Succeeded, s.Status));
+        Assert.All(summaries, s => Assert.Equal(RunStatus.Succeeded, s.Status));
     }
 
     private async Task<T> ScalarAsync<T>(string sql, object? args = null)

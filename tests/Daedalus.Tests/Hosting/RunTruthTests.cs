@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -63,12 +64,12 @@ public sealed class RunTruthTests : IAsyncLifetime
         var runId = await PullOntoQueueAsync(Customers("patient", 2_500));
 
         var enqueued = await RunAsync(runId);
-        Assert.Equal(RunStore.Loading, enqueued.Status);
+        Assert.Equal(RunStatus.Loading, enqueued.Status);
         Assert.Null(enqueued.FinishedAt);
 
         await using (await SelfHostInstance.StartAsync(_settings))
         {
-            await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStore.Succeeded, TimeSpan.FromSeconds(60), "the run succeeded once its 3 batches loaded");
+            await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStatus.Succeeded, TimeSpan.FromSeconds(60), "the run succeeded once its 3 batches loaded");
         }
 
         var run = await RunAsync(runId);
@@ -87,7 +88,7 @@ public sealed class RunTruthTests : IAsyncLifetime
 
         await using var host = await SelfHostInstance.StartAsync(_settings);
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
-        await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStore.Failed, TimeSpan.FromSeconds(60), "the run failed once its batch was poisoned");
+        await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStatus.Failed, TimeSpan.FromSeconds(60), "the run failed once its batch was poisoned");
 
         var failed = await RunAsync(runId);
         Assert.Equal((1, 300L), (failed.BatchesPoisoned, failed.RowsNotLoaded));
@@ -101,7 +102,7 @@ public sealed class RunTruthTests : IAsyncLifetime
 
         await ScalarAsync<int>("DROP TRIGGER refuse ON daedalus.batches");
         Assert.Equal(1, await _core.Get<IBatchQueue>().ReplayPoisonAsync(null, CancellationToken.None));
-        await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStore.Succeeded, TimeSpan.FromSeconds(60), "the run succeeded once the replayed batch loaded");
+        await Eventually.TrueAsync(async () => (await RunAsync(runId)).Status == RunStatus.Succeeded, TimeSpan.FromSeconds(60), "the run succeeded once the replayed batch loaded");
         Assert.Equal((0, 0L), ((await RunAsync(runId)).BatchesPoisoned, (await RunAsync(runId)).RowsNotLoaded));
     }
 
@@ -119,7 +120,7 @@ public sealed class RunTruthTests : IAsyncLifetime
 
         Assert.Equal(3, lost.Count);
         var run = await RunAsync(runId);
-        Assert.Equal((RunStore.Failed, 3, 2_500L), (run.Status, run.BatchesLost, run.RowsNotLoaded));
+        Assert.Equal((RunStatus.Failed, 3, 2_500L), (run.Status, run.BatchesLost, run.RowsNotLoaded));
         Assert.Contains("lost by storage", run.Error, StringComparison.Ordinal);
         Assert.Null(await ScalarAsync<string?>("SELECT value FROM daedalus.cursors WHERE source = 'leaky'"));
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM daedalus.audit_log WHERE action = 'cursor.rewind' AND target = 'leaky/customers'"));
@@ -127,7 +128,7 @@ public sealed class RunTruthTests : IAsyncLifetime
         var healing = await PullOntoQueueAsync(source);
         await using (await SelfHostInstance.StartAsync(_settings))
         {
-            await Eventually.TrueAsync(async () => (await RunAsync(healing)).Status == RunStore.Succeeded, TimeSpan.FromSeconds(60), "the re-pull loaded");
+            await Eventually.TrueAsync(async () => (await RunAsync(healing)).Status == RunStatus.Succeeded, TimeSpan.FromSeconds(60), "the re-pull loaded");
         }
 
         Assert.Equal(2_500L, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
@@ -209,9 +210,9 @@ public sealed class RunTruthTests : IAsyncLifetime
         await _core.Get<RunSupervisor>().SuperviseAsync(CancellationToken.None);
 
         var closed = await RunAsync(id);
-        Assert.Equal(RunStore.Failed, closed.Status);
+        Assert.Equal(RunStatus.Failed, closed.Status);
         Assert.StartsWith("abandoned", closed.Error, StringComparison.Ordinal);
         Assert.NotNull(closed.FinishedAt);
-        Assert.Equal(RunStore.Running, (await RunAsync(alive)).Status);
+        Assert.Equal(RunStatus.Running, (await RunAsync(alive)).Status);
     }
 }

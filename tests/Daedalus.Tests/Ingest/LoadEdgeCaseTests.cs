@@ -1,6 +1,7 @@
 using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Ingest;
+using Daedalus.Runs;
 using Daedalus.Sources;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -159,17 +160,17 @@ public sealed class LoadEdgeCaseTests : IAsyncLifetime
 
         await runs.StartAsync(first, "shop", "test", DateTimeOffset.UtcNow, CancellationToken.None);
         await enqueued.RecordQueuedAsync(batch1, CancellationToken.None);
-        await runs.FinishAsync(first, RunStore.Succeeded, null, DateTimeOffset.UtcNow, CancellationToken.None);
+        await runs.FinishAsync(first, RunStatus.Succeeded, null, DateTimeOffset.UtcNow, CancellationToken.None);
         await runs.StartAsync(second, "shop", "test", DateTimeOffset.UtcNow, CancellationToken.None);
         await enqueued.RecordQueuedAsync(batch2, CancellationToken.None);
-        await runs.FinishAsync(second, RunStore.Succeeded, null, DateTimeOffset.UtcNow, CancellationToken.None);
+        await runs.FinishAsync(second, RunStatus.Succeeded, null, DateTimeOffset.UtcNow, CancellationToken.None);
 
         // Both messages are delivered: the first loads, the second is a redelivery of the same id.
         await LoadAsync(batch1);
         await LoadAsync(batch2);
         await runs.SettleOpenRunsAsync(CancellationToken.None);
 
-        Assert.Equal(RunStore.Succeeded, (await runs.GetAsync(second, CancellationToken.None))!.Status);
-        Assert.Equal(RunStore.Succeeded, (await runs.GetAsync(first, CancellationToken.None))!.Status);
+        Assert.Equal(RunStatus.Succeeded, (await runs.GetAsync(second, CancellationToken.None))!.Status);
+        Assert.Equal(RunStatus.Succeeded, (await runs.GetAsync(first, CancellationToken.None))!.Status);
     }
 }

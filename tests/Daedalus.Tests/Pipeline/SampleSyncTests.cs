@@ -1,4 +1,5 @@
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
@@ -39,7 +40,7 @@ public sealed class SampleSyncTests : IAsyncLifetime
         var summaries = await SyncAsync();
 
         var customers = summaries.Single(s => s.Stream == "customers");
-        Assert.Equal("succeeded", customers.Status);
+        Assert.Equal(RunStatus.Succeeded, customers.Status);
         Assert.Equal(3_000, customers.RowsRead);
         Assert.True(customers.Quarantined > 0, "the sample source produces some invalid emails");
         Assert.Equal(customers.RowsRead, customers.RowsLoaded + customers.Quarantined);
@@ -75,7 +76,7 @@ public sealed class SampleSyncTests : IAsyncLifetime
 
         var second = (await SyncAsync()).Single(s => s.Stream == "customers");
 
-        Assert.Equal("succeeded", second.Status);
+        Assert.Equal(RunStatus.Succeeded, second.Status);
         Assert.InRange(second.RowsRead, 1, 300); // ~1.1% of 3,000 rows change per generation
         var cursorAfter = await _core.Get<CursorStore>().GetAsync("sample", "customers", CancellationToken.None);
         Assert.True(DateTimeOffset.Parse(cursorAfter!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.Parse(cursorBefore!, System.Globalization.CultureInfo.InvariantCulture));
@@ -148,10 +149,10 @@ public sealed class SampleSyncTests : IAsyncLifetime
 
         var summaries = await SyncAsync();
 
-        Assert.Equal(SyncRunner.Skipped, Assert.Single(summaries).Status);
+        Assert.Equal(RunStatus.Skipped, Assert.Single(summaries).Status);
         Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM daedalus.runs"));
         await holder.ExecuteAsync("SELECT pg_advisory_unlock(hashtext('daedalus.pull.sample'))");
-        Assert.All(await SyncAsync(), s => Assert.Equal("succeeded", s.Status));
+        Assert.All(await SyncAsync(), s => Assert.Equal(RunStatus.Succeeded, s.Status));
     }
 
     [Fact]

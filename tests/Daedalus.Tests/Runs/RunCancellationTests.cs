@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Daedalus.Client;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -102,7 +103,7 @@ public sealed class RunCancellationTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var body = JsonSerializer.Deserialize<RunInfo>(await response.Content.ReadAsStringAsync(), DaedalusJson.Options)!;
-            Assert.Equal("cancelled", body.Status);
+            Assert.Equal(RunStatus.Cancelled, body.Status);
             Assert.NotNull(body.CancelRequestedAt);
             Assert.NotNull(body.FinishedAt);
         }
@@ -110,7 +111,7 @@ public sealed class RunCancellationTests : IAsyncLifetime
         // The request still on the queue is taken by the pull worker, claims nothing and is completed (not poisoned).
         await RunWorkersUntilAsync(async () => await PullMessagesAsync() == 0, "the pull request was taken off the queue");
         var run = await RunAsync(accepted.RunId);
-        Assert.Equal(RunStore.Cancelled, run.Status);
+        Assert.Equal(RunStatus.Cancelled, run.Status);
         Assert.StartsWith("cancelled by api:key:", run.Error, StringComparison.Ordinal);
         Assert.Empty(await client.ListPoisonPullsAsync());
         Assert.Equal(0L, await _server.ScalarAsync<long>("SELECT count(*) FROM daedalus.enqueued_batches"));
@@ -122,8 +123,8 @@ public sealed class RunCancellationTests : IAsyncLifetime
         Assert.Equal(1L, await _server.ScalarAsync<long>($"SELECT count(*) FROM daedalus.audit_log WHERE action = 'run.cancel' AND target = 'shop/{accepted.RunId}'"));
 
         // Listed under its status, and a source can be pulled again at once.
-        Assert.Equal([accepted.RunId], (await client.ListAllRunsAsync(10, "cancelled")).Select(r => r.Id));
-        Assert.Empty(await client.ListAllRunsAsync(10, "failed"));
+        Assert.Equal([accepted.RunId], (await client.ListAllRunsAsync(10, RunStatus.Cancelled)).Select(r => r.Id));
+        Assert.Empty(await client.ListAllRunsAsync(10, RunStatus.Failed));
         var next = await client.TriggerRunAsync("shop");
         Assert.NotEqual(accepted.RunId, next.RunId);
     }
@@ -156,23 +157,23 @@ public sealed class RunCancellationTests : IAsyncLifetime
                 async () => await _server.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE relation = 'daedalus.enqueued_batches'::regclass AND NOT granted") > 0,
                 TimeSpan.FromMinutes(1),
                 "the pull is running and waits at its first batch");
-            Assert.Equal(RunStore.Running, (await RunAsync(accepted.RunId)).Status);
+            Assert.Equal(RunStatus.Running, (await RunAsync(accepted.RunId)).Status);
 
             requested = await client.CancelRunAsync(accepted.RunId);
-            Assert.Equal("running", requested.Status);
+            Assert.Equal(RunStatus.Running, requested.Status);
             Assert.NotNull(requested.CancelRequestedAt);
             // Asking again while it stops is accepted and changes nothing.
             Assert.Equal(requested.CancelRequestedAt, (await client.CancelRunAsync(accepted.RunId)).CancelRequestedAt);
             await hold.RollbackAsync();
 
-            await Eventually.TrueAsync(async () => (await RunAsync(accepted.RunId)).Status is not RunStore.Running, TimeSpan.FromMinutes(1), "the pull stopped");
+            await Eventually.TrueAsync(async () => (await RunAsync(accepted.RunId)).Status is not RunStatus.Running, TimeSpan.FromMinutes(1), "the pull stopped");
         }
         finally
         {
             await pulls.StopAsync(CancellationToken.None);
         }
 
-        await RunWorkersUntilAsync(async () => (await RunAsync(accepted.RunId)).Status == RunStore.Cancelled, "the cancelled run's batches loaded");
+        await RunWorkersUntilAsync(async () => (await RunAsync(accepted.RunId)).Status == RunStatus.Cancelled, "the cancelled run's batches loaded");
         var cancelled = await RunAsync(accepted.RunId);
         // It stopped at the first resumable boundary after the request (the end of a page), long before the end.
         Assert.True(cancelled.Batches is > 0 and < 50, $"the pull stopped early ({cancelled.Batches} of 50 batches)");
@@ -195,7 +196,7 @@ public sealed class RunCancellationTests : IAsyncLifetime
 
         // The next run resumes from the cursor: every row lands once, none lost.
         var second = await client.TriggerRunAsync("shop");
-        await RunWorkersUntilAsync(async () => (await RunAsync(second.RunId)).Status == RunStore.Succeeded, "the next run succeeded");
+        await RunWorkersUntilAsync(async () => (await RunAsync(second.RunId)).Status == RunStatus.Succeeded, "the next run succeeded");
         var completed = await RunAsync(second.RunId);
         Assert.Equal(total, cancelled.RowsRead + completed.RowsRead);
         Assert.Equal(total, cancelled.RowsLoaded + cancelled.RowsQuarantined + completed.RowsLoaded + completed.RowsQuarantined);
@@ -300,13 +301,13 @@ public sealed class RunCancellationTests : IAsyncLifetime
             Assert.True(cancel.ExitCode == 0, cancel.Error);
             var run = JsonSerializer.Deserialize<RunInfo>(cancel.Output, DaedalusJson.Options)!;
             Assert.Equal(queued, run.Id);
-            Assert.Equal("cancelled", run.Status);
+            Assert.Equal(RunStatus.Cancelled, run.Status);
             Assert.Equal("cancelled", await _server.ScalarAsync<string>($"SELECT status FROM daedalus.runs WHERE id = '{queued}'"));
             Assert.Equal(1L, await _server.ScalarAsync<long>($"SELECT count(*) FROM daedalus.audit_log WHERE action = 'run.cancel' AND target = 'shop/{queued}'"));
 
             var listed = await CliProcess.RunAsync(local, directory, "runs", "list", "--status", "cancelled", "--json");
             Assert.True(listed.ExitCode == 0, listed.Error);
-            Assert.Equal([queued], JsonDocument.Parse(listed.Output).RootElement.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
+            Assert.Equal([queued], JsonSerializer.Deserialize<ItemList<RunInfo>>(listed.Output, DaedalusJson.Options)!.Items.Select(r => r.Id));
 
             var again = await CliProcess.RunAsync(local, directory, "runs", "cancel", queued.ToString());
             Assert.Equal(7, again.ExitCode);

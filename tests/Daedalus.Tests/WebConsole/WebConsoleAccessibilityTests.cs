@@ -1,4 +1,5 @@
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
@@ -44,7 +45,7 @@ public sealed class WebConsoleAccessibilityTests : IAsyncLifetime
         source.Schedule = "0 0 3 * * *";
         await _core.Get<SourceCatalog>().UpsertAsync(source, "test", CancellationToken.None);
         var summaries = await _core.Get<SyncRunner>().RunAsync(["shop"], _core.Get<InProcessSink>(), "test", null, CancellationToken.None);
-        Assert.All(summaries, s => Assert.Equal(RunStore.Succeeded, s.Status));
+        Assert.All(summaries, s => Assert.Equal(RunStatus.Succeeded, s.Status));
 
         await using var host = await SelfHostInstance.StartAsync(_settings);
         var key = (await host.Services.GetRequiredService<ApiKeyStore>().CreateAsync("console-a11y", [ApiKeyStore.ReadScope, ApiKeyStore.WriteScope], CancellationToken.None)).Key;

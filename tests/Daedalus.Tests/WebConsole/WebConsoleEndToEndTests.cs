@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources.Sample;
 using Daedalus.Storage;
@@ -124,7 +125,7 @@ public sealed class WebConsoleEndToEndTests : IAsyncLifetime
         source.Schedule = "0 0 3 * * *";
         await _core.Get<SourceCatalog>().UpsertAsync(source, "test", CancellationToken.None);
         var summaries = await _core.Get<SyncRunner>().RunAsync(["shop"], _core.Get<QueueSink>(), "test", null, CancellationToken.None);
-        Assert.Equal(RunStore.Succeeded, Assert.Single(summaries).Status);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(summaries).Status);
     }
 
     private static async Task<(int ExitCode, string Output)> RunBrowserAsync(Uri baseAddress, string key)

@@ -3,6 +3,7 @@ using Daedalus.Api;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -63,9 +64,9 @@ public sealed class RunLauncher : IAsyncDisposable
         try
         {
             var summaries = await _runner.RunSourceAsync(source, id, sink, trigger, null, _stopping.Token);
-            if (summaries.Count == 0 || summaries.All(s => s.Status == SyncRunner.Skipped))
+            if (summaries.Count == 0 || summaries.All(s => s.Status == RunStatus.Skipped))
             {
-                await _runs.FinishAsync(id, RunStore.Skipped, "another pull of this source was in progress", _clock.GetUtcNow(), CancellationToken.None);
+                await _runs.FinishAsync(id, RunStatus.Skipped, "another pull of this source was in progress", _clock.GetUtcNow(), CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

@@ -39,16 +39,11 @@ public sealed class RunService
     }
 
     /// <summary>Runs of <paramref name="source"/>, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
-    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAsync(string source, int limit, string? status, CancellationToken cancellationToken)
+    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAsync(string source, int limit, RunStatus? status, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
             return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
-        }
-
-        if (BadStatus(status) is { } bad)
-        {
-            return bad;
         }
 
         var runs = await _runs.ListAsync(source, limit, status, cancellationToken);
@@ -63,16 +58,11 @@ public sealed class RunService
     }
 
     /// <summary>Runs of every source, deleted ones included, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
-    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAllAsync(int limit, string? status, CancellationToken cancellationToken)
+    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAllAsync(int limit, RunStatus? status, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
             return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
-        }
-
-        if (BadStatus(status) is { } bad)
-        {
-            return bad;
         }
 
         var runs = await _runs.ListAsync(null, limit, status, cancellationToken);
@@ -80,8 +70,21 @@ public sealed class RunService
         return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
     }
 
-    private static ServiceError? BadStatus(string? status) =>
-        status is null || RunStore.Statuses.Contains(status) ? null : ServiceError.BadInput("status", $"must be one of {string.Join(", ", RunStore.Statuses)}");
+    /// <summary>
+    /// A <c>status</c> filter as given (query string, command line): null when absent, the status, or BadInput listing
+    /// the names (<see cref="RunStatuses.All"/>).
+    /// </summary>
+    public static ServiceResult<RunStatus?> ParseStatusFilter(string? status)
+    {
+        if (status is null)
+        {
+            return (RunStatus?)null;
+        }
+
+        return RunStatuses.TryParse(status, out var parsed)
+            ? parsed
+            : ServiceError.BadInput("status", $"must be one of {string.Join(", ", RunStatuses.All)}");
+    }
 
     public async Task<ServiceResult<RunInfo>> GetAsync(string source, Guid id, CancellationToken cancellationToken)
     {
@@ -177,18 +180,18 @@ public sealed class RunService
             return ServiceError.NotFound("There is no such run.");
         }
 
-        if (before is not (RunStore.Queued or RunStore.Running))
+        if (before is not (RunStatus.Queued or RunStatus.Running))
         {
-            var detail = before == RunStore.Loading
+            var detail = before == RunStatus.Loading
                 ? $"Run {id} of '{existing.Source}' is loading: its pull has ended and the batches it enqueued are durable and will finish loading; there is nothing left to cancel."
-                : $"Run {id} of '{existing.Source}' has already finished: {before}.";
+                : $"Run {id} of '{existing.Source}' has already finished: {before.Value.Name()}.";
             return ServiceError.Conflict(detail) with
             {
-                Extensions = new Dictionary<string, object?> { ["status"] = before, ["run"] = ApiPaths.Run(existing.Source, id) },
+                Extensions = new Dictionary<string, object?> { ["status"] = before.Value.Name(), ["run"] = ApiPaths.Run(existing.Source, id) },
             };
         }
 
-        await _audit.WriteAsync(actor, "run.cancel", $"{existing.Source}/{id}", new { status = before }, cancellationToken);
+        await _audit.WriteAsync(actor, "run.cancel", $"{existing.Source}/{id}", new { status = before.Value.Name() }, cancellationToken);
         var run = await _runs.GetAsync(id, cancellationToken);
         return ToInfo(run!, []);
     }

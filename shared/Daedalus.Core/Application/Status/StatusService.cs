@@ -2,6 +2,7 @@ using Daedalus.Anomalies;
 using Daedalus.Api;
 using Daedalus.Client;
 using Daedalus.Queues;
+using Daedalus.Runs;
 using Daedalus.Storage;
 
 namespace Daedalus.Application.Status;
@@ -52,7 +53,7 @@ public sealed class StatusService
 
         var unhealthy = checks.Any(c => c.Status == DependencyChecks.Unhealthy);
         var degraded = checks.Any(c => c.Status == Degraded)
-            || sources.Any(s => s.Enabled && (s.State == SourceFreshnessReader.Stale || s.LastRunStatus == RunStore.Failed));
+            || sources.Any(s => s.Enabled && (s.State == SourceFreshnessReader.Stale || s.LastRunStatus == RunStatus.Failed));
         return new StatusReport(unhealthy ? "unhealthy" : degraded ? "degraded" : "healthy", _clock.GetUtcNow(), checks, sources, anomalies, retirements);
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Sources.Files;
@@ -49,7 +50,7 @@ public sealed class FilesSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.True(summary.Status == "succeeded", summary.Error);
+        Assert.True(summary.Status == RunStatus.Succeeded, summary.Error);
         Assert.Equal(4, summary.RowsRead);
         Assert.Equal(1, summary.Quarantined);
         Assert.Equal(
@@ -76,7 +77,7 @@ public sealed class FilesSyncTests : IAsyncLifetime
         await SaveAsync(stream);
 
         var first = Assert.Single(await SyncAsync());
-        Assert.True(first.Status == "succeeded", first.Error);
+        Assert.True(first.Status == RunStatus.Succeeded, first.Error);
         Assert.Equal(3, first.RowsRead);
         Assert.EndsWith("|done|c-data.csv", await CursorAsync("tickets"), StringComparison.Ordinal);
 
@@ -87,7 +88,7 @@ public sealed class FilesSyncTests : IAsyncLifetime
         Write("c-data.csv", "id,status\n1,open\n2,closed\n3,open\n4,new\n"u8.ToArray(), Monday.AddMinutes(10));
         var reread = Assert.Single(await SyncAsync());
 
-        Assert.True(reread.Status == "succeeded", reread.Error);
+        Assert.True(reread.Status == RunStatus.Succeeded, reread.Error);
         Assert.Equal(4, reread.RowsRead);
         Assert.Equal(["1|open", "2|closed", "3|open", "4|new"], await RowsAsync("SELECT id::text, status FROM files.tickets ORDER BY id"));
         Assert.Equal(["2026-03-02 09:10:00+00"], await RowsAsync("SELECT DISTINCT _file_modified::text FROM files.tickets"));
@@ -111,7 +112,7 @@ public sealed class FilesSyncTests : IAsyncLifetime
         await _core.Get<CursorStore>().AdvanceAsync(SourceName, "events", FileCursor.Within(file, 10).ToString(), CancellationToken.None);
         var resumed = Assert.Single(await SyncAsync());
 
-        Assert.True(resumed.Status == "succeeded", resumed.Error);
+        Assert.True(resumed.Status == RunStatus.Succeeded, resumed.Error);
         Assert.Equal(15, resumed.RowsRead);
         Assert.Equal(["25|25|1|25"], await RowsAsync("SELECT count(*)::text, count(DISTINCT _row)::text, min(_row)::text, max(n)::text FROM files.events"));
         Assert.Equal(["n:bigint", "label:text"], (await RowsAsync("SELECT column_name || ':' || data_type FROM information_schema.columns WHERE table_schema = 'files' AND table_name = 'events' AND column_name NOT LIKE '\\_%' ORDER BY ordinal_position")));
@@ -137,7 +138,7 @@ public sealed class FilesSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.True(summary.Status == "succeeded", summary.Error);
+        Assert.True(summary.Status == RunStatus.Succeeded, summary.Error);
         Assert.Equal(4, summary.RowsRead);
         Assert.Equal(1, summary.Quarantined);
         Assert.Equal(
@@ -186,7 +187,7 @@ public sealed class FilesSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.True(summary.Status == "succeeded", summary.Error);
+        Assert.True(summary.Status == RunStatus.Succeeded, summary.Error);
         Assert.Equal(12, summary.RowsRead);
         Assert.Empty(await QuarantineReasonsAsync("sales"));
         // The whole table, each row with its record number in the file (_row), compared as one text so a failure shows every row.
@@ -199,7 +200,7 @@ public sealed class FilesSyncTests : IAsyncLifetime
         // Resume inside the second row group (records 1-6 stored): only 7-12 are read, and land on the same rows.
         await _core.Get<CursorStore>().AdvanceAsync(SourceName, "sales", FileCursor.Within(new StoredFile("sales.parquet", new DateTimeOffset(Monday), 0), 6).ToString(), CancellationToken.None);
         var resumed = Assert.Single(await SyncAsync());
-        Assert.True(resumed.Status == "succeeded", resumed.Error);
+        Assert.True(resumed.Status == RunStatus.Succeeded, resumed.Error);
         Assert.Equal(6, resumed.RowsRead);
         Assert.Equal(["12"], await RowsAsync("SELECT count(*)::text FROM files.sales"));
         Assert.Equal(["7|12"], await RowsAsync($"SELECT min(_row)::text, max(_row)::text FROM files.sales WHERE _daedalus_batch_id IN (SELECT batch_id FROM daedalus.batches WHERE run_id = '{resumed.RunId}')"));

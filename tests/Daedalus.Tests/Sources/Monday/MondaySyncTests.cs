@@ -1,5 +1,6 @@
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Sources.Monday;
@@ -51,7 +52,7 @@ public sealed class MondaySyncTests : IAsyncLifetime
     {
         var summary = await SyncAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Equal(BoardSize, summary.RowsRead);
         _expected.Apply(_server.Items);
         Assert.Equal(_expected.Rows, await ActualRowsAsync());
@@ -74,7 +75,7 @@ public sealed class MondaySyncTests : IAsyncLifetime
         var item = _server.Items.First(i => i.State == "active" && i.Clients.Count == 2 && i.BlockedBy.Count == 1);
         Assert.All(FakeMondayServer.Cells(item).Where(c => c.Id is "connect_boards" or "mirror" or "formula" or "dependent_on"), c => Assert.Null(c.Text ?? c.Value));
 
-        Assert.Equal(RunStore.Succeeded, (await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, (await SyncAsync()).Status);
 
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         await connection.OpenAsync();
@@ -128,7 +129,7 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var summary = await SyncAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var since = watermark.AddMinutes(-60);
         var first = _server.Requests.Single(r => r.Kind == FakeMondayServer.ItemsPage);
         Assert.Equal(since.UtcDateTime.Date.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), first.RuleDay);
@@ -165,7 +166,7 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var failed = await SyncAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("not valid JSON", failed.Error, StringComparison.Ordinal);
         var partial = new ExpectedBoard();
         partial.Apply(_server.Items.OrderBy(i => i.UpdatedAt).Take(300));
@@ -176,7 +177,7 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var resumed = await SyncAsync();
 
-        Assert.Equal(RunStore.Succeeded, resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
         var requests = _server.Requests.Where(r => r.Kind != FakeMondayServer.Columns).ToList();
         Assert.DoesNotContain(requests, r => r.Kind == FakeMondayServer.ItemsPage);
         Assert.Equal(stored!.Page, requests[0].Cursor);
@@ -191,11 +192,11 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var stopped = await SyncAsync();
 
-        Assert.Equal(RunStore.Partial, stopped.Status);
+        Assert.Equal(RunStatus.Partial, stopped.Status);
         Assert.Contains("COMPLEXITY_BUDGET_EXHAUSTED", stopped.Error, StringComparison.Ordinal);
         Assert.Equal(200, await CountAsync());
         var resumed = await SyncAsync();
-        Assert.Equal(RunStore.Succeeded, resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
         _expected.Apply(_server.Items);
         Assert.Equal(_expected.Rows, await ActualRowsAsync());
     }
@@ -207,10 +208,10 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var stopped = await SyncAsync();
 
-        Assert.Equal(RunStore.Partial, stopped.Status);
+        Assert.Equal(RunStatus.Partial, stopped.Status);
         Assert.Contains("00:00 UTC", stopped.Error, StringComparison.Ordinal);
         Assert.Equal(100, await CountAsync());
-        Assert.Equal(RunStore.Succeeded, (await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, (await SyncAsync()).Status);
         _expected.Apply(_server.Items);
         Assert.Equal(_expected.Rows, await ActualRowsAsync());
     }
@@ -238,7 +239,7 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var summary = await SyncAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var pages = _server.Requests.Where(r => r.Kind == kind).ToList();
         var failed = pages.FindIndex(r => r.Status != 200 || pages.Count(p => p.Cursor == r.Cursor) > 1);
         Assert.Equal(4, failed);
@@ -256,13 +257,13 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var summary = await SyncAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Equal(250, summary.RowsRead);
         Assert.Contains(_logs.Lines, l => l.Contains("complexity budget low", StringComparison.Ordinal));
 
         _server.ComplexityResetSeconds = 50;
         var stopped = await SyncAsync();
-        Assert.Equal(RunStore.Partial, stopped.Status);
+        Assert.Equal(RunStatus.Partial, stopped.Status);
         Assert.Contains("refills in", stopped.Error, StringComparison.Ordinal);
     }
 
@@ -277,13 +278,13 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var failed = await SyncAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("refused the token", failed.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(oldToken, failed.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(_logs.Lines, l => l.Contains(oldToken, StringComparison.Ordinal));
 
         await _core.Get<ISecretStore>().SetAsync(SecretKey, _server.Token, CancellationToken.None);
-        Assert.Equal(RunStore.Succeeded, (await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, (await SyncAsync()).Status);
         _expected.Apply(_server.Items);
         Assert.Equal(_expected.Rows, await ActualRowsAsync());
         Assert.DoesNotContain(_logs.Lines, l => l.Contains(_server.Token, StringComparison.Ordinal));
@@ -294,12 +295,12 @@ public sealed class MondaySyncTests : IAsyncLifetime
     {
         _server.Inject(FakeMondayFault.UserUnauthorized(FakeMondayServer.ItemsPage));
         var unauthorized = await SyncAsync();
-        Assert.Equal(RunStore.Failed, unauthorized.Status);
+        Assert.Equal(RunStatus.Failed, unauthorized.Status);
         Assert.Contains("UserUnauthorizedException", unauthorized.Error, StringComparison.Ordinal);
 
         _server.Inject(FakeMondayFault.PartialDataWithError(FakeMondayServer.ItemsPage));
         var partial = await SyncAsync();
-        Assert.Equal(RunStore.Failed, partial.Status);
+        Assert.Equal(RunStatus.Failed, partial.Status);
         Assert.Contains("InvalidColumnIdException", partial.Error, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync());
     }
@@ -308,14 +309,14 @@ public sealed class MondaySyncTests : IAsyncLifetime
     public async Task An_expired_page_cursor_restarts_the_pass_from_the_watermark()
     {
         _server.Inject(FakeMondayFault.ComplexityBudgetExhausted(FakeMondayServer.NextItemsPage, retryInSeconds: 120).After(4));
-        Assert.Equal(RunStore.Partial, (await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Partial, (await SyncAsync()).Status);
         var stored = MondayCursor.Parse(await _core.Get<CursorStore>().GetAsync("monday", "projects", CancellationToken.None))!;
         _server.ExpireCursors();
         _server.ClearRequests();
 
         var resumed = await SyncAsync();
 
-        Assert.Equal(RunStore.Succeeded, resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
         var requests = _server.Requests.Where(r => r.Kind != FakeMondayServer.Columns).ToList();
         Assert.Equal(FakeMondayServer.NextItemsPage, requests[0].Kind);
         Assert.Equal(FakeMondayServer.ItemsPage, requests[1].Kind);
@@ -328,11 +329,11 @@ public sealed class MondaySyncTests : IAsyncLifetime
     public async Task A_page_cursor_older_than_its_lifetime_is_not_sent_and_a_new_pass_starts()
     {
         _server.Inject(FakeMondayFault.ComplexityBudgetExhausted(FakeMondayServer.NextItemsPage, retryInSeconds: 120).After(4));
-        Assert.Equal(RunStore.Partial, (await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Partial, (await SyncAsync()).Status);
         _clock.Shift = TimeSpan.FromHours(2);
         _server.ClearRequests();
 
-        Assert.Equal(RunStore.Succeeded, (await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, (await SyncAsync()).Status);
 
         var requests = _server.Requests.Where(r => r.Kind != FakeMondayServer.Columns).ToList();
         Assert.Equal(FakeMondayServer.ItemsPage, requests[0].Kind);
@@ -353,7 +354,7 @@ public sealed class MondaySyncTests : IAsyncLifetime
 
         var failed = await SyncAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains(_server.Requests, r => r.Kind == FakeMondayServer.ItemsPage);
         await SecretEcho.AssertNowhereAsync(_core.ConnectionString, "monday", [_server.Token], _logs.Lines);
     }

@@ -1,5 +1,6 @@
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Sources.QuickBooks;
@@ -54,7 +55,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Equal(InvoiceCount, summary.RowsRead);
         Assert.Equal(Expected("Invoice", _server.Entities), await ActualRowsAsync("Invoice"));
 
@@ -113,7 +114,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var requests = _server.Requests;
         var query = Assert.Single(requests, r => r.Kind == FakeQuickBooksServer.Query);
         Assert.Contains($"WHERE Metadata.LastUpdatedTime >= '{QuickBooksApiClient.Format(watermark)}' ORDERBY Metadata.LastUpdatedTime STARTPOSITION 1 MAXRESULTS 500", query.Query, StringComparison.Ordinal);
@@ -126,7 +127,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         // Nothing changed: only the rows at the watermark are read again, and they change nothing.
         var again = await SyncOneAsync();
-        Assert.Equal(RunStore.Succeeded, again.Status);
+        Assert.Equal(RunStatus.Succeeded, again.Status);
         Assert.Equal(expected.Rows, await ActualRowsAsync("Invoice"));
     }
 
@@ -142,7 +143,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var second = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, second.Status);
+        Assert.Equal(RunStatus.Succeeded, second.Status);
         Assert.Equal(InvoiceCount, second.RowsRead);
         Assert.DoesNotContain("WHERE", _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Query).Query, StringComparison.Ordinal);
         var since = DateTimeOffset.Parse(_server.Requests.First(r => r.Kind == FakeQuickBooksServer.Cdc).ChangedSince!, System.Globalization.CultureInfo.InvariantCulture);
@@ -171,7 +172,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summaries = await SyncAsync();
 
-        Assert.All(summaries, s => Assert.Equal(RunStore.Succeeded, s.Status));
+        Assert.All(summaries, s => Assert.Equal(RunStatus.Succeeded, s.Status));
         foreach (var entity in new[] { "Customer", "Invoice", "Payment", "Bill", "Account", "Item" })
         {
             Assert.Equal(Expected(entity, _server.Entities), await ActualRowsAsync(entity));
@@ -188,7 +189,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var failed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("not valid JSON", failed.Error, StringComparison.Ordinal);
         Assert.Equal(500, await CountAsync("invoice"));
         var stored = QuickBooksCursor.Parse(await _core.Get<CursorStore>().GetAsync(Source, "invoice", CancellationToken.None))!;
@@ -198,7 +199,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var resumed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
         var first = _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Query);
         Assert.Contains($">= '{QuickBooksApiClient.Format(ordered[499].Updated)}' ORDERBY Metadata.LastUpdatedTime STARTPOSITION 1 ", first.Query, StringComparison.Ordinal);
         Assert.Equal(Expected("Invoice", _server.Entities), await ActualRowsAsync("Invoice"));
@@ -215,14 +216,14 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var stopped = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Partial, stopped.Status);
+        Assert.Equal(RunStatus.Partial, stopped.Status);
         Assert.Equal([200, 200, 429], _server.Requests.Where(r => r.Kind == FakeQuickBooksServer.Query).Select(q => q.Status));
         Assert.Contains("ThrottleExceeded", stopped.Error, StringComparison.Ordinal);
         Assert.Equal(500, await CountAsync("invoice"));
         Assert.NotNull(await _core.Get<CursorStore>().GetAsync(Source, "invoice", CancellationToken.None));
 
         var resumed = await SyncOneAsync();
-        Assert.Equal(RunStore.Succeeded, resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
         Assert.Equal(Expected("Invoice", _server.Entities), await ActualRowsAsync("Invoice"));
     }
 
@@ -235,7 +236,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var queries = _server.Requests.Where(r => r.Kind == FakeQuickBooksServer.Query).ToList();
         Assert.Equal([200, 429, 429, 429, 200, 200], queries.Select(q => q.Status));
         Assert.Single(queries.Skip(1).Take(4).Select(q => q.Query).Distinct());
@@ -253,7 +254,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Equal(
             [(FakeQuickBooksServer.Query, 401), (FakeQuickBooksServer.Token, 200), (FakeQuickBooksServer.Query, 200), (FakeQuickBooksServer.Cdc, 200)],
             _server.Requests.Select(r => (r.Kind, r.Status)));
@@ -270,7 +271,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var failed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("invalid_grant", failed.Error, StringComparison.Ordinal);
         Assert.Contains("re-consent", failed.Error, StringComparison.Ordinal);
         Assert.Contains($"'{Source}-refresh_token'", failed.Error, StringComparison.Ordinal);
@@ -300,7 +301,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var failed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains(words, failed.Error, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync("invoice"));
         AssertNoSecretsLogged();
@@ -320,7 +321,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
         });
         Assert.True(_server.Entities.Max(e => e.Updated) < DateTimeOffset.UtcNow.AddDays(-39));
         var before = DateTimeOffset.UtcNow;
-        Assert.Equal(RunStore.Succeeded, (await SyncOneAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, (await SyncOneAsync()).Status);
         var after = DateTimeOffset.UtcNow;
         var expected = new ExpectedQboRows("Invoice");
         expected.Apply(_server.Entities);
@@ -330,7 +331,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
         var secondBefore = DateTimeOffset.UtcNow;
         var second = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, second.Status);
+        Assert.Equal(RunStatus.Succeeded, second.Status);
         var cdc = Assert.Single(_server.Requests, r => r.Kind == FakeQuickBooksServer.Cdc);
         AssertCheckpoint(before, after, cdc.ChangedSince);
         expected.Apply(_server.Entities);
@@ -368,7 +369,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var query = _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Query);
         Assert.Contains($"WHERE Metadata.LastUpdatedTime >= '{QuickBooksApiClient.Format(watermark)}'", query.Query, StringComparison.Ordinal);
         // Every fixture changed within 30 days, so CDC answers its 1,000-object maximum and is asked again.
@@ -396,7 +397,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var cdc = _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Cdc);
         Assert.InRange(DateTimeOffset.UtcNow - DateTimeOffset.Parse(cdc.ChangedSince!, System.Globalization.CultureInfo.InvariantCulture), QuickBooksSourcePlugin.ChangeLookBack, TimeSpan.FromDays(30));
         Assert.Contains(_logs.Lines, l => l.Contains("more than 30 days old and the cursor has no CDC checkpoint", StringComparison.Ordinal) && l.Contains("cannot be detected", StringComparison.Ordinal));
@@ -417,7 +418,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var cdc = _server.Requests.First(r => r.Kind == FakeQuickBooksServer.Cdc);
         Assert.All(_server.Requests, r => Assert.Equal(200, r.Status));
         Assert.InRange(DateTimeOffset.UtcNow - DateTimeOffset.Parse(cdc.ChangedSince!, System.Globalization.CultureInfo.InvariantCulture), QuickBooksSourcePlugin.ChangeLookBack, TimeSpan.FromDays(30));
@@ -446,7 +447,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var cdc = _server.Requests.Where(r => r.Kind == FakeQuickBooksServer.Cdc).ToList();
         Assert.Equal(2, cdc.Count);
         Assert.Contains(_logs.Lines, l => l.Contains("CDC returned its 1000-object maximum", StringComparison.Ordinal));
@@ -493,7 +494,7 @@ public sealed class QuickBooksSyncTests : IAsyncLifetime
 
         var failed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         var accessTokens = _server.IssuedAccessTokens;
         Assert.NotEmpty(accessTokens);
         await SecretEcho.AssertNowhereAsync(

@@ -1,5 +1,6 @@
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Sources;
 using Daedalus.Sources.Rest;
 using Daedalus.Storage;
@@ -68,7 +69,7 @@ public sealed class PullRetryBudgetTests : IAsyncLifetime
         Assert.Equal(2, summaries.Count);
         Assert.All(summaries, s =>
         {
-            Assert.Equal(RunStore.Partial, s.Status);
+            Assert.Equal(RunStatus.Partial, s.Status);
             Assert.Contains("rate limited", s.Error, StringComparison.Ordinal);
         });
         Assert.NotNull(await _core.Get<CursorStore>().GetAsync(Source, "first", CancellationToken.None));

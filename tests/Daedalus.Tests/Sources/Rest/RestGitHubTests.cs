@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
@@ -51,7 +52,7 @@ public sealed partial class RestGitHubTests : IAsyncLifetime
 
         var first = await SyncAsync();
 
-        Assert.All(first, s => Assert.Equal(RunStore.Succeeded, s.Status));
+        Assert.All(first, s => Assert.Equal(RunStatus.Succeeded, s.Status));
         Assert.Equal(Expected(), await IssuesAsync());
         Assert.Equal(ExpectedComments(), await CommentsAsync());
         var issueRequests = _api.Requests.Where(r => r.Path.EndsWith("/issues", StringComparison.Ordinal)).ToList();
@@ -71,7 +72,7 @@ public sealed partial class RestGitHubTests : IAsyncLifetime
 
         var second = await SyncAsync();
 
-        Assert.All(second, s => Assert.Equal(RunStore.Succeeded, s.Status));
+        Assert.All(second, s => Assert.Equal(RunStatus.Succeeded, s.Status));
         var since = Uri.UnescapeDataString(Regex.Match(_api.Requests[0].Query, "since=([^&]+)").Groups[1].Value);
         Assert.Equal(watermark.AddSeconds(-60), DateTimeOffset.Parse(since, CultureInfo.InvariantCulture));
         Assert.Equal(Expected(), await IssuesAsync());
@@ -91,13 +92,13 @@ public sealed partial class RestGitHubTests : IAsyncLifetime
 
         var stopped = Assert.Single(await SyncAsync());
 
-        Assert.Equal(RunStore.Partial, stopped.Status);
+        Assert.Equal(RunStatus.Partial, stopped.Status);
         Assert.Contains("rate-limit budget is used up", stopped.Error, StringComparison.Ordinal);
         Assert.Single(_api.Requests);
 
         _api.GitHub.RateLimitRemaining = 4000;
         var resumed = Assert.Single(await SyncAsync());
-        Assert.Equal(RunStore.Succeeded, resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
         Assert.Equal(Expected(), await IssuesAsync());
     }
 

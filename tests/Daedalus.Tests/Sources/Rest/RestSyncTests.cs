@@ -1,6 +1,7 @@
 using System.Globalization;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Sources.Rest;
@@ -81,7 +82,7 @@ public sealed class RestSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Equal(450, summary.RowsRead);
         Assert.Equal(449, summary.RowsLoaded);
         Assert.Equal(1, summary.Quarantined);
@@ -104,7 +105,7 @@ public sealed class RestSyncTests : IAsyncLifetime
 
         var second = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, second.Status);
+        Assert.Equal(RunStatus.Succeeded, second.Status);
         var first = _api.Requests[0];
         Assert.Contains("updated_since=2025-03-01T11%3A40%3A00Z", first.Query, StringComparison.Ordinal);
         Assert.Equal(_api.Widgets.Count(w => w.UpdatedAt >= Start.AddMinutes(220)), second.RowsRead);
@@ -137,7 +138,7 @@ public sealed class RestSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Equal(450, summary.RowsRead);
         Assert.All(_api.Requests, r => Assert.Equal(200, r.Status));
 
@@ -152,7 +153,7 @@ public sealed class RestSyncTests : IAsyncLifetime
 
         var failed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains(type.StartsWith("oauth", StringComparison.Ordinal) ? "refused the client id/secret (HTTP 401, invalid_client)" : "answered HTTP 401: Bad credentials", failed.Error, StringComparison.Ordinal);
         AssertNoSecret(failed.Error, "wrong-credential-value");
     }
@@ -169,7 +170,7 @@ public sealed class RestSyncTests : IAsyncLifetime
             ["auth.clientAuth"] = "body",
         });
 
-        Assert.Equal(RunStore.Succeeded, (await SyncOneAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, (await SyncOneAsync()).Status);
 
         var rotated = (await StoredAsync("refresh_token"))!;
         Assert.NotEqual(original, rotated);
@@ -181,7 +182,7 @@ public sealed class RestSyncTests : IAsyncLifetime
         _api.Widgets.Add(new FakeWidget(451, "new", "1.5", Start.AddHours(6)));
         var second = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, second.Status);
+        Assert.Equal(RunStatus.Succeeded, second.Status);
         Assert.Equal([original, rotated], _api.UsedRefreshTokens);
         Assert.Equal(_api.RefreshToken, await StoredAsync("refresh_token"));
         Assert.Contains("451|1.5|2025-03-01 14:00:00|user1|[\"a\", \"b\"]", await RowsAsync());
@@ -190,7 +191,7 @@ public sealed class RestSyncTests : IAsyncLifetime
         await _core.Get<ISecretStore>().SetAsync($"{Source}-refresh_token", original, CancellationToken.None);
         _api.RevokeAccessTokens();
         var failed = await SyncOneAsync();
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("refused the refresh token (invalid_grant)", failed.Error, StringComparison.Ordinal);
         Assert.Contains($"'{Source}-refresh_token'", failed.Error, StringComparison.Ordinal);
         AssertNoSecret(failed.Error, original);
@@ -209,7 +210,7 @@ public sealed class RestSyncTests : IAsyncLifetime
 
         var stopped = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Partial, stopped.Status);
+        Assert.Equal(RunStatus.Partial, stopped.Status);
         Assert.Contains("rate limited", stopped.Error, StringComparison.Ordinal);
         Assert.Equal(100, stopped.RowsRead);
         var cursor = RestCursor.Parse(await CursorAsync())!;
@@ -225,7 +226,7 @@ public sealed class RestSyncTests : IAsyncLifetime
         _api.ClearRequests();
         var resumed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
         var first = _api.Requests.First(r => r.Status == 200);
         Assert.Contains("after=100", first.Query, StringComparison.Ordinal);
         Assert.Equal(350, resumed.RowsRead);
@@ -241,7 +242,7 @@ public sealed class RestSyncTests : IAsyncLifetime
 
         var summary = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Succeeded, summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Equal(450, summary.RowsRead);
         Assert.Equal(449, await CountAsync());
         Assert.Equal([200, 500, 200, 200, 200, 200], _api.Requests.Select(r => r.Status));
@@ -256,7 +257,7 @@ public sealed class RestSyncTests : IAsyncLifetime
 
         var failed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("/v1/pages answered HTTP 200 with a body that is not valid JSON (line 1", failed.Error, StringComparison.Ordinal);
         Assert.Contains("nothing of that page was loaded", failed.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("half", failed.Error, StringComparison.Ordinal);
@@ -264,7 +265,7 @@ public sealed class RestSyncTests : IAsyncLifetime
         Assert.Contains("page=2", RestCursor.Parse(await CursorAsync())!.Pass!.Next, StringComparison.Ordinal);
 
         var resumed = await SyncOneAsync();
-        Assert.Equal(RunStore.Succeeded, resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
         Assert.Equal(449, await CountAsync());
     }
 
@@ -277,7 +278,7 @@ public sealed class RestSyncTests : IAsyncLifetime
 
         var failed = await SyncOneAsync();
 
-        Assert.Equal(RunStore.Failed, failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Equal("/v1/cursor answered HTTP 400: token [secret] may not use page size 100", failed.Error);
         Assert.Equal(99, await CountAsync());
         Assert.Equal(3, _api.Requests.Count);

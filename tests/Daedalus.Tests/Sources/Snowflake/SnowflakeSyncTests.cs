@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Daedalus.Configuration;
 using Daedalus.Pipeline;
+using Daedalus.Runs;
 using Daedalus.Security;
 using Daedalus.Sources;
 using Daedalus.Storage;
@@ -59,7 +60,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.Equal("succeeded", summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Equal(10, summary.RowsRead);
         Assert.Equal(2, summary.Deleted);
         await AssertTargetAsync(rows, deletedKeepValues: true);
@@ -80,7 +81,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
         var rows = OrderFixture.Initial();
         var table = OrderFixture.Load(_fake, rows);
         await SaveAsync(Source(SyncMode.Incremental));
-        Assert.Equal("succeeded", Assert.Single(await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(await SyncAsync()).Status);
         await AssertTargetAsync(rows);
         var watermark = rows.Max(r => r.UpdatedAt);
         Assert.Equal($"timestamp_ntz:{SnowflakeWireExpectations.Timestamp(watermark)}", await CursorAsync());
@@ -97,7 +98,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
         var before = _fake.Submissions().Count;
         var second = Assert.Single(await SyncAsync());
 
-        Assert.Equal("succeeded", second.Status);
+        Assert.Equal(RunStatus.Succeeded, second.Status);
         Assert.Equal(4, second.RowsRead);
         await AssertTargetAsync(rows);
         var read = _fake.Submissions().Skip(before).Last();
@@ -123,7 +124,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var failed = Assert.Single(await SyncAsync());
 
-        Assert.Equal("failed", failed.Status);
+        Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("malformed JSON", failed.Error, StringComparison.Ordinal);
         var stored = rows.OrderBy(r => r.UpdatedAt).Take(100).ToList();
         await AssertTargetAsync(stored);
@@ -131,7 +132,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var resumed = Assert.Single(await SyncAsync());
 
-        Assert.Equal("succeeded", resumed.Status);
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
 
         // Rows 100 and 101 share the watermark: the inclusive re-read keeps 101, which sat in the next partition.
         Assert.Equal(151, resumed.RowsRead);
@@ -151,7 +152,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.Equal("succeeded", summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         await AssertTargetAsync(rows);
         var reads = _fake.Submissions().Where(s => s.Statement!.Contains("ORDER BY", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, reads.Count);
@@ -171,7 +172,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.Equal("succeeded", summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         await AssertTargetAsync(rows);
         var first = _fake.Submissions().Take(2).ToList();
         Assert.Equal(429, first[0].Status);
@@ -193,12 +194,12 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var limited = Assert.Single(await SyncAsync());
 
-        Assert.Equal("partial", limited.Status);
+        Assert.Equal(RunStatus.Partial, limited.Status);
         Assert.Contains("rate limit", limited.Error, StringComparison.Ordinal);
         Assert.Equal(SourceRetryPolicy.DefaultMaxAttempts, _fake.Requests.Count(r => r.PathAndQuery.EndsWith("partition=2", StringComparison.Ordinal)));
         Assert.Equal($"timestamp_ntz:{SnowflakeWireExpectations.Timestamp(rows[99].UpdatedAt)}", await CursorAsync());
 
-        Assert.Equal("succeeded", Assert.Single(await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(await SyncAsync()).Status);
         await AssertTargetAsync(rows);
         AssertCleanWire();
     }
@@ -213,7 +214,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.Equal("succeeded", summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         Assert.Contains(_fake.Requests, r => r.Status == 503);
         await AssertTargetAsync(rows, deletedKeepValues: true);
     }
@@ -224,7 +225,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
         var rows = OrderFixture.Initial();
         OrderFixture.Load(_fake, rows);
         await SaveAsync(Source(SyncMode.Incremental));
-        Assert.Equal("succeeded", Assert.Single(await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(await SyncAsync()).Status);
         var oldToken = _fake.Requests.Last().Token;
 
         _fake.ExpireTokensSeen();
@@ -232,7 +233,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
         var before = _fake.Requests.Count;
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.Equal("succeeded", summary.Status);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
         var requests = _fake.Requests.Skip(before).ToList();
         Assert.Equal(401, requests[0].Status);
         Assert.Equal(oldToken, requests[0].Token);
@@ -250,7 +251,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.Equal("failed", summary.Status);
+        Assert.Equal(RunStatus.Failed, summary.Status);
         Assert.Contains("query failed", summary.Error, StringComparison.Ordinal);
         Assert.Contains("code 002003", summary.Error, StringComparison.Ordinal);
         Assert.Contains("SQLSTATE 42S02", summary.Error, StringComparison.Ordinal);
@@ -267,7 +268,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.Equal("failed", summary.Status);
+        Assert.Equal(RunStatus.Failed, summary.Status);
         Assert.Contains("timed out", summary.Error, StringComparison.Ordinal);
         Assert.Contains("timeoutSeconds", summary.Error, StringComparison.Ordinal);
     }
@@ -283,7 +284,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
         source.Streams[0].Settings = new(StringComparer.OrdinalIgnoreCase) { ["query"] = query + ";", ["watermark"] = "updated_at" };
         await SaveAsync(source);
 
-        Assert.Equal("succeeded", Assert.Single(await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(await SyncAsync()).Status);
 
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         await connection.OpenAsync();
@@ -310,14 +311,14 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
         source.Settings["auth"] = "oauth";
         await SaveAsync(source);
         await _core.Get<ISecretStore>().SetAsync($"{SourceName}-oauth_token", _fake.OAuthToken, CancellationToken.None);
-        Assert.Equal("succeeded", Assert.Single(await SyncAsync()).Status);
+        Assert.Equal(RunStatus.Succeeded, Assert.Single(await SyncAsync()).Status);
         await AssertTargetAsync(rows);
 
         _fake.ExpireTokensSeen();
         var before = _fake.Requests.Count;
         var summary = Assert.Single(await SyncAsync());
 
-        Assert.Equal("failed", summary.Status);
+        Assert.Equal(RunStatus.Failed, summary.Status);
         Assert.Contains("390318", summary.Error, StringComparison.Ordinal);
         Assert.Single(_fake.Requests.Skip(before));
         Assert.DoesNotContain(_logs.Lines, l => l.Contains(_fake.OAuthToken, StringComparison.Ordinal));
@@ -354,7 +355,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
 
         // PostgreSQL assertion: needs the loader to write NumericText into numeric columns and Npgsql's
         // DisableDateTimeInfinityConversions switch (0001-01-01 and 9999-12-31 would land as -infinity/infinity).
-        Assert.True(first.Status == "succeeded", first.Error);
+        Assert.True(first.Status == RunStatus.Succeeded, first.Error);
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
@@ -383,7 +384,7 @@ public sealed class SnowflakeSyncTests : IAsyncLifetime
         // The cursor is the raw cell; the next read binds it back as epoch nanoseconds past 64 bits, every digit kept.
         Assert.Equal("timestamp_ntz:253402300799.999999000", await _core.Get<CursorStore>().GetAsync(SourceName, "extremes", CancellationToken.None));
         var second = Assert.Single(await SyncAsync());
-        Assert.True(second.Status == "succeeded", second.Error);
+        Assert.True(second.Status == RunStatus.Succeeded, second.Error);
         Assert.Equal(1, second.RowsRead);
         var binding = _fake.Submissions().Last().Bindings!["1"]!;
         Assert.Equal("TIMESTAMP_NTZ", binding["type"]!.GetValue<string>());

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Daedalus.Storage;
 
 namespace Daedalus.Runs;
 
@@ -11,13 +10,13 @@ public static class RunStatuses
 {
     private static readonly Dictionary<RunStatus, string> Names = new()
     {
-        [RunStatus.Queued] = RunStore.Queued,
-        [RunStatus.Running] = RunStore.Running,
-        [RunStatus.Loading] = RunStore.Loading,
-        [RunStatus.Succeeded] = RunStore.Succeeded,
-        [RunStatus.Partial] = RunStore.Partial,
-        [RunStatus.Failed] = RunStore.Failed,
-        [RunStatus.Skipped] = RunStore.Skipped,
+        [RunStatus.Queued] = "queued",
+        [RunStatus.Running] = "running",
+        [RunStatus.Loading] = "loading",
+        [RunStatus.Succeeded] = "succeeded",
+        [RunStatus.Partial] = "partial",
+        [RunStatus.Failed] = "failed",
+        [RunStatus.Skipped] = "skipped",
         [RunStatus.Cancelled] = "cancelled",
     };
 
