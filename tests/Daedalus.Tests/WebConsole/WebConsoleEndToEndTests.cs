@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Daedalus.Pipeline;
 using Daedalus.Queues;
@@ -62,7 +61,7 @@ public sealed class WebConsoleEndToEndTests : IAsyncLifetime
         await ExecuteAsync("DROP TRIGGER refuse_shop ON daedalus.batches");
 
         await AssertConsoleIsServedAsync(host.BaseAddress);
-        var (exitCode, output) = await RunBrowserAsync(host.BaseAddress, key);
+        var (exitCode, output) = await ConsoleBrowser.RunAsync("e2e/console.e2e.mjs", host.BaseAddress, key);
         Assert.True(exitCode == 0, $"console e2e failed (exit {exitCode}):\n{output}");
 
         // What the browser did, as the database has it.
@@ -126,39 +125,6 @@ public sealed class WebConsoleEndToEndTests : IAsyncLifetime
         await _core.Get<SourceCatalog>().UpsertAsync(source, "test", CancellationToken.None);
         var summaries = await _core.Get<SyncRunner>().RunAsync(["shop"], _core.Get<QueueSink>(), "test", null, CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, Assert.Single(summaries).Status);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunBrowserAsync(Uri baseAddress, string key)
-    {
-        var screenshots = Environment.GetEnvironmentVariable("DAEDALUS_CONSOLE_SCREENSHOTS") is { Length: > 0 } dir
-            ? Path.GetFullPath(dir, RepositoryRoot.Path)
-            : Path.Combine(Path.GetTempPath(), "daedalus-tests", "console-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Path.Combine(RepositoryRoot.Path, "console"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("e2e/console.e2e.mjs");
-        start.Environment["DAEDALUS_URL"] = baseAddress.ToString();
-        start.Environment["DAEDALUS_KEY"] = key;
-        start.Environment["SCREENSHOTS"] = screenshots;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"the browser test did not finish within 5 minutes\n{await output}\n{await error}");
-        }
-
-        return (process.ExitCode, $"{await output}\n{await error}\nscreenshots: {screenshots}");
     }
 
     private async Task<T> ScalarAsync<T>(string sql)
