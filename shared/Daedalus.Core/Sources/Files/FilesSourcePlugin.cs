@@ -173,12 +173,14 @@ public sealed class FilesSourcePlugin : ISourcePlugin, ISourceDiscovery
                     case FileFormat.Parquet:
                         return await ParquetFileReader.DescribeAsync(stream, file.Name, cancellationToken);
                     case FileFormat.JsonLines:
-                        foreach (var (name, guess) in await JsonLinesFileReader.SampleAsync(stream, settings.SampleRows - sampled, cancellationToken))
+                        // Older files too, until sampleRows: a newest file of whole numbers must not make an older file's 0.1 a quarantined integer.
+                        var (keys, records) = await JsonLinesFileReader.SampleAsync(stream, settings.SampleRows - sampled, cancellationToken);
+                        foreach (var (name, guess) in keys)
                         {
                             Merge(name).AddFrom(guess);
                         }
 
-                        sampled = settings.SampleRows; // the newest file alone: JSON keys name themselves
+                        sampled += records;
                         break;
                     default:
                         var (columns, rows) = await CsvFileReader.SampleAsync(stream, settings, settings.SampleRows - sampled, cancellationToken);

@@ -13,8 +13,11 @@ public static class JsonLinesFileReader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
-    /// <summary>Column names (normalised, in order of first appearance) and a type guess for each, from up to <paramref name="rows"/> objects.</summary>
-    public static async Task<List<(string Name, ColumnTypeGuess Guess)>> SampleAsync(Stream stream, int rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Column names (normalised, in order of first appearance) and a type guess for each, from up to
+    /// <paramref name="rows"/> objects; <c>Records</c> is how many objects were sampled (blank and malformed lines not counted).
+    /// </summary>
+    public static async Task<(List<(string Name, ColumnTypeGuess Guess)> Columns, int Records)> SampleAsync(Stream stream, int rows, CancellationToken cancellationToken)
     {
         var columns = new List<(string Name, ColumnTypeGuess Guess)>();
         using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
@@ -49,7 +52,7 @@ public static class JsonLinesFileReader
             }
         }
 
-        return columns;
+        return (columns, seen);
     }
 
     public static async IAsyncEnumerable<SourceRecord> ReadAsync(Stream stream, FileReadPlan plan, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
