@@ -82,7 +82,7 @@ public sealed partial class FilesDocExampleTests : IAsyncLifetime
         WriteOrders("orders/2026-03-01.csv", t1, "1;Café Müller;1234567890123456789.0123456789;2026-03-01T10:15:30+01:00;2026-03-03", "2;\"Smith; Jones & Co\";-0.000000001;2026-03-01 23:59:59.999999Z;", "3;Zoë Œuvre € 5;12.50;2026-03-01T00:00:00;2026-02-28");
         WriteOrders("orders/2026-03-02.csv", t1.AddMinutes(1), "4;Ångström;0;2026-03-02T08:00:00-05:30;2026-03-04");
         WriteOrders("orders/archive/2026-02-28.csv", t1, "99;not matched: * stays within a folder;1;2026-02-28T00:00:00Z;"); // orders/*.csv does not reach into archive/
-        // Still being written: modified after this run's clock, so younger than settleSeconds.
+        // Modified ten minutes from now (still being written, or a clock ahead): younger than settleSeconds, it waits.
         var late = _modified.AddHours(2).AddMinutes(10);
         WriteOrders("orders/2026-03-03.csv", late, "5;Late Ltd;5.5;2026-03-03T00:00:00Z;");
         WriteEvents("events/2026/03/01/app.jsonl", t1, """{"event_id": 1, "kind": "login", "at": "2026-03-01T08:00:00Z", "ok": true, "value": 0.1, "meta": {"ip": "10.0.0.1"}, "user": "zoë"}""", """{"event_id": 2, "kind": "logout", "at": "2026-03-01T09:30:00.5+02:00", "ok": false, "value": 12345678901234567890.123456789, "meta": null, "user": null}""");
