@@ -67,12 +67,12 @@ public sealed partial class BenchScenarios
         return new CpuMeter(directory);
     }
 
-    private static BenchResult WithCpu(BenchResult result, (double Client, double Postgres, int Gen2, double Pause) before, (double Client, double Postgres, int Gen2, double Pause) after) =>
+    private static BenchResult WithCpu(BenchResult result, CpuReading before, CpuReading after) =>
         result with
         {
             ClientCpuSeconds = after.Client - before.Client,
             PostgresCpuSeconds = after.Postgres - before.Postgres,
-            Gc = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"gen2 {after.Gen2 - before.Gen2}, pause {after.Pause - before.Pause:N1} s"),
+            Gc = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"gen2 {after.Gen2 - before.Gen2}, pause {after.Pause - before.Pause:N1} s, {(after.Allocated - before.Allocated) / (double)Math.Max(1, result.Rows):N0} B/row allocated"),
         };
 
     private TargetCheck Check => new(_dataSource, _services.GetRequiredService<Security.ColumnProtector>());
