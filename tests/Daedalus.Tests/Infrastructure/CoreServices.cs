@@ -1,8 +1,10 @@
 using Daedalus.Hosting;
 using Daedalus.Storage;
+using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Daedalus.Tests.Infrastructure;
 
@@ -24,6 +26,20 @@ public sealed class CoreServices : IAsyncDisposable
 
     public T Get<T>()
         where T : notnull => Provider.GetRequiredService<T>();
+
+    /// <summary>The first column of the first row of <paramref name="sql"/>, on the test database.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        return (await connection.ExecuteScalarAsync<T>(sql))!;
+    }
+
+    /// <summary>The first column of every row of <paramref name="sql"/> (a text column), on the test database.</summary>
+    public async Task<List<string>> TextRowsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        return [.. await connection.QueryAsync<string>(sql)];
+    }
 
     public static async Task<CoreServices> StartAsync(string prefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {

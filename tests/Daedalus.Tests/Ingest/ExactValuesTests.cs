@@ -53,12 +53,6 @@ public sealed class ExactValuesTests : IAsyncLifetime
         return await _core.Get<BatchLoader>().LoadAsync(prepared, CancellationToken.None);
     }
 
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_core.ConnectionString);
-        return (await connection.ExecuteScalarAsync<T>(sql))!;
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -77,13 +71,13 @@ public sealed class ExactValuesTests : IAsyncLifetime
             viaQueue);
 
         Assert.IsType<NumericText>(big);
-        Assert.Equal("1234567890123456789012345678.1234567890", await ScalarAsync<string>("SELECT amount::text FROM wh.facts WHERE id = 1"));
-        Assert.Equal("-99999999999999999999999999999999999999.99999999999999999999", await ScalarAsync<string>("SELECT amount::text FROM wh.facts WHERE id = 2"));
-        Assert.Equal("12.50", await ScalarAsync<string>("SELECT amount::text FROM wh.facts WHERE id = 3"));
-        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM wh.facts WHERE day = '9999-12-31'"));
-        Assert.Equal("0001-01-01", await ScalarAsync<string>("SELECT day::text FROM wh.facts WHERE id = 2"));
-        Assert.Equal("9999-12-31 23:59:59.999999+00", await ScalarAsync<string>("SET TIME ZONE 'UTC'; SELECT at::text FROM wh.facts WHERE id = 1"));
-        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM wh.facts WHERE isfinite(day) = false OR isfinite(at) = false"));
+        Assert.Equal("1234567890123456789012345678.1234567890", await _core.ScalarAsync<string>("SELECT amount::text FROM wh.facts WHERE id = 1"));
+        Assert.Equal("-99999999999999999999999999999999999999.99999999999999999999", await _core.ScalarAsync<string>("SELECT amount::text FROM wh.facts WHERE id = 2"));
+        Assert.Equal("12.50", await _core.ScalarAsync<string>("SELECT amount::text FROM wh.facts WHERE id = 3"));
+        Assert.Equal(1L, await _core.ScalarAsync<long>("SELECT count(*) FROM wh.facts WHERE day = '9999-12-31'"));
+        Assert.Equal("0001-01-01", await _core.ScalarAsync<string>("SELECT day::text FROM wh.facts WHERE id = 2"));
+        Assert.Equal("9999-12-31 23:59:59.999999+00", await _core.ScalarAsync<string>("SET TIME ZONE 'UTC'; SELECT at::text FROM wh.facts WHERE id = 1"));
+        Assert.Equal(0L, await _core.ScalarAsync<long>("SELECT count(*) FROM wh.facts WHERE isfinite(day) = false OR isfinite(at) = false"));
     }
 
     [Theory]
@@ -104,7 +98,7 @@ public sealed class ExactValuesTests : IAsyncLifetime
             viaQueue);
 
         Assert.Equal((2, 4), (result.Loaded, result.Quarantined));
-        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM wh.facts"));
+        Assert.Equal(2L, await _core.ScalarAsync<long>("SELECT count(*) FROM wh.facts"));
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         var reasons = (await connection.QueryAsync<string>("SELECT reason FROM daedalus.quarantine ORDER BY id")).ToList();
         Assert.Collection(
@@ -116,7 +110,7 @@ public sealed class ExactValuesTests : IAsyncLifetime
         Assert.Equal("a\\u0000b", await connection.ExecuteScalarAsync<string>("SELECT row->>'label' FROM daedalus.quarantine WHERE reason LIKE '%label%'"));
         if (!viaQueue)
         {
-            Assert.Equal("c-bad-cells", await ScalarAsync<string>("SELECT value FROM daedalus.cursors WHERE source = 'wh'"));
+            Assert.Equal("c-bad-cells", await _core.ScalarAsync<string>("SELECT value FROM daedalus.cursors WHERE source = 'wh'"));
         }
     }
 
@@ -124,13 +118,13 @@ public sealed class ExactValuesTests : IAsyncLifetime
     public async Task A_row_the_database_refuses_at_load_is_isolated_by_splitting_and_named_without_its_value()
     {
         await LoadAsync(MakeBatch("first", Schema, [1L, "ok", 1m, null, null, null]));
-        await ScalarAsync<int>("ALTER TABLE wh.facts ADD CONSTRAINT amount_small CHECK (amount < 1000)");
+        await _core.ScalarAsync<int>("ALTER TABLE wh.facts ADD CONSTRAINT amount_small CHECK (amount < 1000)");
         var rows = Enumerable.Range(2, 40).Select(i => new object?[] { (long)i, $"row {i}", i == 17 || i == 33 ? 123456.789m : i, null, null, null }).ToArray();
 
         var result = await LoadAsync(MakeBatch("check", Schema, rows));
 
         Assert.Equal((38, 2), (result.Loaded, result.Quarantined));
-        Assert.Equal(39L, await ScalarAsync<long>("SELECT count(*) FROM wh.facts"));
+        Assert.Equal(39L, await _core.ScalarAsync<long>("SELECT count(*) FROM wh.facts"));
         await using var connection = new NpgsqlConnection(_core.ConnectionString);
         var refused = (await connection.QueryAsync<(string Reason, long Id)>("SELECT reason, (row->>'id')::bigint FROM daedalus.quarantine ORDER BY 2")).ToList();
         Assert.Equal([17L, 33L], refused.Select(r => r.Id));
@@ -142,7 +136,7 @@ public sealed class ExactValuesTests : IAsyncLifetime
     public async Task A_batch_refused_as_a_whole_names_source_stream_and_sqlstate_never_a_value()
     {
         await LoadAsync(MakeBatch("first", Schema, [1L, "ok", 1m, null, null, null]));
-        await ScalarAsync<int>("CREATE FUNCTION wh.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by policy' USING ERRCODE = 'P0001', DETAIL = 'label=' || NEW.label; END $$; CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON wh.facts FOR EACH ROW EXECUTE FUNCTION wh.refuse()");
+        await _core.ScalarAsync<int>("CREATE FUNCTION wh.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by policy' USING ERRCODE = 'P0001', DETAIL = 'label=' || NEW.label; END $$; CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON wh.facts FOR EACH ROW EXECUTE FUNCTION wh.refuse()");
 
         var error = await Assert.ThrowsAsync<BatchLoadException>(() => LoadAsync(MakeBatch("trigger", Schema, [2L, "top-secret-cell", 1m, null, null, null])));
 

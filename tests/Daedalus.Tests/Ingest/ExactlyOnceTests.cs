@@ -61,12 +61,6 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         return await _core.Get<BatchLoader>().LoadAsync(prepared, CancellationToken.None);
     }
 
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_core.ConnectionString);
-        return (await connection.ExecuteScalarAsync<T>(sql))!;
-    }
-
     [Fact]
     public async Task A_changed_reread_under_the_same_date_watermark_is_loaded_and_an_identical_one_is_a_no_op()
     {
@@ -83,7 +77,7 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
 
         Assert.False(third.AlreadyLoaded);
         Assert.Equal(1, third.Loaded);
-        Assert.Equal("v3", await ScalarAsync<string>("SELECT status FROM shop.orders WHERE id = 1"));
+        Assert.Equal("v3", await _core.ScalarAsync<string>("SELECT status FROM shop.orders WHERE id = 1"));
         Assert.True(fourth.AlreadyLoaded);
         Assert.True((await LoadAsync(run4)).AlreadyLoaded);
     }
@@ -93,12 +87,12 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     {
         var batch = (await PullAsync(null, "2026-05-01", [1L, "v1", 1m, Day])).Single();
         await LoadAsync(batch);
-        await ScalarAsync<int>("DELETE FROM daedalus.cursors");
+        await _core.ScalarAsync<int>("DELETE FROM daedalus.cursors");
 
         var again = await LoadAsync(batch);
 
         Assert.True(again.AlreadyLoaded);
-        Assert.Equal("2026-05-01", await ScalarAsync<string>("SELECT value FROM daedalus.cursors WHERE source = 'shop' AND stream = 'orders'"));
+        Assert.Equal("2026-05-01", await _core.ScalarAsync<string>("SELECT value FROM daedalus.cursors WHERE source = 'shop' AND stream = 'orders'"));
     }
 
     [Fact]
@@ -108,8 +102,8 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
 
         await LoadAsync(batch);
 
-        Assert.Equal("last", await ScalarAsync<string>("SELECT status FROM shop.orders WHERE id = 1"));
-        Assert.Equal(4m, await ScalarAsync<decimal>("SELECT amount FROM shop.orders WHERE id = 1"));
+        Assert.Equal("last", await _core.ScalarAsync<string>("SELECT status FROM shop.orders WHERE id = 1"));
+        Assert.Equal(4m, await _core.ScalarAsync<decimal>("SELECT amount FROM shop.orders WHERE id = 1"));
     }
 
     [Fact]
@@ -185,8 +179,8 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         var results = await Task.WhenAll(batches.Select(LoadAsync));
 
         Assert.All(results, r => Assert.Equal(100, r.Loaded));
-        Assert.Equal(600L, await ScalarAsync<long>("SELECT count(*) FROM shop.orders"));
-        Assert.Equal(600m, await ScalarAsync<decimal>("SELECT sum(p.count) FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'orders_per_day'"));
+        Assert.Equal(600L, await _core.ScalarAsync<long>("SELECT count(*) FROM shop.orders"));
+        Assert.Equal(600m, await _core.ScalarAsync<decimal>("SELECT sum(p.count) FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'orders_per_day'"));
     }
 
     [Fact]
@@ -197,18 +191,18 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         var sink = _core.Get<Daedalus.Pipeline.InProcessSink>();
         var first = await runner.RunAsync(["reset_me"], sink, "test", null, CancellationToken.None);
         Assert.Equal(500, first.Single().RowsLoaded);
-        await ScalarAsync<int>("DELETE FROM reset_me.customers WHERE id <= 50; UPDATE reset_me.customers SET name = 'edited by hand' WHERE id = 60");
+        await _core.ScalarAsync<int>("DELETE FROM reset_me.customers WHERE id <= 50; UPDATE reset_me.customers SET name = 'edited by hand' WHERE id = 60");
 
         await _core.Get<CursorStore>().ResetAsync("reset_me", "customers", "test", CancellationToken.None);
         var again = await runner.RunAsync(["reset_me"], sink, "test", null, CancellationToken.None);
 
         Assert.Equal(500, again.Single().RowsRead);
         Assert.Equal(500, again.Single().RowsLoaded);
-        Assert.Equal(500, await ScalarAsync<long>("SELECT count(*) FROM reset_me.customers"));
-        Assert.NotEqual("edited by hand", await ScalarAsync<string>("SELECT name FROM reset_me.customers WHERE id = 60"));
+        Assert.Equal(500, await _core.ScalarAsync<long>("SELECT count(*) FROM reset_me.customers"));
+        Assert.NotEqual("edited by hand", await _core.ScalarAsync<string>("SELECT name FROM reset_me.customers WHERE id = 60"));
 
         // Without a reset, the same re-read (cursor cleared by hand, same generation) is recognised: nothing is rewritten.
-        await ScalarAsync<int>("UPDATE daedalus.cursors SET value = NULL WHERE source = 'reset_me'");
+        await _core.ScalarAsync<int>("UPDATE daedalus.cursors SET value = NULL WHERE source = 'reset_me'");
         var third = await runner.RunAsync(["reset_me"], sink, "test", null, CancellationToken.None);
         Assert.Equal((500L, 0L), (third.Single().RowsRead, third.Single().RowsLoaded));
     }

@@ -5,8 +5,6 @@ using Daedalus.Runs;
 using Daedalus.Sources;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
-using Dapper;
-using Npgsql;
 
 namespace Daedalus.Tests.Ingest;
 
@@ -61,12 +59,6 @@ public sealed class LoadEdgeCaseTests : IAsyncLifetime
         return await _core.Get<BatchLoader>().LoadAsync(prepared, CancellationToken.None);
     }
 
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_core.ConnectionString);
-        return (await connection.ExecuteScalarAsync<T>(sql))!;
-    }
-
     /// <summary>
     /// Found by a hostile review (fixed): with a metric rule, a batch that repeats a key fails on PostgreSQL 15: the metric snapshot puts
     /// the DISTINCT ON staging source, an un-aliased subquery, in FROM (42601 "subquery in FROM must have an alias").
@@ -79,7 +71,7 @@ public sealed class LoadEdgeCaseTests : IAsyncLifetime
         var result = await LoadAsync(Make("dup-metric", Orders, new SourceRecord([1L, "v1", 1m, Day]), new SourceRecord([1L, "v2", 2m, Day])));
 
         Assert.Equal(1, result.Loaded);
-        Assert.Equal(1m, await ScalarAsync<decimal>("SELECT sum(p.count) FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'orders_per_day'"));
+        Assert.Equal(1m, await _core.ScalarAsync<decimal>("SELECT sum(p.count) FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'orders_per_day'"));
     }
 
     /// <summary>
@@ -93,7 +85,7 @@ public sealed class LoadEdgeCaseTests : IAsyncLifetime
         var result = await LoadAsync(Make("tiers", Tiers, new SourceRecord([1L, 1.0m, "first"]), new SourceRecord([1L, 1.00m, "last"])));
 
         Assert.Equal(1, result.Loaded);
-        Assert.Equal("last", await ScalarAsync<string>("SELECT label FROM shop.tiers"));
+        Assert.Equal("last", await _core.ScalarAsync<string>("SELECT label FROM shop.tiers"));
     }
 
     /// <summary>
@@ -107,8 +99,8 @@ public sealed class LoadEdgeCaseTests : IAsyncLifetime
         await LoadAsync(Make("nan", Readings, new SourceRecord([1L, double.NaN, Day])));
         await LoadAsync(Make("fixed", Readings, new SourceRecord([1L, 5.0, Day.AddDays(0)]), new SourceRecord([2L, 1.0, Day])));
 
-        Assert.Equal(6.0, await ScalarAsync<double>("SELECT sum(value) FROM shop.readings"));
-        Assert.Equal("6", await ScalarAsync<string>("SELECT sum(p.sum)::text FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'reading_sum'"));
+        Assert.Equal(6.0, await _core.ScalarAsync<double>("SELECT sum(value) FROM shop.readings"));
+        Assert.Equal("6", await _core.ScalarAsync<string>("SELECT sum(p.sum)::text FROM daedalus.metric_points p JOIN daedalus.metric_series s ON s.id = p.series_id WHERE s.name = 'reading_sum'"));
     }
 
     /// <summary>Control for the test below (passes): without a refused row, the update (last in source order) wins.</summary>
@@ -117,7 +109,7 @@ public sealed class LoadEdgeCaseTests : IAsyncLifetime
     {
         await LoadAsync(Make("mixed", Orders, new SourceRecord([1L, "gone", 1m, Day], IsDeleted: true), new SourceRecord([1L, "back", 2m, Day]), new SourceRecord([2L, "ok", 3m, Day])));
 
-        Assert.False(await ScalarAsync<bool>("SELECT _daedalus_deleted_at IS NOT NULL FROM shop.orders WHERE id = 1"));
+        Assert.False(await _core.ScalarAsync<bool>("SELECT _daedalus_deleted_at IS NOT NULL FROM shop.orders WHERE id = 1"));
     }
 
     /// <summary>
@@ -129,7 +121,7 @@ public sealed class LoadEdgeCaseTests : IAsyncLifetime
     public async Task a_refused_row_elsewhere_does_not_change_which_version_of_a_key_wins()
     {
         await LoadAsync(Make("create", Orders, new SourceRecord([100L, "x", 1m, Day])));
-        await ScalarAsync<int>("ALTER TABLE shop.orders ALTER COLUMN status SET NOT NULL");
+        await _core.ScalarAsync<int>("ALTER TABLE shop.orders ALTER COLUMN status SET NOT NULL");
 
         var result = await LoadAsync(Make(
             "mixed",
@@ -139,7 +131,7 @@ public sealed class LoadEdgeCaseTests : IAsyncLifetime
             new SourceRecord([2L, null, 3m, Day])));
 
         Assert.Equal(1, result.Quarantined);
-        Assert.False(await ScalarAsync<bool>("SELECT _daedalus_deleted_at IS NOT NULL FROM shop.orders WHERE id = 1"));
+        Assert.False(await _core.ScalarAsync<bool>("SELECT _daedalus_deleted_at IS NOT NULL FROM shop.orders WHERE id = 1"));
     }
     /// <summary>
     /// Found by a hostile review (fixed): a re-read with the same batch id (a full-mode stream re-pulled unchanged: no cursors, same

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Daedalus.Client;
 using Daedalus.Tests.Infrastructure;
-using Npgsql;
 
 namespace Daedalus.Tests.Sources.Probes;
 
@@ -140,7 +139,7 @@ public sealed class FilesProbeCliTests : IAsyncLifetime
             Assert.DoesNotContain("Lovelace", output.Output + output.Error, StringComparison.Ordinal);
         }
 
-        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('drops', 'lake')"));
+        Assert.Equal(0L, await _core.ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('drops', 'lake')"));
     }
 
     [Fact]
@@ -176,12 +175,12 @@ public sealed class FilesProbeCliTests : IAsyncLifetime
 
         Assert.Equal(
             ["1|Ada\r\nLovelace|12.50|2026-03-01 04:30:00+00|2026-03-02|true", "2|Grace \"Amazing\" Hopper|1234567890123456789012345678.1234567890|2026-03-01 08:00:00+00||false", "3|Linus|-0.000001|2026-03-01 00:00:00+00|2026-03-04|"],
-            await RowsAsync("SELECT id || '|' || customer_name || '|' || amount || '|' || paid_at || '|' || coalesce(shipped_on::text, '') || '|' || coalesce(express::text, '') FROM drops.orders ORDER BY id"));
-        Assert.Equal(["1|open|[\"x\"]", "2|007|{\"k\": 1}"], await RowsAsync("SELECT id || '|' || kind || '|' || tags FROM drops.events ORDER BY id"));
-        Assert.Equal(["10|99.95|2026-03-01 09:00:00+00", "11|0.05|2026-03-01 09:30:00+00"], await RowsAsync("SELECT sale_id || '|' || amount || '|' || sold_at FROM lake.sales ORDER BY sale_id"));
+            await _core.TextRowsAsync("SELECT id || '|' || customer_name || '|' || amount || '|' || paid_at || '|' || coalesce(shipped_on::text, '') || '|' || coalesce(express::text, '') FROM drops.orders ORDER BY id"));
+        Assert.Equal(["1|open|[\"x\"]", "2|007|{\"k\": 1}"], await _core.TextRowsAsync("SELECT id || '|' || kind || '|' || tags FROM drops.events ORDER BY id"));
+        Assert.Equal(["10|99.95|2026-03-01 09:00:00+00", "11|0.05|2026-03-01 09:30:00+00"], await _core.TextRowsAsync("SELECT sale_id || '|' || amount || '|' || sold_at FROM lake.sales ORDER BY sale_id"));
         Assert.Equal(
             ["amount:numeric", "customer_name:text", "express:boolean", "id:bigint", "paid_at:timestamp with time zone", "shipped_on:date"],
-            await RowsAsync("SELECT column_name || ':' || data_type FROM information_schema.columns WHERE table_schema = 'drops' AND table_name = 'orders' AND column_name NOT LIKE '\\_%' ORDER BY column_name"));
+            await _core.TextRowsAsync("SELECT column_name || ':' || data_type FROM information_schema.columns WHERE table_schema = 'drops' AND table_name = 'orders' AND column_name NOT LIKE '\\_%' ORDER BY column_name"));
     }
 
     private Task<CliProcess.Result> Cli(string connection, params string[] args) => CliProcess.RunAsync(
@@ -192,27 +191,4 @@ public sealed class FilesProbeCliTests : IAsyncLifetime
         },
         _directory,
         args);
-
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_core.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<List<string>> RowsAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_core.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
 }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Daedalus.Client;
 using Daedalus.Tests.Infrastructure;
 using Daedalus.Tests.Sources.Rest;
-using Npgsql;
 
 namespace Daedalus.Tests.Sources.Probes;
 
@@ -113,7 +112,7 @@ public sealed class RestProbeCliTests : IAsyncLifetime
         }
 
         // Nothing was loaded by a check.
-        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'gh'"));
+        Assert.Equal(0L, await _core.ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'gh'"));
     }
 
     [Fact]
@@ -154,14 +153,14 @@ public sealed class RestProbeCliTests : IAsyncLifetime
 
         var sync = await Cli(FakeRestApi.Token, "sync", "gh", "--json");
         Assert.True(sync.ExitCode == 0, sync.Output + sync.Error);
-        Assert.Equal(12L, await ScalarAsync<long>("SELECT count(*) FROM gh.issues"));
-        Assert.Equal(_api.GitHub.Issues.Sum(i => (long)i.Comments.Count), await ScalarAsync<long>("SELECT count(*) FROM gh.comments"));
+        Assert.Equal(12L, await _core.ScalarAsync<long>("SELECT count(*) FROM gh.issues"));
+        Assert.Equal(_api.GitHub.Issues.Sum(i => (long)i.Comments.Count), await _core.ScalarAsync<long>("SELECT count(*) FROM gh.comments"));
         Assert.Equal(
             ["closed_at:timestamp with time zone", "created_at:timestamp with time zone", "id:bigint", "labels:jsonb", "locked:boolean", "number:bigint", "title:text"],
             await ColumnsAsync("issues", "closed_at", "created_at", "id", "labels", "locked", "number", "title"));
         Assert.Equal(
             [.. _api.GitHub.Issues.OrderBy(i => i.Number).Select(i => $"{i.Number}|{(i.ClosedAt is { } c ? c.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+00" : "")}")],
-            await RowsAsync("SELECT number || '|' || coalesce(closed_at::text, '') FROM gh.issues ORDER BY number"));
+            await _core.TextRowsAsync("SELECT number || '|' || coalesce(closed_at::text, '') FROM gh.issues ORDER BY number"));
     }
 
     private Task<CliProcess.Result> Cli(string token, params string[] args) => CliProcess.RunAsync(
@@ -173,29 +172,6 @@ public sealed class RestProbeCliTests : IAsyncLifetime
         _directory,
         args);
 
-    private async Task<List<string>> ColumnsAsync(string table, params string[] names) => await RowsAsync(
+    private async Task<List<string>> ColumnsAsync(string table, params string[] names) => await _core.TextRowsAsync(
         $"SELECT column_name || ':' || data_type FROM information_schema.columns WHERE table_schema = 'gh' AND table_name = '{table}' AND column_name IN ({string.Join(", ", names.Select(n => $"'{n}'"))}) ORDER BY column_name");
-
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_core.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task<List<string>> RowsAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_core.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
 }
