@@ -167,7 +167,7 @@ public static class BenchCommand
         var staged = results.Where(r => r.Stages is { Count: > 0 }).ToList();
         if (staged.Count > 0)
         {
-            string[] order = ["ledger", "probe", "copy", "stage", "merge", "bookkeeping", "commit", "settle"];
+            string[] order = ["ledger", "probe", "copy", "stage", "wait", "merge", "bookkeeping", "commit", "settle"];
             builder.AppendLine();
             builder.AppendLine("Where the loads spent their time (µs per row, wall time of each stage summed over batches):");
             builder.AppendLine();

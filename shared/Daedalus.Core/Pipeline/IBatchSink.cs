@@ -13,5 +13,11 @@ public interface IBatchSink
 {
     ValueTask<StagedBatch> StageAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken);
 
-    Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken);
+    /// <summary>
+    /// Accepts <paramref name="staged"/> once <paramref name="previous"/> completes: that is when the previous batch
+    /// of the stream is safe and the caller still wants this one. Before that a sink may only do work nobody else
+    /// can see (an uncommitted transaction); it makes the batch visible (commit, enqueue, cursor) only after. When
+    /// <paramref name="previous"/> is cancelled, the batch is abandoned and this throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    Task<BatchOutcome> AcceptAsync(StagedBatch staged, Task previous, CancellationToken cancellationToken);
 }

@@ -20,10 +20,11 @@ public sealed class InProcessSink : IBatchSink
     public async ValueTask<StagedBatch> StageAsync(Batch batch, SourceDefinition source, CancellationToken cancellationToken) =>
         StagedBatch.Of(batch, source, await _preparer.PrepareAsync(batch, source, advanceCursor: true, cancellationToken));
 
-    public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)
+    /// <summary>The load of this batch starts at once (ledger row, staging COPY) and commits only after <paramref name="previous"/>.</summary>
+    public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, Task previous, CancellationToken cancellationToken)
     {
         var prepared = staged.Prepared ?? await _preparer.PrepareAsync(staged.Batch, staged.Source, advanceCursor: true, cancellationToken);
-        var result = await _loader.LoadAsync(prepared, cancellationToken);
+        var result = await _loader.LoadAsync(prepared, previous, cancellationToken);
         return new BatchOutcome(result.Loaded, result.Quarantined, result.Deleted, result.Stale, result.AlreadyLoaded);
     }
 }

@@ -34,8 +34,10 @@ public sealed class QueueSink : IBatchSink
         return StagedBatch.Of(batch, source, prepared);
     }
 
-    public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, CancellationToken cancellationToken)
+    /// <summary>Enqueues after <paramref name="previous"/>: messages and the cursor move in stream order.</summary>
+    public async Task<BatchOutcome> AcceptAsync(StagedBatch staged, Task previous, CancellationToken cancellationToken)
     {
+        await previous;
         using var span = DaedalusTracing.Source.StartActivity(DaedalusTracing.BatchEnqueueSpan, System.Diagnostics.ActivityKind.Producer);
         var batch = (staged.Prepared is null ? staged.Batch : BatchPreparer.ToProtected(staged.Prepared)) with { TraceParent = DaedalusTracing.CurrentTraceParent() };
         span?.SetTag("daedalus.run_id", batch.RunId.ToString());

@@ -300,6 +300,21 @@ public sealed class SyncRunner
         }
     }
 
+    /// <summary>A batch whose predecessor failed or ended the stream: its gate is cancelled and its load rolled back.</summary>
+    private static async Task WithdrawAsync(TaskCompletionSource gate, Task<BatchOutcome> accepting)
+    {
+        gate.TrySetCanceled();
+        try
+        {
+            await accepting;
+        }
+        catch (Exception)
+        {
+            // Expected: OperationCanceledException from the gate, or its own failure before the gate; either way
+            // nothing of it was committed, and the run reports the batch before it.
+        }
+    }
+
     /// <summary>
     /// One stream. It stops after any accepted batch once the run's cancellation is requested (and says by whom).
     /// With a <paramref name="deadline"/>, an incremental stream stops after the first batch accepted past it
@@ -342,42 +357,103 @@ public sealed class SyncRunner
                 },
                 CancellationToken.None);
 
+            // Two batches in flight: while one merges and commits, the next one's load already runs what nobody else
+            // can see (its ledger row, its staging COPY) and waits on a gate this loop opens only once the previous
+            // batch is accounted and the stream goes on. Commits, cursor moves and the stop decisions below stay in
+            // stream order, one batch at a time.
+            (StagedBatch Staged, Task<BatchOutcome> Accepting)? inFlight = null;
             try
             {
                 await foreach (var staged in channel.Reader.ReadAllAsync(cancellationToken))
                 {
-                    var batch = staged.Batch;
-                    var outcome = await sink.AcceptAsync(staged, cancellationToken);
-                    read += staged.RowsRead;
-                    loaded += outcome.Loaded;
-                    quarantined += outcome.Quarantined;
-                    deleted += outcome.Deleted;
-                    stale += outcome.Stale;
-                    batches++;
-                    lastCursor = batch.CursorTo ?? lastCursor;
-                    progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, false));
-
-                    // A resumable boundary: the batch is enqueued and (in an incremental stream) the stored cursor
-                    // covers it, so the next run starts right after it. A batch cut mid-page carries no cursor: the
-                    // pull goes on to the page's last batch, as it does at its time limit.
-                    if ((stream.Mode != SyncMode.Incremental || batch.CursorTo is not null) && await _runs.CancelRequestedByAsync(runId, cancellationToken) is { } by)
+                    var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var accepting = sink.AcceptAsync(staged, gate.Task, cancellationToken);
+                    if (inFlight is { } previous)
                     {
-                        cancelledBy = by;
-                        status = RunStatus.Cancelled;
-                        break;
+                        inFlight = null;
+                        bool stop;
+                        try
+                        {
+                            stop = await AccountAsync(previous.Staged, await previous.Accepting);
+                        }
+                        catch
+                        {
+                            await WithdrawAsync(gate, accepting);
+                            throw;
+                        }
+
+                        if (stop)
+                        {
+                            await WithdrawAsync(gate, accepting);
+                            break;
+                        }
                     }
 
-                    if (deadline is { } limit && stream.Mode == SyncMode.Incremental && batch.CursorTo is not null && _clock.GetUtcNow() >= limit)
-                    {
-                        cut = true;
-                        break;
-                    }
+                    gate.SetResult();
+                    inFlight = (staged, accepting);
+                }
+
+                if (inFlight is { } last)
+                {
+                    inFlight = null;
+                    await AccountAsync(last.Staged, await last.Accepting);
                 }
             }
             finally
             {
+                if (inFlight is { } abandoned)
+                {
+                    // The loop left early (the reader or the run's token failed) while its last batch, gate already
+                    // open, was loading: wait for it and count it if it committed; the loop's own error is reported.
+                    try
+                    {
+                        Count(abandoned.Staged, await abandoned.Accepting);
+                    }
+                    catch (Exception)
+                    {
+                        // Its failure, if any, rolled it back; the error already leaving this loop is the run's.
+                    }
+                }
+
                 await producerCancellation.CancelAsync();
                 await producer;
+            }
+
+            async Task<bool> AccountAsync(StagedBatch staged, BatchOutcome outcome)
+            {
+                Count(staged, outcome);
+                var batch = staged.Batch;
+
+                // A resumable boundary: the batch is enqueued and (in an incremental stream) the stored cursor
+                // covers it, so the next run starts right after it. A batch cut mid-page carries no cursor: the
+                // pull goes on to the page's last batch, as it does at its time limit.
+                if ((stream.Mode != SyncMode.Incremental || batch.CursorTo is not null) && await _runs.CancelRequestedByAsync(runId, cancellationToken) is { } by)
+                {
+                    cancelledBy = by;
+                    status = RunStatus.Cancelled;
+                    return true;
+                }
+
+                if (deadline is { } limit && stream.Mode == SyncMode.Incremental && batch.CursorTo is not null && _clock.GetUtcNow() >= limit)
+                {
+                    cut = true;
+                    return true;
+                }
+
+                return false;
+            }
+
+            void Count(StagedBatch staged, BatchOutcome outcome)
+            {
+                var batch = staged.Batch;
+                read += staged.RowsRead;
+                loaded += outcome.Loaded;
+                quarantined += outcome.Quarantined;
+                deleted += outcome.Deleted;
+                stale += outcome.Stale;
+                batches++;
+                lastCursor = batch.CursorTo ?? lastCursor;
+                progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, false));
             }
         }
         catch (SourceRateLimitedException ex)

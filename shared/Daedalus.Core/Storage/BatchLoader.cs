@@ -33,7 +33,17 @@ public sealed class BatchLoader
         _tables = tables;
     }
 
-    public async Task<LoadResult> LoadAsync(PreparedBatch prepared, CancellationToken cancellationToken)
+    public Task<LoadResult> LoadAsync(PreparedBatch prepared, CancellationToken cancellationToken) =>
+        LoadAsync(prepared, Task.CompletedTask, cancellationToken);
+
+    /// <summary>
+    /// Loads <paramref name="prepared"/> once <paramref name="after"/> (the previous batch of the same stream,
+    /// committed) completes. Until then only work nothing else can see is done: the ledger row and, when the batch
+    /// will need the merge, the binary COPY into this transaction's staging table, so that COPY overlaps the previous
+    /// batch's merge. The target table, the stream cursor and the run counters are only touched after it. When
+    /// <paramref name="after"/> is cancelled or faults, this transaction is rolled back and the same exception is thrown.
+    /// </summary>
+    public async Task<LoadResult> LoadAsync(PreparedBatch prepared, Task after, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var batch = prepared.Batch;
@@ -62,6 +72,7 @@ public sealed class BatchLoader
             if (inserted == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
+                await after;
                 await SettleSkippedAsync(connection, prepared, cancellationToken);
                 return LoadResult.Skipped(batch.BatchId, total);
             }
@@ -71,12 +82,23 @@ public sealed class BatchLoader
             var deleted = 0;
             var rejectedAtLoad = 0;
             string? layout = null;
+            var preStaged = false;
+            if (!after.IsCompleted)
+            {
+                preStaged = prepared.Rows.Count > 0 && await PreStageAsync(connection, transaction, prepared, cancellationToken);
+                stage = Telemetry.DaedalusInstruments.RecordLoadStage(preStaged ? "stage" : "probe", stage);
+                await after;
+                stage = Telemetry.DaedalusInstruments.RecordLoadStage("wait", stage);
+            }
+
             if (prepared.Rows.Count > 0)
             {
                 layout = await _tables.EnsureAsync(connection, transaction, batch.Stream, prepared.Target.Schema, prepared.Target.Table, prepared.Columns, prepared.PrimaryKey, prepared.CursorColumn, cancellationToken);
                 stage = Telemetry.DaedalusInstruments.RecordLoadStage("ledger", stage);
                 var before = quarantined.Count;
-                loaded = await LoadIsolatedAsync(connection, transaction, prepared, Segment.Of(prepared.Rows), quarantined, cancellationToken);
+                loaded = preStaged
+                    ? await MergeStagedAsync(connection, transaction, prepared, quarantined, cancellationToken)
+                    : await LoadIsolatedAsync(connection, transaction, prepared, Segment.Of(prepared.Rows), quarantined, cancellationToken);
                 rejectedAtLoad = quarantined.Count - before;
                 deleted = rejectedAtLoad == 0 ? prepared.DeletedCount : prepared.Rows.Count(r => r.IsDeleted) - quarantined.Skip(before).Count(q => q.Deleted);
                 stage = Stopwatch.GetTimestamp();
@@ -130,6 +152,11 @@ public sealed class BatchLoader
             throw new BatchLoadException(
                 $"{batch.Source}/{batch.Stream}: PostgreSQL refused batch {batch.BatchId}: {PostgresFailure.Describe(ex)}", ex.SqlState, PostgresFailure.IsInfrastructure(ex));
         }
+        catch (OperationCanceledException) when (after.IsCanceled)
+        {
+            // Not a failure of this batch: the caller withdrew it (the previous one failed, or the run stops there).
+            throw;
+        }
         catch
         {
             Telemetry.DaedalusInstruments.RecordFailure(batch.Source, batch.Stream);
@@ -176,22 +203,82 @@ public sealed class BatchLoader
         {
             await transaction.RollbackAsync(RowsSavepoint, cancellationToken);
             await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
-            if (rows.Count == 1)
-            {
-                var row = rows[0];
-                quarantined.Add(new QuarantinedRow(
-                    RowLoadCheck.RuleName,
-                    $"stream {prepared.Batch.Stream}: PostgreSQL refused the row: {PostgresFailure.Describe(ex)}",
-                    QuarantineRowJson.Write(prepared.Columns, row.Values),
-                    row.IsDeleted));
-                return 0;
-            }
-
-            // Halves in source order, so the later version of a key still wins when the two land in different halves.
-            var (first, second) = rows.Split();
-            return await LoadIsolatedAsync(connection, transaction, prepared, first, quarantined, cancellationToken)
-                + await LoadIsolatedAsync(connection, transaction, prepared, second, quarantined, cancellationToken);
+            return await IsolateAsync(connection, transaction, prepared, rows, quarantined, ex, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The whole batch, already in the staging table under <see cref="RowsSavepoint"/> (see <see cref="PreStageAsync"/>),
+    /// merged; on a row-level refusal the same isolation as <see cref="LoadIsolatedAsync"/>.
+    /// </summary>
+    private static async Task<int> MergeStagedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, List<QuarantinedRow> quarantined, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var merged = await MergeStagingAsync(connection, transaction, prepared, Stopwatch.GetTimestamp(), cancellationToken);
+            await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
+            return merged;
+        }
+        catch (PostgresException ex) when (PostgresFailure.IsRowLevel(ex))
+        {
+            await transaction.RollbackAsync(RowsSavepoint, cancellationToken);
+            await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
+            return await IsolateAsync(connection, transaction, prepared, Segment.Of(prepared.Rows), quarantined, ex, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// While the previous batch of the stream is still loading: when this one cannot take the direct COPY (its keys
+    /// are not provably new, or it needs the staging table anyway), COPY it into the staging table now, under
+    /// <see cref="RowsSavepoint"/>. Reads the target only (a stale answer just means the merge path is taken later).
+    /// A row PostgreSQL refuses here is left to the isolation after the wait: returns false, nothing staged.
+    /// </summary>
+    private static async Task<bool> PreStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    {
+        var rows = Segment.Of(prepared.Rows);
+        if (DirectCopyEligible(prepared, rows))
+        {
+            var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
+            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT to_regclass(@target) IS NOT NULL", new { target }, transaction, cancellationToken: cancellationToken));
+            if (!exists || await ProbeAllNewAsync(connection, transaction, prepared, rows, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        await transaction.SaveAsync(RowsSavepoint, cancellationToken);
+        try
+        {
+            await CopyToStagingAsync(connection, transaction, prepared, rows, cancellationToken);
+            return true;
+        }
+        catch (PostgresException ex) when (PostgresFailure.IsRowLevel(ex))
+        {
+            await transaction.RollbackAsync(RowsSavepoint, cancellationToken);
+            await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
+            return false;
+        }
+    }
+
+    /// <summary>A row-level refusal of <paramref name="rows"/>: the refused row to quarantine, or both halves again.</summary>
+    private static async Task<int> IsolateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, List<QuarantinedRow> quarantined, PostgresException ex, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 1)
+        {
+            var row = rows[0];
+            quarantined.Add(new QuarantinedRow(
+                RowLoadCheck.RuleName,
+                $"stream {prepared.Batch.Stream}: PostgreSQL refused the row: {PostgresFailure.Describe(ex)}",
+                QuarantineRowJson.Write(prepared.Columns, row.Values),
+                row.IsDeleted));
+            return 0;
+        }
+
+        // Halves in source order, so the later version of a key still wins when the two land in different halves.
+        var (first, second) = rows.Split();
+        return await LoadIsolatedAsync(connection, transaction, prepared, first, quarantined, cancellationToken)
+            + await LoadIsolatedAsync(connection, transaction, prepared, second, quarantined, cancellationToken);
     }
 
     private static async Task<int> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
@@ -199,6 +286,12 @@ public sealed class BatchLoader
         var stage = Stopwatch.GetTimestamp();
         await CopyToStagingAsync(connection, transaction, prepared, rows, cancellationToken);
         stage = Telemetry.DaedalusInstruments.RecordLoadStage("stage", stage);
+        return await MergeStagingAsync(connection, transaction, prepared, stage, cancellationToken);
+    }
+
+    /// <summary>The staging table merged into the target under the table's merge lock, metric points around it; drops the staging table.</summary>
+    private static async Task<int> MergeStagingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, long stage, CancellationToken cancellationToken)
+    {
 
         // One merge at a time per target table: the metric snapshots below must see the table as the merge will find
         // it, and merges of overlapping keys in different orders would otherwise deadlock. COPY above stays concurrent.
@@ -246,53 +339,20 @@ public sealed class BatchLoader
     /// </summary>
     private static async Task<int?> TryCopyNewRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
     {
-        if (prepared.HasDuplicateKeys || prepared.Metrics.Count > 0 || prepared.PrimaryKey.Count != 1 || HasNumericText(prepared, rows))
+        if (!DirectCopyEligible(prepared, rows))
         {
             return null;
         }
 
         var stage = Stopwatch.GetTimestamp();
-        var keyIndex = IndexOf(prepared, prepared.PrimaryKey[0]);
-        var keyType = prepared.Columns[keyIndex].Type;
-        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
-        var key = SqlIdentifier.Quote(prepared.PrimaryKey[0]);
-        bool allNew;
-        if (keyType == ColumnType.Integer)
-        {
-            long min = long.MaxValue, max = long.MinValue;
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var value = (long)rows[i].Values[keyIndex]!;
-                min = Math.Min(min, value);
-                max = Math.Max(max, value);
-            }
-
-            // One index probe: no stored key between the batch's smallest and largest.
-            allNew = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                $"SELECT NOT EXISTS (SELECT 1 FROM {target} WHERE {key} BETWEEN @min AND @max)", new { min, max }, transaction, cancellationToken: cancellationToken));
-        }
-        else if (keyType == ColumnType.Text)
-        {
-            var keys = new string[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
-            {
-                keys[i] = (string)rows[i].Values[keyIndex]!;
-            }
-
-            allNew = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                $"SELECT NOT EXISTS (SELECT 1 FROM {target} WHERE {key} = ANY(@keys))", new { keys }, transaction, cancellationToken: cancellationToken));
-        }
-        else
-        {
-            return null;
-        }
-
+        var allNew = await ProbeAllNewAsync(connection, transaction, prepared, rows, cancellationToken);
         stage = Telemetry.DaedalusInstruments.RecordLoadStage("probe", stage);
         if (!allNew)
         {
             return null;
         }
 
+        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
         var cursorIndex = prepared.CursorColumn is null ? -1 : IndexOf(prepared, prepared.CursorColumn);
         await transaction.SaveAsync("daedalus_direct_copy", cancellationToken);
         try
@@ -486,6 +546,49 @@ public sealed class BatchLoader
         }
 
         await importer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the direct COPY can be proven safe cheaply: a single integer or text key, no repeated keys, no metric
+    /// rule needing the staging table, no decimal beyond <see cref="decimal"/>.
+    /// </summary>
+    private static bool DirectCopyEligible(PreparedBatch prepared, Segment rows) =>
+        !prepared.HasDuplicateKeys && prepared.Metrics.Count == 0 && prepared.PrimaryKey.Count == 1
+        && prepared.Columns[IndexOf(prepared, prepared.PrimaryKey[0])].Type is ColumnType.Integer or ColumnType.Text
+        && !HasNumericText(prepared, rows);
+
+    /// <summary>
+    /// One index probe of the target: true when none of the batch's keys is stored (an integer key: no stored key
+    /// between the smallest and the largest; a text key: none of the values), false when some may be. Only for
+    /// batches that are <see cref="DirectCopyEligible"/>.
+    /// </summary>
+    private static async Task<bool> ProbeAllNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
+    {
+        var keyIndex = IndexOf(prepared, prepared.PrimaryKey[0]);
+        var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
+        var key = SqlIdentifier.Quote(prepared.PrimaryKey[0]);
+        if (prepared.Columns[keyIndex].Type == ColumnType.Integer)
+        {
+            long min = long.MaxValue, max = long.MinValue;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var value = (long)rows[i].Values[keyIndex]!;
+                min = Math.Min(min, value);
+                max = Math.Max(max, value);
+            }
+
+            return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                $"SELECT NOT EXISTS (SELECT 1 FROM {target} WHERE {key} BETWEEN @min AND @max)", new { min, max }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var keys = new string[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            keys[i] = (string)rows[i].Values[keyIndex]!;
+        }
+
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            $"SELECT NOT EXISTS (SELECT 1 FROM {target} WHERE {key} = ANY(@keys))", new { keys }, transaction, cancellationToken: cancellationToken));
     }
 
     private static int IndexOf(PreparedBatch prepared, string column)

@@ -27,7 +27,7 @@ public static class DaedalusInstruments
     private static readonly Counter<long> ClaimCheckBytes = Meter.CreateCounter<long>("daedalus.claimcheck.bytes", "By", "Claim-check envelope bytes, before (form=envelope) and after (form=stored) compression");
 
     private static readonly Histogram<double> LoadStageDuration = Meter.CreateHistogram<double>(
-        "daedalus.load.stage.duration", "s", "Time one batch load spent in a stage (stage=ledger, probe, copy, stage, merge, bookkeeping, commit, settle)",
+        "daedalus.load.stage.duration", "s", "Time one batch load spent in a stage (stage=ledger, probe, copy, stage, wait (for the previous batch of the stream), merge, bookkeeping, commit, settle)",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
 
     private static volatile QueueDepth? _queueDepth;
