@@ -83,7 +83,8 @@ public sealed class BatchLoader
             var rejectedAtLoad = 0;
             string? layout = null;
             var preStaged = false;
-            if (!after.IsCompleted)
+            // Not IsCompleted: a gate already cancelled or faulted must still be awaited (and throw), never skipped.
+            if (!after.IsCompletedSuccessfully)
             {
                 preStaged = prepared.Rows.Count > 0 && await PreStageAsync(connection, transaction, prepared, cancellationToken);
                 stage = Telemetry.DaedalusInstruments.RecordLoadStage(preStaged ? "stage" : "probe", stage);

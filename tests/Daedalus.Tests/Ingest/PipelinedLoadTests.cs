@@ -112,6 +112,13 @@ public sealed class PipelinedLoadTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stagedLoad);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => freshLoad);
+
+        // Withdrawn before the load even started (the runner may cancel a gate that early), and failed gates.
+        var cancelled = new TaskCompletionSource();
+        cancelled.SetCanceled();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loader.LoadAsync(staged, cancelled.Task, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loader.LoadAsync(fresh, cancelled.Task, CancellationToken.None));
+        await Assert.ThrowsAsync<TimeoutException>(() => loader.LoadAsync(fresh, Task.FromException(new TimeoutException("previous batch failed")), CancellationToken.None));
         Assert.Equal(before, await StateAsync());
         Assert.Equal(0, await _core.ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
 
