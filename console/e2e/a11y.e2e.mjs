@@ -10,29 +10,17 @@
 //   console says so and offers Reload; after Reload the same action succeeds.
 //
 // Env: DAEDALUS_URL, DAEDALUS_KEY, CHROMIUM_PATH (default /usr/bin/chromium), SCREENSHOTS (optional).
-import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { consoleEnvironment, openConsolePage } from "./browser.mjs";
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve("axe-core/axe.min.js");
-const base = process.env.DAEDALUS_URL?.replace(/\/$/, "");
-const key = process.env.DAEDALUS_KEY;
-const shots = process.env.SCREENSHOTS;
-if (!base || !key) throw new Error("DAEDALUS_URL and DAEDALUS_KEY are required");
-
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", headless: true });
+const { base, key, shots } = consoleEnvironment();
 // A laptop screen.
 // bypassCSP: the console's CSP (script-src 'self') would refuse the injected axe-core; the pages themselves are unchanged.
-const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: "light", timezoneId: "UTC", locale: "en-US", bypassCSP: true });
-context.setDefaultTimeout(20_000);
-const page = await context.newPage();
-const problems = [];
-page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-page.on("console", (message) => {
-  if (message.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) problems.push(`console error: ${message.text()}`);
-});
+const { browser, page, problems } = await openConsolePage({ viewport: { width: 1280, height: 720 }, bypassCSP: true });
 
 let step = "start";
 async function run(name, body) {

@@ -5,25 +5,13 @@
 //
 // Env: DAEDALUS_URL (server root), DAEDALUS_KEY (write key), CHROMIUM_PATH (default /usr/bin/chromium),
 // SCREENSHOTS (directory for console-*.png; docs/images refreshes the docs' pictures).
-import { chromium } from "playwright-core";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { consoleEnvironment, openConsolePage } from "./browser.mjs";
 
-const base = process.env.DAEDALUS_URL?.replace(/\/$/, "");
-const key = process.env.DAEDALUS_KEY;
-const shots = process.env.SCREENSHOTS;
-if (!base || !key) throw new Error("DAEDALUS_URL and DAEDALUS_KEY are required");
-
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", headless: true });
-const context = await browser.newContext({ viewport: { width: 1366, height: 820 }, colorScheme: "light", timezoneId: "UTC", locale: "en-US" });
-context.setDefaultTimeout(20_000);
-const page = await context.newPage();
-const problems = [];
-page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-page.on("console", (message) => {
-  // A refused request (the 422 this test provokes) is logged by the browser too; anything else is a fault.
-  if (message.type() === "error" && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) problems.push(`console error: ${message.text()}`);
-});
+const { base, key, shots } = consoleEnvironment();
+// The 422 this test provokes is a refused request: not one of the page's problems (see browser.mjs).
+const { browser, page, problems } = await openConsolePage({ viewport: { width: 1366, height: 820 } });
 
 let step = "start";
 const steps = [];

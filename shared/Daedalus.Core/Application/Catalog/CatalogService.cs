@@ -59,18 +59,7 @@ public sealed class CatalogService
             var schema = stream.Target.Schema;
             var table = stream.Target.Table;
             var protection = stream.Protect.ToDictionary(p => p.Key, p => p.Value.ToString().ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
-            var columns = (await connection.QueryAsync<(string Name, string Type, bool Nullable, bool PrimaryKey)>(new CommandDefinition(
-                """
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-                       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
-                FROM pg_class c
-                JOIN pg_namespace n ON n.oid = c.relnamespace
-                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                WHERE n.nspname = @schema AND c.relname = @table AND c.relkind IN ('r', 'p')
-                ORDER BY a.attnum
-                """,
-                new { schema, table },
-                cancellationToken: cancellationToken))).ToList();
+            var columns = await TargetTableColumn.ReadAsync(connection, schema, table, cancellationToken);
             var lastLoad = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
                 "SELECT max(loaded_at) FROM daedalus.batches WHERE source = @source AND stream = @stream",
                 new { source = source.Name, stream = stream.Name },
@@ -87,7 +76,7 @@ public sealed class CatalogService
                 lastLoad is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
                 freshness.GetValueOrDefault(source.Name, SourceFreshnessReader.Never),
                 [.. protection.Keys.Order(StringComparer.Ordinal)],
-                [.. columns.Select(c => new CatalogColumn(c.Name, c.Type, c.Nullable, c.PrimaryKey, protection.GetValueOrDefault(c.Name), c.Name.StartsWith("_daedalus_", StringComparison.Ordinal)))]));
+                [.. columns.Select(c => new CatalogColumn(c.Name, c.Type, c.Nullable, c.InPrimaryKey, protection.GetValueOrDefault(c.Name), c.Name.StartsWith("_daedalus_", StringComparison.Ordinal)))]));
         }
 
         return tables;

@@ -65,25 +65,13 @@ public sealed partial class ProtectedValueReader
         var qualified = $"{schema}.{table}";
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var tableColumns = (await connection.QueryAsync<(string Name, string Type, int KeyPosition)>(new CommandDefinition(
-            """
-            -- int2vector subscripts start at 0: the position is made 1-based, 0 meaning "not in the primary key".
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod),
-                   coalesce((SELECT array_position(i.indkey::int2[], a.attnum) + 1 - array_lower(i.indkey::int2[], 1) FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary), 0)
-            FROM pg_class c
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-            WHERE n.nspname = @schema AND c.relname = @table AND c.relkind IN ('r', 'p')
-            ORDER BY a.attnum
-            """,
-            new { schema, table },
-            cancellationToken: cancellationToken))).ToList();
+        var tableColumns = await TargetTableColumn.ReadAsync(connection, schema, table, cancellationToken);
         if (tableColumns.Count == 0)
         {
             throw new DecryptRefusedException(DecryptRefusal.NotFound, $"The target table {qualified} of {source.Name}/{stream.Name} does not exist yet (nothing was loaded).");
         }
 
-        var keyColumns = tableColumns.Where(c => c.KeyPosition > 0).OrderBy(c => c.KeyPosition).ToList();
+        var keyColumns = tableColumns.Where(c => c.InPrimaryKey).OrderBy(c => c.KeyPosition).ToList();
         if (keyColumns.Count == 0)
         {
             throw new DecryptRefusedException(DecryptRefusal.Invalid, $"The target table {qualified} has no primary key.");
