@@ -332,6 +332,7 @@ public sealed class SyncRunner
         var cursor = stream.Mode == SyncMode.Incremental ? await _cursors.GetAsync(source.Name, stream.Name, cancellationToken) : null;
         var idScope = stream.Mode == SyncMode.Full ? $"run:{runId:N}" : $"generation:{await _cursors.GetGenerationAsync(source.Name, stream.Name, cancellationToken)}";
         var lastCursor = cursor;
+        Exception? lostLoad = null;
         try
         {
             var schema = await plugin.DescribeAsync(context, stream, cancellationToken);
@@ -364,8 +365,41 @@ public sealed class SyncRunner
             (StagedBatch Staged, Task<BatchOutcome> Accepting)? inFlight = null;
             try
             {
-                await foreach (var staged in channel.Reader.ReadAllAsync(cancellationToken))
+                while (true)
                 {
+                    // Only overlap with a batch that is already read: when the source has nothing ready, the batch in
+                    // flight is settled first, so its failure, a cancel request or the deadline are seen at once.
+                    if (inFlight is { } waiting && !channel.Reader.TryPeek(out _))
+                    {
+                        inFlight = null;
+                        if (await AccountAsync(waiting.Staged, await waiting.Accepting))
+                        {
+                            break;
+                        }
+                    }
+
+                    if (!await channel.Reader.WaitToReadAsync(cancellationToken))
+                    {
+                        break;
+                    }
+
+                    if (!channel.Reader.TryRead(out var staged))
+                    {
+                        continue;
+                    }
+
+                    // The same batch id twice in a row (identical rows of a stream without a cursor): the second's
+                    // ledger insert would wait on the first's uncommitted row while the first waits for nothing, but
+                    // the second's gate waits on the first: not overlapped.
+                    if (inFlight is { } same && same.Staged.Batch.BatchId == staged.Batch.BatchId)
+                    {
+                        inFlight = null;
+                        if (await AccountAsync(same.Staged, await same.Accepting))
+                        {
+                            break;
+                        }
+                    }
+
                     var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     var accepting = sink.AcceptAsync(staged, gate.Task, cancellationToken);
                     if (inFlight is { } previous)
@@ -404,14 +438,19 @@ public sealed class SyncRunner
                 if (inFlight is { } abandoned)
                 {
                     // The loop left early (the reader or the run's token failed) while its last batch, gate already
-                    // open, was loading: wait for it and count it if it committed; the loop's own error is reported.
+                    // open, was loading: wait for it and count it if it committed. If it failed, that failure is
+                    // what the stream reports (a rate-limited source must not turn a failed load into "partial").
                     try
                     {
                         Count(abandoned.Staged, await abandoned.Accepting);
                     }
-                    catch (Exception)
+                    catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        // Its failure, if any, rolled it back; the error already leaving this loop is the run's.
+                        lostLoad = ex;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // The run's token: the cancellation already leaving this loop says it.
                     }
                 }
 
@@ -456,7 +495,7 @@ public sealed class SyncRunner
                 progress?.Report(new SyncProgress(source.Name, stream.Name, read, loaded, batches, false));
             }
         }
-        catch (SourceRateLimitedException ex)
+        catch (SourceRateLimitedException ex) when (lostLoad is null)
         {
             // Not a failure: the cursor of the last stored batch is kept and the next tick resumes from it.
             // Whatever the source echoed (credentials included) is masked before it is stored or logged.
@@ -464,8 +503,10 @@ public sealed class SyncRunner
             error = $"rate limited, resuming next run: {context.Redactor.Redact(ex.Message)}";
             _logger.LogWarning("Source {Source} stream {Stream} stopped early: {Reason}", source.Name, stream.Name, context.Redactor.Redact(ex.Message));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception caught) when (caught is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // A load that failed while the reader failed too is the worse news: the stream reports that one.
+            var ex = lostLoad ?? caught;
             status = RunStatus.Failed;
             error = context.Redactor.Redact(ex.Message);
 

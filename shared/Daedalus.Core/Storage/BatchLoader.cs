@@ -23,6 +23,7 @@ public sealed class BatchLoader
 {
     private const string StagingName = "daedalus_staging";
     private const string RowsSavepoint = "daedalus_rows";
+    private const string PreStageSavepoint = "daedalus_prestage";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TargetTableManager _tables;
@@ -209,11 +210,13 @@ public sealed class BatchLoader
     }
 
     /// <summary>
-    /// The whole batch, already in the staging table under <see cref="RowsSavepoint"/> (see <see cref="PreStageAsync"/>),
-    /// merged; on a row-level refusal the same isolation as <see cref="LoadIsolatedAsync"/>.
+    /// The whole batch, already in the staging table (see <see cref="PreStageAsync"/>), merged under
+    /// <see cref="RowsSavepoint"/>; on a row-level refusal the staging table is dropped and the rows go through the same
+    /// isolation as <see cref="LoadIsolatedAsync"/>.
     /// </summary>
     private static async Task<int> MergeStagedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, List<QuarantinedRow> quarantined, CancellationToken cancellationToken)
     {
+        await transaction.SaveAsync(RowsSavepoint, cancellationToken);
         try
         {
             var merged = await MergeStagingAsync(connection, transaction, prepared, Stopwatch.GetTimestamp(), cancellationToken);
@@ -224,40 +227,49 @@ public sealed class BatchLoader
         {
             await transaction.RollbackAsync(RowsSavepoint, cancellationToken);
             await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
+            // Created before the savepoint, so still there: the halves stage their own.
+            await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE {StagingName}", transaction: transaction, cancellationToken: cancellationToken));
             return await IsolateAsync(connection, transaction, prepared, Segment.Of(prepared.Rows), quarantined, ex, cancellationToken);
         }
     }
 
     /// <summary>
     /// While the previous batch of the stream is still loading: when this one cannot take the direct COPY (its keys
-    /// are not provably new, or it needs the staging table anyway), COPY it into the staging table now, under
-    /// <see cref="RowsSavepoint"/>. Reads the target only (a stale answer just means the merge path is taken later).
+    /// are not provably new, or it needs the staging table anyway), COPY it into the staging table now. Only reads the target, on another connection (a stale answer just means the merge
+    /// path is taken later); the staging table is this session's own.
     /// A row PostgreSQL refuses here is left to the isolation after the wait: returns false, nothing staged.
     /// </summary>
-    private static async Task<bool> PreStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
+    private async Task<bool> PreStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
     {
         var rows = Segment.Of(prepared.Rows);
         if (DirectCopyEligible(prepared, rows))
         {
+            // On a connection of its own, outside this transaction: a lock on the target held while this batch waits
+            // for the previous one would block that batch's ALTER TABLE (a new column), and PostgreSQL cannot see the
+            // wait for the gate, so it would never report the deadlock. Nothing of the target is locked before the gate.
+            await using var probe = await _dataSource.OpenConnectionAsync(cancellationToken);
             var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);
-            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT to_regclass(@target) IS NOT NULL", new { target }, transaction, cancellationToken: cancellationToken));
-            if (!exists || await ProbeAllNewAsync(connection, transaction, prepared, rows, cancellationToken))
+            var exists = await probe.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT to_regclass(@target) IS NOT NULL", new { target }, cancellationToken: cancellationToken));
+            if (!exists || await ProbeAllNewAsync(probe, null, prepared, rows, cancellationToken))
             {
                 return false;
             }
         }
 
-        await transaction.SaveAsync(RowsSavepoint, cancellationToken);
+        // A savepoint of its own, released at once: the target's DDL after the gate must not sit under a savepoint
+        // that a refused row later rolls back.
+        await transaction.SaveAsync(PreStageSavepoint, cancellationToken);
         try
         {
             await CopyToStagingAsync(connection, transaction, prepared, rows, cancellationToken);
+            await transaction.ReleaseAsync(PreStageSavepoint, cancellationToken);
             return true;
         }
         catch (PostgresException ex) when (PostgresFailure.IsRowLevel(ex))
         {
-            await transaction.RollbackAsync(RowsSavepoint, cancellationToken);
-            await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
+            await transaction.RollbackAsync(PreStageSavepoint, cancellationToken);
+            await transaction.ReleaseAsync(PreStageSavepoint, cancellationToken);
             return false;
         }
     }
@@ -563,7 +575,7 @@ public sealed class BatchLoader
     /// between the smallest and the largest; a text key: none of the values), false when some may be. Only for
     /// batches that are <see cref="DirectCopyEligible"/>.
     /// </summary>
-    private static async Task<bool> ProbeAllNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
+    private static async Task<bool> ProbeAllNewAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PreparedBatch prepared, Segment rows, CancellationToken cancellationToken)
     {
         var keyIndex = IndexOf(prepared, prepared.PrimaryKey[0]);
         var target = SqlIdentifier.Qualified(prepared.Target.Schema, prepared.Target.Table);

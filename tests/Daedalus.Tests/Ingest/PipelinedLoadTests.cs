@@ -129,6 +129,38 @@ public sealed class PipelinedLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_waiting_batch_holds_no_lock_that_the_previous_batch_s_new_column_needs()
+    {
+        // The previous batch brings a new column (ALTER TABLE, which needs the table to itself) while the next one,
+        // same new schema, has already probed the target and staged behind its gate. If that probe's lock were held
+        // in the waiting transaction, the ALTER would wait for it forever: PostgreSQL cannot see the gate.
+        var loader = _core.Get<BatchLoader>();
+        await loader.LoadAsync(await PrepareAsync(MakeBatch("b1", "c1", [1L, "new", 10.10m, T0], [2L, "new", 20.20m, T0])), CancellationToken.None);
+        var wider = Schema with { Columns = [.. Schema.Columns, new("note", ColumnType.Text)] };
+        Batch Wide(string id, string cursorTo, params object?[][] rows) =>
+            new(id, Guid.NewGuid(), "shop", "orders", wider, rows.Select(r => new SourceRecord(r)).ToList(), null, cursorTo, 0, T0);
+        var second = await PrepareAsync(Wide("b2", "c2", [1L, "paid", 10.11m, T0.AddHours(1), "first note"]));
+        var third = await PrepareAsync(Wide("b3", "c3", [2L, "paid", 20.21m, T0.AddHours(2), "second note"]));
+
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thirdLoad = loader.LoadAsync(third, gate.Task, CancellationToken.None);
+        try
+        {
+            await WaitForStagingAsync();
+            await loader.LoadAsync(second, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
+
+        Assert.Equal(1, (await thirdLoad).Loaded);
+        Assert.Equal(
+            ["1=paid/10.11/first note", "2=paid/20.21/second note"],
+            await _core.TextRowsAsync("SELECT id::text || '=' || status || '/' || amount::text || '/' || note FROM shop.orders ORDER BY id"));
+    }
+
+    [Fact]
     public async Task A_row_refused_in_a_staged_batch_is_isolated_after_the_wait()
     {
         var loader = _core.Get<BatchLoader>();
@@ -148,5 +180,27 @@ public sealed class PipelinedLoadTests : IAsyncLifetime
         Assert.Equal((1, 1), (result.Loaded, result.Quarantined));
         Assert.Equal("rows [1=paid/10.11, 2=new/20.20] ledger [b1, b2] cursor c2", await StateAsync());
         Assert.Contains("23514", await _core.ScalarAsync<string>("SELECT reason FROM daedalus.quarantine"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_row_refused_in_a_staged_batch_that_adds_a_column_keeps_the_column_and_the_other_rows()
+    {
+        // The new column is added after the gate; the refused row's rollback must not take that ALTER with it.
+        var loader = _core.Get<BatchLoader>();
+        await loader.LoadAsync(await PrepareAsync(MakeBatch("b1", "c1", [1L, "new", 10.10m, T0], [2L, "new", 20.20m, T0])), CancellationToken.None);
+        await _core.ScalarAsync<int>("ALTER TABLE shop.orders ADD CONSTRAINT amount_below_1000 CHECK (amount < 1000); SELECT 1;");
+        var wider = Schema with { Columns = [.. Schema.Columns, new("note", ColumnType.Text)] };
+        var batch = new Batch("b2", Guid.NewGuid(), "shop", "orders", wider, [new SourceRecord([1L, "paid", 10.11m, T0.AddHours(1), "kept"]), new SourceRecord([2L, "paid", 1000m, T0.AddHours(1), "refused"])], null, "c2", 0, T0);
+
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = loader.LoadAsync(await PrepareAsync(batch), gate.Task, CancellationToken.None);
+        await WaitForStagingAsync();
+        gate.SetResult();
+        var result = await load;
+
+        Assert.Equal((1, 1), (result.Loaded, result.Quarantined));
+        Assert.Equal(
+            ["1=paid/kept", "2=new/"],
+            await _core.TextRowsAsync("SELECT id::text || '=' || status || '/' || coalesce(note, '') FROM shop.orders ORDER BY id"));
     }
 }
