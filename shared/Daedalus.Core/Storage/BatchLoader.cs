@@ -235,9 +235,10 @@ public sealed class BatchLoader
 
     /// <summary>
     /// While the previous batch of the stream is still loading: when this one cannot take the direct COPY (its keys
-    /// are not provably new, or it needs the staging table anyway), COPY it into the staging table now. Only reads the target, on another connection (a stale answer just means the merge
-    /// path is taken later); the staging table is this session's own.
-    /// A row PostgreSQL refuses here is left to the isolation after the wait: returns false, nothing staged.
+    /// are not provably new, or it needs the staging table anyway), COPY it into the staging table now. Only reads the
+    /// target, on another connection (a stale answer just means the merge path is taken later); the staging table is
+    /// this session's own. A row PostgreSQL refuses here is left to the isolation after the wait: returns false, nothing
+    /// staged.
     /// </summary>
     private async Task<bool> PreStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PreparedBatch prepared, CancellationToken cancellationToken)
     {
