@@ -37,7 +37,7 @@ public sealed class KillRecoveryTests : IAsyncLifetime
 
     private static SourceDefinition Source()
     {
-        var source = SampleSourceDefinition.Create("chaos", 4_000);
+        var source = SampleSourceDefinition.Create("chaos", 20_000);
         source.Settings["maxGenerations"] = "0";
         source.Schedule = "*/2 * * * * *";
         foreach (var stream in source.Streams)
@@ -80,28 +80,32 @@ public sealed class KillRecoveryTests : IAsyncLifetime
         var killsIntoWork = 0;
         for (var i = 0; i < Kills; i++)
         {
+            var runsBefore = await RunCountAsync(_chaos);
             using var serve = StartServe(environment);
 
-            // Kill into work, not into start-up: on a loaded machine a serve can need longer than the delay below
-            // just to start, and a kill before its first run would prove nothing. So wait for it to have a run.
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    await using var connection = new NpgsqlConnection(_chaos.ConnectionString);
-                    return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.runs") > 0;
-                },
-                TimeSpan.FromMinutes(2),
-                "the serve about to be killed started a run");
-            var after = random.Next(1_500, 7_000);
-            await Task.Delay(after);
-            killedAt.Add(after);
-            await using (var open = new NpgsqlConnection(_chaos.ConnectionString))
+            try
             {
-                killsIntoWork += await open.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.runs WHERE status IN ('queued', 'running', 'loading')") > 0 ? 1 : 0;
+                // Kill into work, not into start-up: on a loaded machine a serve can need seconds just to start,
+                // and a fast one finishes the whole load in a few more; a delay counted from the process start would
+                // hit either nothing yet or nothing left. So the random point is counted from this serve's first run.
+                await Eventually.TrueAsync(
+                    async () => await RunCountAsync(_chaos) > runsBefore,
+                    TimeSpan.FromMinutes(2),
+                    "the serve about to be killed started a run");
+                var after = random.Next(200, 2_500);
+                await Task.Delay(after);
+                killedAt.Add(after);
+                await using (var open = new NpgsqlConnection(_chaos.ConnectionString))
+                {
+                    killsIntoWork += await open.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.runs WHERE status IN ('queued', 'running', 'loading')") > 0 ? 1 : 0;
+                }
             }
-
-            serve.Kill(entireProcessTree: true);
-            await serve.WaitForExitAsync();
+            finally
+            {
+                // Also when a wait above fails: a serve left running would keep writing into the next test's database.
+                serve.Kill(entireProcessTree: true);
+                await serve.WaitForExitAsync();
+            }
         }
 
         using (var last = StartServe(environment))
@@ -153,6 +157,12 @@ public sealed class KillRecoveryTests : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private static async Task<long> RunCountAsync(CoreServices core)
+    {
+        await using var connection = new NpgsqlConnection(core.ConnectionString);
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.runs");
     }
 
     private static async Task<bool> SettledAsync(CoreServices core)

@@ -73,6 +73,17 @@ public sealed class PullQueueTests : IAsyncLifetime
         {
             await Eventually.TrueAsync(condition, timeout ?? TimeSpan.FromSeconds(90), what);
         }
+        catch (TimeoutException ex)
+        {
+            // What the runs and their batches ended as, so a timeout on a loaded machine says which wait never ended.
+            var state = await server.ScalarAsync<string>(
+                """
+                SELECT concat_ws(' / ',
+                    (SELECT string_agg(concat_ws(' ', id, status, pull_status, 'part', pull_part, error), '; ') FROM daedalus.runs),
+                    (SELECT string_agg(concat_ws(' ', state, n), ', ') FROM (SELECT state, count(*) AS n FROM daedalus.enqueued_batches GROUP BY state) b))
+                """);
+            throw new TimeoutException($"{ex.Message}; runs and batches: {state}", ex);
+        }
         finally
         {
             await pulls.StopAsync(CancellationToken.None);
