@@ -49,9 +49,10 @@ public sealed class SeriesReader
             _ => throw new ArgumentOutOfRangeException(nameof(aggregate), aggregate, "unknown aggregate"),
         };
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(DateTime Time, string Labels, decimal? Value)>(new CommandDefinition(
+        // As text: numeric keeps more digits than decimal, and Npgsql refuses to read into decimal what it cannot hold.
+        var rows = await connection.QueryAsync<(DateTime Time, string Labels, string? Value)>(new CommandDefinition(
             $"""
-            SELECT date_bin(@step, p.ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS time, s.labels::text, {value}
+            SELECT date_bin(@step, p.ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS time, s.labels::text, ({value})::text
             FROM daedalus.metric_series s JOIN daedalus.metric_points p ON p.series_id = s.id
             WHERE s.name = @metric AND s.labels @> @filter::jsonb AND p.ts >= @from AND p.ts < @to
             GROUP BY 1, s.labels
@@ -59,7 +60,7 @@ public sealed class SeriesReader
             """,
             new { metric, filter = JsonSerializer.Serialize(labels), from = from.UtcDateTime, to = to.UtcDateTime, step },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new SeriesPoint(Utc(r.Time)!.Value, r.Value, Labels(r.Labels))).ToList();
+        return rows.Select(r => new SeriesPoint(Utc(r.Time)!.Value, r.Value is null ? null : ExactNumber.Parse(r.Value), Labels(r.Labels))).ToList();
     }
 
     private static Dictionary<string, string> Labels(string json) =>

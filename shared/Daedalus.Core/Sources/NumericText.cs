@@ -1,4 +1,5 @@
 using System.Globalization;
+using Daedalus.Client;
 
 namespace Daedalus.Sources;
 
@@ -54,90 +55,14 @@ public readonly record struct NumericText(string Value)
 
     private static string Canonical(string text)
     {
-        if (text.Length == 0)
-        {
-            throw new FormatException("empty number");
-        }
-
-        var i = 0;
-        var negative = false;
-        if (text[0] is '-' or '+')
-        {
-            negative = text[0] == '-';
-            i++;
-        }
-
-        var integer = new System.Text.StringBuilder();
-        var fraction = new System.Text.StringBuilder();
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
-        {
-            integer.Append(text[i++]);
-        }
-
-        if (i < text.Length && text[i] == '.')
-        {
-            i++;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
-            {
-                fraction.Append(text[i++]);
-            }
-        }
-
-        if (integer.Length == 0 && fraction.Length == 0)
-        {
-            throw new FormatException("not a decimal number");
-        }
-
-        var exponent = 0;
-        if (i < text.Length && text[i] is 'e' or 'E')
-        {
-            i++;
-            if (!int.TryParse(text.AsSpan(i), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent) || Math.Abs(exponent) > 200_000)
-            {
-                throw new FormatException("bad exponent");
-            }
-
-            i = text.Length;
-        }
-
-        if (i != text.Length)
-        {
-            throw new FormatException("not a decimal number");
-        }
-
-        // Shift the point by the exponent, on the digit strings.
-        var digits = integer.ToString() + fraction;
-        var point = integer.Length + exponent;
-        string intPart, fracPart;
-        if (point <= 0)
-        {
-            intPart = "0";
-            fracPart = new string('0', -point) + digits;
-        }
-        else if (point >= digits.Length)
-        {
-            intPart = digits + new string('0', point - digits.Length);
-            fracPart = "";
-        }
-        else
-        {
-            intPart = digits[..point];
-            fracPart = digits[point..];
-        }
-
-        intPart = intPart.TrimStart('0');
-        if (intPart.Length == 0)
-        {
-            intPart = "0";
-        }
-
-        if (intPart.Length > MaxIntegerDigits || fracPart.Length > MaxFractionDigits)
+        var canonical = ExactNumber.Parse(text).Text;
+        var digits = canonical.AsSpan().TrimStart('-');
+        var point = digits.IndexOf('.');
+        if ((point < 0 ? digits.Length : point) > MaxIntegerDigits || (point < 0 ? 0 : digits.Length - point - 1) > MaxFractionDigits)
         {
             throw new OverflowException("beyond PostgreSQL numeric's range");
         }
 
-        var isZero = intPart == "0" && fracPart.All(c => c == '0');
-        var sign = negative && !isZero ? "-" : "";
-        return fracPart.Length == 0 ? sign + intPart : $"{sign}{intPart}.{fracPart}";
+        return canonical;
     }
 }

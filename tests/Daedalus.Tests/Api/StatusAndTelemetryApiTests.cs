@@ -102,13 +102,13 @@ public sealed class StatusAndTelemetryApiTests : IAsyncLifetime
 
         var all = await _client.GetPointsAsync("invoice_amount", DateTimeOffset.Parse("2000-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddDays(1), "30d", "sum");
         var expected = await _server.ScalarAsync<decimal>("SELECT sum(amount) FROM fin.invoices WHERE _daedalus_deleted_at IS NULL AND issued_on IS NOT NULL");
-        Assert.Equal(expected, all.Points.Sum(p => p.Value ?? 0));
+        Assert.Equal(expected, all.Points.Sum(p => p.Value?.ToDecimal() ?? 0));
 
         var currency = series[0].Labels["currency"];
         var one = await _client.GetPointsAsync("invoice_amount", all.From, all.To, "30d", "count", new Dictionary<string, string> { ["currency"] = currency });
         Assert.All(one.Points, p => Assert.Equal(currency, p.Labels["currency"]));
         var count = await _server.ScalarAsync<long>($"SELECT count(*) FROM fin.invoices WHERE _daedalus_deleted_at IS NULL AND issued_on IS NOT NULL AND amount IS NOT NULL AND currency = '{currency}'");
-        Assert.Equal(count, (long)one.Points.Sum(p => p.Value ?? 0));
+        Assert.Equal(count, (long)one.Points.Sum(p => p.Value?.ToDecimal() ?? 0));
     }
 
     [Theory]
