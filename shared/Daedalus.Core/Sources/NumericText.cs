@@ -28,6 +28,17 @@ public readonly record struct NumericText(string Value)
     public static object Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+
+        // The common case, a plain number of at most 28 digits, is exact as a decimal as it stands: parsed without the
+        // canonical form's string work (every decimal cell of every source comes through here). Zero takes the long
+        // way, which drops the minus sign a decimal would keep.
+        if (IsShortPlain(text)
+            && decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain)
+            && plain != 0)
+        {
+            return plain;
+        }
+
         var canonical = Canonical(text.Trim());
         if (decimal.TryParse(canonical, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
             && SameDigits(number.ToString(CultureInfo.InvariantCulture), canonical))
@@ -40,6 +51,31 @@ public readonly record struct NumericText(string Value)
 
     /// <summary>Whether <paramref name="value"/> is a number Daedalus stores as numeric (a decimal, an integer or a <see cref="NumericText"/>).</summary>
     public static bool IsNumeric(object? value) => value is decimal or long or int or NumericText;
+
+    /// <summary>An optional sign, then 1 to 28 digits with at most one '.' among them: nothing a decimal would round.</summary>
+    private static bool IsShortPlain(ReadOnlySpan<char> text)
+    {
+        var i = text.Length > 0 && text[0] is '-' or '+' ? 1 : 0;
+        var digits = 0;
+        var point = false;
+        for (; i < text.Length; i++)
+        {
+            if (char.IsAsciiDigit(text[i]))
+            {
+                digits++;
+            }
+            else if (text[i] == '.' && !point)
+            {
+                point = true;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return digits is > 0 and <= 28;
+    }
 
     private static bool SameDigits(string formatted, string canonical)
     {

@@ -85,5 +85,25 @@ public sealed class ExactNumberTests
         Assert.Throws<OverflowException>(() => NumericText.Parse("1e-16384"));
     }
 
+    [Fact]
+    public void The_ingest_parser_answers_every_short_plain_number_as_its_canonical_decimal()
+    {
+        // The short path (plain, at most 28 digits) must answer what the canonical path would: same digits, same scale.
+        var random = new Random(20261201);
+        for (var n = 0; n < 20_000; n++)
+        {
+            var digits = new string(Enumerable.Range(0, random.Next(1, 29)).Select(_ => (char)('0' + random.Next(10))).ToArray());
+            var point = random.Next(-1, digits.Length + 1);
+            var text = (random.Next(4) switch { 0 => "-", 1 => "+", _ => "" }) + (point < 0 ? digits : digits.Insert(point, "."));
+            var canonical = ExactNumber.Parse(text).Text;
+            var parsed = NumericText.Parse(text);
+            var number = Assert.IsType<decimal>(parsed);
+            Assert.Equal(canonical, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal("0.00", ((decimal)NumericText.Parse("-0.00")).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(new NumericText("0.12345678901234567890123456789"), NumericText.Parse("0.12345678901234567890123456789"));
+    }
+
     private sealed record Holder(ExactNumber? Value);
 }
