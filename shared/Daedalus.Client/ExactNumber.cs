@@ -63,6 +63,11 @@ public readonly record struct ExactNumber
 
     public override string ToString() => Text;
 
+    /// <summary>Equal when the canonical texts are (so the default value equals "0"; "1.5" and "1.50" differ, as scales do).</summary>
+    public bool Equals(ExactNumber other) => string.Equals(Text, other.Text, StringComparison.Ordinal);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
+
     private static string Canonical(string text)
     {
         if (text.Length == 0)

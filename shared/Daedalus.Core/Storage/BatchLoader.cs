@@ -3,6 +3,8 @@ using Daedalus.Ingest;
 using Daedalus.Metrics;
 using Daedalus.Sources;
 using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,11 +29,13 @@ public sealed class BatchLoader
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TargetTableManager _tables;
+    private readonly ILogger _logger;
 
-    public BatchLoader(NpgsqlDataSource dataSource, TargetTableManager tables)
+    public BatchLoader(NpgsqlDataSource dataSource, TargetTableManager tables, ILogger<BatchLoader>? logger = null)
     {
         _dataSource = dataSource;
         _tables = tables;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     public Task<LoadResult> LoadAsync(PreparedBatch prepared, CancellationToken cancellationToken) =>
@@ -135,10 +139,21 @@ public sealed class BatchLoader
             await transaction.CommitAsync(cancellationToken);
             stage = Telemetry.DaedalusInstruments.RecordLoadStage("commit", stage);
             _tables.Remember(layout);
-            foreach (var runId in await connection.QueryAsync<Guid>(new CommandDefinition(
-                "SELECT DISTINCT run_id FROM daedalus.enqueued_batches WHERE batch_id = @id UNION SELECT @run", new { id = batch.BatchId, run = batch.RunId }, cancellationToken: cancellationToken)))
+
+            // Committed: the batch is loaded whatever happens next. Settling its run(s) is bookkeeping that the run's
+            // own finish and the supervisor's sweep redo, so it no longer follows the caller's token, and a failure
+            // here is logged, not thrown: a committed batch reported as failed would stop its stream uncounted.
+            try
             {
-                await RunStore.SettleAsync(connection, runId, cancellationToken);
+                foreach (var runId in await connection.QueryAsync<Guid>(new CommandDefinition(
+                    "SELECT DISTINCT run_id FROM daedalus.enqueued_batches WHERE batch_id = @id UNION SELECT @run", new { id = batch.BatchId, run = batch.RunId }, cancellationToken: CancellationToken.None)))
+                {
+                    await RunStore.SettleAsync(connection, runId, CancellationToken.None);
+                }
+            }
+            catch (NpgsqlException ex)
+            {
+                _logger.LogWarning("Batch {BatchId} of {Source}/{Stream} committed; settling its run failed and is left to the next settle: {Error}", batch.BatchId, batch.Source, batch.Stream, ex.Message);
             }
 
             Telemetry.DaedalusInstruments.RecordLoadStage("settle", stage);

@@ -24,6 +24,16 @@ public sealed class ExactNumberTests
     public void Every_spelling_of_a_number_has_one_canonical_text(string text, string canonical) =>
         Assert.Equal(canonical, ExactNumber.Parse(text).Text);
 
+    [Fact]
+    public void Equality_is_the_canonical_text_default_included()
+    {
+        Assert.Equal(default, ExactNumber.Parse("-0"));
+        Assert.Equal(default(ExactNumber).GetHashCode(), ExactNumber.Parse("0").GetHashCode());
+        Assert.Equal((ExactNumber)0L, default);
+        Assert.Equal(ExactNumber.Parse("1.5E+0"), (ExactNumber)1.5m);
+        Assert.NotEqual(ExactNumber.Parse("1.5"), ExactNumber.Parse("1.50"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("-")]

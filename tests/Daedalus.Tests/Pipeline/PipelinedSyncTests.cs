@@ -65,4 +65,30 @@ public sealed class PipelinedSyncTests : IAsyncLifetime
         Assert.Equal(3_000 - failed.RowsLoaded - resumed.RowsLoaded, await _core.ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
         Assert.Equal(6, await _core.ScalarAsync<long>("SELECT count(*) FROM daedalus.batches WHERE stream = 'customers'"));
     }
+
+    [Fact]
+    public async Task A_batch_whose_run_could_not_be_settled_after_its_commit_is_counted_and_the_stream_goes_on()
+    {
+        // Settling the run after a commit fails once (the statement is the settle's: it names pull_status; a sequence
+        // is not transactional, so it fails exactly once): the batch committed, so it is loaded, counted and followed.
+        await _core.ScalarAsync<int>("""
+            CREATE SEQUENCE public.settle_fired;
+            CREATE FUNCTION public.fail_settle() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF current_query() LIKE '%r.pull_status IS NOT NULL%' AND nextval('public.settle_fired') = 1 THEN RAISE EXCEPTION 'settle refused by this test'; END IF; RETURN NULL; END $$;
+            CREATE TRIGGER fail_settle BEFORE UPDATE ON daedalus.runs FOR EACH STATEMENT EXECUTE FUNCTION public.fail_settle();
+            SELECT 1;
+            """);
+
+        var summary = await SyncAsync();
+
+        // The first settle (the first batch's, after its commit) was refused, and the later ones ran.
+        Assert.True(await _core.ScalarAsync<long>("SELECT last_value FROM public.settle_fired") > 1);
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
+        Assert.Equal(6, summary.Batches);
+        Assert.Equal(3_000, summary.RowsRead);
+        Assert.Equal(summary.RowsLoaded, await _core.ScalarAsync<long>("SELECT count(*) FROM sample.customers"));
+        Assert.Equal(3_000, summary.RowsLoaded + summary.Quarantined);
+        Assert.Equal(summary.RowsLoaded, await _core.ScalarAsync<long>("SELECT rows_loaded FROM daedalus.runs"));
+        Assert.Equal("succeeded", await _core.ScalarAsync<string>("SELECT status FROM daedalus.runs"));
+    }
 }
