@@ -262,11 +262,14 @@ public sealed class RunStore
     /// <summary>
     /// Gives a run its final status once none of its queued batches is still waiting: the pull's status, or failed
     /// when batches were poisoned or lost (counted, with the rows that did not load). Runs after each settled batch
-    /// (after its transaction commits, so the last of two concurrent loads sees both) and in sweeps.
+    /// (after its transaction commits, so the last of two concurrent loads sees both) and in sweeps. The run's row is
+    /// locked first, in a statement of its own: the counts are then read in a snapshot taken after the lock, so a
+    /// settle that waited behind another cannot write what it counted before (a run left <c>loading</c> for good).
     /// </summary>
     public static Task SettleAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
+            SELECT 1 FROM daedalus.runs WHERE id = @id FOR UPDATE;
             UPDATE daedalus.runs r SET
                 batches_poisoned = c.poisoned, batches_lost = c.lost, rows_not_loaded = c.rows_not_loaded,
                 status = CASE WHEN c.queued > 0 THEN 'loading' WHEN c.poisoned + c.lost > 0 THEN 'failed' ELSE r.pull_status END,
