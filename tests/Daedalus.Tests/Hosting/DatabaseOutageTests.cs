@@ -42,6 +42,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             ["Daedalus:Database:ConnectionString"] = _connectionString,
             ["AzureWebJobsStorage"] = await AzuriteServer.ConnectionStringAsync(),
             ["Daedalus:Queue:Name"] = _queueName,
+            ["Daedalus:Queue:PullName"] = _queueName + "-pulls",
             ["Daedalus:Sync:MaxBatchRows"] = "100",
         });
     }

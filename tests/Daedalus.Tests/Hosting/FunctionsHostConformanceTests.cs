@@ -61,7 +61,7 @@ public sealed class FunctionsHostConformanceTests : IAsyncLifetime
         }
 
         var api = new ConfigurationBuilder().AddInMemoryCollection([new("Daedalus:Api:Auth", ApiAuthModes.Name(ApiAuthMode.ApiKey))]).Build();
-        _core = await CoreServices.StartAsync("conformance", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = _storage }, s => s.AddDaedalusApi(api));
+        _core = await CoreServices.StartAsync("conformance", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = _storage, ["Daedalus:Queue:Name"] = QueueOptions.DefaultName, ["Daedalus:Queue:PullName"] = QueueOptions.DefaultPullName }, s => s.AddDaedalusApi(api));
         _host = await StandInFunctionsHost.StartAsync(
             new StandInHostOptions
             {

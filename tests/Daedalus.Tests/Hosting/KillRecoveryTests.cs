@@ -66,6 +66,7 @@ public sealed class KillRecoveryTests : IAsyncLifetime
             ["Daedalus__Sync__MaxBatchRows"] = "500",
             ["AzureWebJobsStorage"] = await AzuriteServer.ConnectionStringAsync(),
             ["Daedalus__Queue__Name"] = _queueName,
+            ["Daedalus__Queue__PullName"] = _queueName + "-pulls",
             ["Daedalus__Queue__VisibilityTimeout"] = "00:00:05",
             ["Daedalus__Queue__RetryDelay"] = "00:00:00",
             ["Daedalus__Queue__MaxPollingInterval"] = "00:00:00.250",
@@ -136,6 +137,7 @@ public sealed class KillRecoveryTests : IAsyncLifetime
 
     private static Process StartServe(IReadOnlyDictionary<string, string> environment)
     {
+        SharedAzuriteQueues.Require(environment);
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         start.ArgumentList.Add(CliProcess.Assembly);
         start.ArgumentList.Add("serve");

@@ -29,7 +29,7 @@ public sealed class RunTruthTests : IAsyncLifetime
     {
         _queueName = AzuriteServer.UniqueQueueName("rt");
         var storage = await AzuriteServer.ConnectionStringAsync();
-        _core = await CoreServices.StartAsync("truth", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage, ["Daedalus:Queue:Name"] = _queueName, ["Daedalus:Queue:LostAfter"] = "00:00:10" });
+        _core = await CoreServices.StartAsync("truth", new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage, ["Daedalus:Queue:Name"] = _queueName, ["Daedalus:Queue:PullName"] = _queueName + "-pulls", ["Daedalus:Queue:LostAfter"] = "00:00:10" });
         _settings = await SelfHostInstance.SettingsAsync(_core.ConnectionString, _core.Directory, _queueName);
     }
 

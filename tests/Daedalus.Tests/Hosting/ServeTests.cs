@@ -159,6 +159,7 @@ public sealed class ServeTests : IAsyncLifetime
 
         public static ServeProcess Start(IDictionary<string, string?> settings)
         {
+            SharedAzuriteQueues.Require(settings);
             var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
             var dll = Path.Combine(RepositoryRoot.Path, "cli", "Daedalus.Cli", "bin", configuration, "net10.0", "daedalus.dll");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

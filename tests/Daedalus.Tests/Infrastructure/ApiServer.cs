@@ -62,6 +62,7 @@ public sealed class ApiServer : IAsyncDisposable
             values[key] = value;
         }
 
+        SharedAzuriteQueues.Require(values);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var app = SelfHost.Build(configuration, "http://127.0.0.1:0", logging: l => l.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Error), workers: false, services: services);
         string readKey = "", writeKey = "";

@@ -27,6 +27,7 @@ public static class CliProcess
 
     public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args)
     {
+        SharedAzuriteQueues.Require(environment);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -58,6 +58,7 @@ public sealed class CoreServices : IAsyncDisposable
             values[key] = value;
         }
 
+        SharedAzuriteQueues.Require(values);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

@@ -43,6 +43,7 @@ public sealed class SelfHostInstance : IAsyncDisposable
     /// <param name="logs">When given, every Daedalus log entry at Information and above is captured there.</param>
     public static async Task<SelfHostInstance> StartAsync(IDictionary<string, string?> settings, LogCapture? logs = null)
     {
+        SharedAzuriteQueues.Require(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var app = SelfHost.Build(configuration, "http://127.0.0.1:0", logging =>
         {
