@@ -38,6 +38,9 @@ public static class AzuriteServer
         }
     }
 
+    /// <summary>The shared Azurite's connection string once started, else null.</summary>
+    public static string? Started => Volatile.Read(ref _connectionString);
+
     /// <summary>A fresh queue name (also the claim-check container name), valid for storage.</summary>
     public static string UniqueQueueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)];
 

@@ -7,16 +7,22 @@ namespace Daedalus.Tests.Infrastructure;
 /// </summary>
 public static class SharedAzuriteQueues
 {
-    /// <summary>Throws unless settings that give <c>AzureWebJobsStorage</c> also name <c>Daedalus:Queue:Name</c> and <c>Daedalus:Queue:PullName</c> (either spelling).</summary>
-    public static void Require<TValue>(IEnumerable<KeyValuePair<string, TValue>> settings)
+    /// <summary>Throws unless settings whose <c>AzureWebJobsStorage</c> is <paramref name="shared"/> (default: the shared Azurite) also name <c>Daedalus:Queue:Name</c> and <c>Daedalus:Queue:PullName</c> (either spelling).</summary>
+    public static void Require<TValue>(IEnumerable<KeyValuePair<string, TValue>> settings, string? shared = null)
     {
-        var keys = settings.Where(s => s.Value is not null).Select(s => s.Key.Replace("__", ":", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (!keys.Contains("AzureWebJobsStorage"))
+        var given = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in settings.Where(s => s.Value is not null))
+        {
+            given[key.Replace("__", ":", StringComparison.Ordinal)] = value?.ToString();
+        }
+
+        shared ??= AzuriteServer.Started;
+        if (shared is null || !given.TryGetValue("AzureWebJobsStorage", out var storage) || storage != shared)
         {
             return;
         }
 
-        var missing = new[] { "Daedalus:Queue:Name", "Daedalus:Queue:PullName" }.Where(k => !keys.Contains(k)).ToList();
+        var missing = new[] { "Daedalus:Queue:Name", "Daedalus:Queue:PullName" }.Where(k => !given.ContainsKey(k)).ToList();
         if (missing.Count > 0)
         {
             throw new InvalidOperationException($"a test process on the shared Azurite must name its own queues; missing {string.Join(", ", missing)}");
