@@ -35,6 +35,10 @@ step "web console (pinned by console/package-lock.json; embedded in Daedalus.Cor
 stop_test_services() {
   for data in "${TMPDIR:-/tmp}"/daedalus-tests/pg-*/data; do
     [ -f "$data/PG_VERSION" ] || continue
+    # pg-<pid>: the test host that started it. Leave a live test host of another checkout alone (a second test run on
+    # this machine); stop this checkout's and orphans.
+    owner=${data%/data}; owner=${owner##*/pg-}
+    if [ -r "/proc/$owner/cmdline" ] && ! tr '\0' ' ' <"/proc/$owner/cmdline" 2>/dev/null | grep -qF "$PWD/"; then continue; fi
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true
     else pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
   done
