@@ -220,8 +220,12 @@ public static class BatchEnvelope
             case NumericText n:
                 writer.WriteStringValue(n.Value);
                 break;
-            case double f:
+            case double f when double.IsFinite(f):
                 writer.WriteNumberValue(f);
+                break;
+            case double f:
+                // JSON has no NaN or Infinity; a string carries them ("NaN", "Infinity", "-Infinity", PostgreSQL's spellings).
+                writer.WriteStringValue(CellText.Format(f));
                 break;
             case bool b:
                 writer.WriteBooleanValue(b);

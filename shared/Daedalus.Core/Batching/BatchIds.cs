@@ -106,7 +106,7 @@ public static class BatchIds
                 return;
             default:
                 // NumericText, DateTime, int and anything a plugin adds: its type name and invariant text.
-                var described = $"{value.GetType().Name}:{Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}";
+                var described = $"{value.GetType().Name}:{CellText.Format(value)}";
                 scratch[0] = 10;
                 BinaryPrimitives.WriteInt32LittleEndian(scratch[1..], described.Length);
                 hash.Append(scratch[..5]);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Daedalus.Batching;
 using Daedalus.Configuration;
 using Daedalus.Security;
@@ -203,6 +202,12 @@ public sealed class BatchPreparer
                 }
             }
 
+            if (loadCheck.CheckRead(record.Values) is { } unreadable)
+            {
+                quarantined.Add(new QuarantinedRow(RowLoadCheck.RuleName, unreadable, QuarantineRowJson.Write(schema.Columns, Protect(record.Values, protection, protector))));
+                continue;
+            }
+
             var values = Protect(record.Values, protection, protector);
             if (loadCheck.Check(values) is { } refused)
             {
@@ -240,7 +245,7 @@ public sealed class BatchPreparer
         {
             if (protection[i] is { } mode && result[i] is { } value)
             {
-                var plain = value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                var plain = CellText.Format(value);
                 result[i] = mode == ProtectionMode.Encrypt ? bound.Encrypt(plain) : bound.Hash(plain);
             }
         }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using Daedalus.Sources;
 
@@ -96,7 +95,7 @@ public static class DuplicateKeys
         var builder = new StringBuilder();
         foreach (var index in keyIndexes)
         {
-            builder.Append(Convert.ToString(values[index], CultureInfo.InvariantCulture)).Append('\u001f');
+            builder.Append(values[index] is { } value ? CellText.Format(value) : "").Append('\u001f');
         }
 
         return builder.ToString();

@@ -76,7 +76,7 @@ public sealed class QaRule
                     return null;
                 }
 
-                var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                var text = CellText.Format(value);
                 try
                 {
                     return _pattern!.IsMatch(text) ? null : $"{_definition.Column} does not match /{_definition.Pattern}/";
@@ -86,7 +86,7 @@ public sealed class QaRule
                     return $"{_definition.Column} could not be checked against /{_definition.Pattern}/ in time";
                 }
             case QaRuleKind.OneOf:
-                return value is null || _values!.Contains(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "") ? null : $"{_definition.Column} is not one of [{string.Join(", ", _definition.Values)}]";
+                return value is null || _values!.Contains(CellText.Format(value)) ? null : $"{_definition.Column} is not one of [{string.Join(", ", _definition.Values)}]";
             case QaRuleKind.MaxLength:
                 return value is string s && s.Length > _definition.Length ? $"{_definition.Column} is {s.Length} characters long (max {_definition.Length})" : null;
             case QaRuleKind.Range:

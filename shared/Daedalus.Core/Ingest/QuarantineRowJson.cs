@@ -8,7 +8,7 @@ namespace Daedalus.Ingest;
 /// <summary>
 /// A rejected row as the JSON object <c>daedalus.quarantine.row</c> stores: column name to value, in the batch
 /// envelope's value encoding. jsonb cannot store U+0000 even escaped, so a NUL inside a string is written as the six
-/// characters <c>\u0000</c> (the only change made to a quarantined value; the reason says the row held one).
+/// characters <c>\u0000</c>, and an unpaired UTF-16 surrogate (which no JSON writer can encode) as <c>\uXXXX</c>: the only changes made to a quarantined value; the reason says the row held one.
 /// </summary>
 public static class QuarantineRowJson
 {
@@ -21,7 +21,7 @@ public static class QuarantineRowJson
             for (var i = 0; i < columns.Count; i++)
             {
                 writer.WritePropertyName(columns[i].Name);
-                var value = values[i] is string text && text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", "\\u0000", StringComparison.Ordinal) : values[i];
+                var value = values[i] is string text ? Storable(text) : values[i];
                 BatchEnvelope.WriteValue(writer, columns[i].Type, value);
             }
 
@@ -29,5 +29,11 @@ public static class QuarantineRowJson
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Storable(string text)
+    {
+        var escaped = Utf16Text.HasUnpairedSurrogate(text) ? Utf16Text.EscapeUnpairedSurrogates(text) : text;
+        return escaped.Contains('\0', StringComparison.Ordinal) ? escaped.Replace("\0", "\\u0000", StringComparison.Ordinal) : escaped;
     }
 }

@@ -6,7 +6,7 @@ namespace Daedalus.Ingest;
 /// <summary>
 /// Finds, before COPY, the cells PostgreSQL would refuse for one row, so that row goes to quarantine and the rest
 /// of the batch loads: a null primary key, a NUL character (U+0000) in text or JSON (PostgreSQL's text and jsonb
-/// cannot store it), JSON that does not parse. Reasons name the stream and the column, never the value. Whatever
+/// cannot store it), JSON that does not parse, text that is not valid Unicode (an unpaired surrogate). Reasons name the stream and the column, never the value. Whatever
 /// slips past these checks is isolated by the loader, which splits a refused batch down to the refused rows.
 /// </summary>
 public sealed class RowLoadCheck
@@ -25,7 +25,24 @@ public sealed class RowLoadCheck
         _keys = keyIndexes;
     }
 
-    /// <summary>The reason <paramref name="values"/> cannot load, or null when it can.</summary>
+    /// <summary>
+    /// The reason the values as read cannot be stored, or null: a text cell holding an unpaired surrogate. Checked
+    /// before protection, since encrypting or hashing would silently turn the half character into U+FFFD.
+    /// </summary>
+    public string? CheckRead(object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is string text && Utf16Text.HasUnpairedSurrogate(text))
+            {
+                return $"stream {_stream}: column {_schema.Columns[i].Name} holds an unpaired UTF-16 surrogate (half a character), which is not valid Unicode and PostgreSQL cannot store";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The reason <paramref name="values"/> (protected) cannot load, or null when it can.</summary>
     public string? Check(object?[] values)
     {
         foreach (var key in _keys)
@@ -83,5 +100,11 @@ public sealed class RowLoadCheck
         {
             return "is not valid JSON";
         }
+        catch (InvalidOperationException)
+        {
+            // GetString of an escaped lone surrogate ("\ud83d", which JavaScript's JSON.stringify writes); jsonb refuses it too.
+            return "is not valid JSON: a string holds an escaped unpaired UTF-16 surrogate (half a character)";
+        }
     }
+
 }

@@ -77,17 +77,11 @@ public readonly record struct NumericText(string Value)
         return digits is > 0 and <= 28;
     }
 
-    private static bool SameDigits(string formatted, string canonical)
-    {
-        // decimal.Parse rounds silently past 28-29 digits; compare the digits it kept with the ones it was given.
-        static string Trim(string s)
-        {
-            var point = s.IndexOf('.', StringComparison.Ordinal);
-            return point < 0 ? s : s.TrimEnd('0').TrimEnd('.');
-        }
-
-        return Trim(formatted) == Trim(canonical);
-    }
+    /// <summary>
+    /// decimal.Parse rounds silently past 28-29 digits and caps the scale at 28 (dropping trailing zeros of a longer
+    /// fraction, which are part of a numeric's value): exact only when it prints back as the canonical text.
+    /// </summary>
+    private static bool SameDigits(string formatted, string canonical) => formatted == canonical;
 
     private static string Canonical(string text)
     {
