@@ -131,6 +131,19 @@ public sealed partial class SourceDefinitionValidator
             for (var i = 0; i < stream.PrimaryKey.Count; i++)
             {
                 Column($"{sp}.primaryKey[{i}]", stream.PrimaryKey[i]);
+                if (stream.PrimaryKey.Take(i).Contains(stream.PrimaryKey[i], StringComparer.OrdinalIgnoreCase))
+                {
+                    Add($"{sp}.primaryKey[{i}]", $"{ErrorText.Quote(stream.PrimaryKey[i])} is already part of the key");
+                }
+                else if (stream.Protect.TryGetValue(stream.PrimaryKey[i], out var keyMode) && keyMode == ProtectionMode.Encrypt)
+                {
+                    Add($"{sp}.protect.{stream.PrimaryKey[i]}", $"{Ingest.BatchPreparer.EncryptedKeyRule}");
+                }
+            }
+
+            if (stream.Cursor is { } protectedCursor && stream.Protect.ContainsKey(protectedCursor))
+            {
+                Add($"{sp}.protect.{protectedCursor}", Ingest.BatchPreparer.ProtectedCursorRule);
             }
 
             if (stream.Cursor is { } cursor)
@@ -138,10 +151,19 @@ public sealed partial class SourceDefinitionValidator
                 Column($"{sp}.cursor", cursor);
             }
 
+            var renamedTo = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (from, to) in stream.Rename)
             {
                 Column($"{sp}.rename", from, "key ");
                 Column($"{sp}.rename.{from}", to);
+                if (!renamedTo.Add(to))
+                {
+                    Add($"{sp}.rename.{from}", $"another column is renamed to {ErrorText.Quote(to)} too");
+                }
+                else if (to.StartsWith("_daedalus_", StringComparison.OrdinalIgnoreCase))
+                {
+                    Add($"{sp}.rename.{from}", $"{ErrorText.Quote(to)} is reserved: names starting with _daedalus_ are Daedalus's bookkeeping columns");
+                }
             }
 
             // "*" is every column but the key and cursor (tables.yaml's encryption: true).

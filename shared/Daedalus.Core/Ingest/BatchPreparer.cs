@@ -17,6 +17,12 @@ public sealed class BatchPreparer
     /// <summary>The <c>protect:</c> key that stands for every column except the primary key and the cursor.</summary>
     public const string ProtectEveryColumn = "*";
 
+    /// <summary>Why a primary key column cannot be encrypted.</summary>
+    public const string EncryptedKeyRule = "a primary key column cannot be encrypted (ciphertext is random, so the same key would never match); use hash";
+
+    /// <summary>Why the cursor column cannot be protected at all.</summary>
+    public const string ProtectedCursorRule = "the cursor column cannot be protected: the merge keeps the newer version of a row by comparing cursor values in order, and neither ciphertext nor a hash keeps their order (newer rows would be skipped as stale)";
+
     private readonly ColumnProtector _protector;
 
     public BatchPreparer(ColumnProtector protector)
@@ -70,9 +76,14 @@ public sealed class BatchPreparer
                 throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}", $"key or cursor column '{key}' is not a column of the stream")]);
             }
 
+            if (key == cursorField && protection[index] is not null)
+            {
+                throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}.protect.{key}", ProtectedCursorRule)]);
+            }
+
             if (protection[index] == ProtectionMode.Encrypt)
             {
-                throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}.protect.{key}", "a primary key or cursor column cannot be encrypted (ciphertext is random); use hash")]);
+                throw new ConfigException([new ConfigError($"sources.{source.Name}.streams.{stream.Name}.protect.{key}", EncryptedKeyRule)]);
             }
         }
 

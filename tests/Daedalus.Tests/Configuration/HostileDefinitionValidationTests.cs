@@ -238,4 +238,52 @@ public sealed class HostileDefinitionValidationTests
     {
         Assert.Contains(Errors(s => s.Settings[name] = value), e => e.Path == $"$.settings.{name}");
     }
+
+    /// <summary>Definitions that used to be accepted and then failed every run (or, a hashed cursor, silently skipped newer rows).</summary>
+    public static TheoryData<string, string> RunTimeFailures() => new()
+    {
+        { "encrypted key", "$.streams.customers.protect.id" },
+        { "encrypted cursor", "$.streams.customers.protect.updated_at" },
+        { "hashed cursor", "$.streams.customers.protect.updated_at" },
+        { "two columns renamed alike", "$.streams.customers.rename.country" },
+        { "rename onto a bookkeeping column", "$.streams.customers.rename.name" },
+        { "key column twice", "$.streams.customers.primaryKey[1]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RunTimeFailures))]
+    public void A_definition_that_could_only_fail_at_run_time_is_refused_naming_the_field(string what, string path)
+    {
+        var errors = Errors(source =>
+        {
+            var stream = source.Streams.Single(s => s.Name == "customers");
+            switch (what)
+            {
+                case "encrypted key":
+                    stream.PrimaryKey = ["id"];
+                    stream.Protect["id"] = ProtectionMode.Encrypt;
+                    break;
+                case "encrypted cursor":
+                    stream.Cursor = "updated_at";
+                    stream.Protect["updated_at"] = ProtectionMode.Encrypt;
+                    break;
+                case "hashed cursor":
+                    stream.Cursor = "updated_at";
+                    stream.Protect["updated_at"] = ProtectionMode.Hash;
+                    break;
+                case "two columns renamed alike":
+                    stream.Rename["name"] = "label";
+                    stream.Rename["country"] = "label";
+                    break;
+                case "rename onto a bookkeeping column":
+                    stream.Rename["name"] = "_daedalus_loaded_at";
+                    break;
+                case "key column twice":
+                    stream.PrimaryKey = ["id", "id"];
+                    break;
+            }
+        });
+
+        Assert.Contains(errors, e => e.Path == path);
+    }
 }

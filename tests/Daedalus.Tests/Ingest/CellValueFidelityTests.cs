@@ -129,6 +129,20 @@ public sealed class CellValueFidelityTests : IDisposable
     }
 
     [Theory]
+    [InlineData(ProtectionMode.Hash)]
+    [InlineData(ProtectionMode.Encrypt)]
+    public async Task A_protected_cursor_the_plugin_declares_is_refused_not_compared_as_ciphertext_or_hash(ProtectionMode mode)
+    {
+        // A hashed cursor used to load: the merge then compared hashes, skipping newer versions as stale.
+        var schema = new StreamSchema("facts", [new("id", ColumnType.Integer), new("at", ColumnType.Timestamp)], ["id"], "at");
+        var error = await Assert.ThrowsAsync<ConfigException>(() => PrepareAsync(schema, new() { ["at"] = mode }, [new SourceRecord([1L, DateTimeOffset.UnixEpoch])]));
+
+        var refused = Assert.Single(error.Errors);
+        Assert.Equal("sources.wh.streams.facts.protect.at", refused.Path);
+        Assert.Equal(BatchPreparer.ProtectedCursorRule, refused.Message);
+    }
+
+    [Theory]
     [InlineData("1.50000000000000000000000000000")]
     [InlineData("0.00000000000000000000000000000")]
     [InlineData("-7.10000000000000000000000000000000")]
