@@ -56,7 +56,8 @@ public sealed class TimeSeriesService
         }
 
         var end = Time(to, _clock.GetUtcNow(), "to", errors);
-        var start = Time(from, end.AddDays(-7), "from", errors);
+        // The default range is the 7 days before 'to', or what there is of them in the first week of year 1.
+        var start = Time(from, end - DateTimeOffset.MinValue > TimeSpan.FromDays(7) ? end.AddDays(-7) : DateTimeOffset.MinValue, "from", errors);
         if (start >= end && !errors.ContainsKey("from") && !errors.ContainsKey("to"))
         {
             errors["from"] = ["must be before 'to'"];
