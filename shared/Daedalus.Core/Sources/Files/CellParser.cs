@@ -7,7 +7,8 @@ namespace Daedalus.Sources.Files;
 /// Turns a cell's text into the value of its column type, exactly or not at all: integers as <see cref="long"/>,
 /// decimals through <see cref="NumericText.Parse"/> (never through double), dates as <see cref="DateOnly"/>,
 /// times as <see cref="TimeOnly"/>, timestamps as <see cref="DateTimeOffset"/> with their offset kept (ISO 8601;
-/// without an offset a timestamp is taken as UTC). A failure returns what the text is not, never the text itself.
+/// without an offset a timestamp is taken as UTC). Never a different value: a number with a leading zero, or one past
+/// double's range, is refused. A failure returns what the text is not, never the text itself.
 /// </summary>
 public static partial class CellParser
 {
@@ -21,6 +22,12 @@ public static partial class CellParser
             case ColumnType.Json:
                 return text;
             case ColumnType.Integer:
+                if (HasLeadingZero(text))
+                {
+                    problem = LeadingZeroProblem;
+                    return null;
+                }
+
                 if (IntegerShape().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
                 {
                     return integer;
@@ -29,6 +36,12 @@ public static partial class CellParser
                 problem = "is not a whole number in the 64-bit range";
                 return null;
             case ColumnType.Decimal:
+                if (HasLeadingZero(text))
+                {
+                    problem = LeadingZeroProblem;
+                    return null;
+                }
+
                 if (DecimalShape().IsMatch(text))
                 {
                     try
@@ -50,6 +63,20 @@ public static partial class CellParser
             case ColumnType.Double:
                 if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 {
+                    // NaN and Infinity written as such land as such; a number written in digits that double cannot
+                    // hold would land as ±Infinity or 0 instead (PostgreSQL's own float8 input refuses both).
+                    if (!double.IsFinite(number) && text.AsSpan().IndexOfAnyInRange('0', '9') >= 0)
+                    {
+                        problem = "is beyond double precision's range";
+                        return null;
+                    }
+
+                    if (number == 0 && MantissaDigits().Match(text).Value.AsSpan().IndexOfAnyInRange('1', '9') >= 0)
+                    {
+                        problem = "is too small for double precision (it would become 0)";
+                        return null;
+                    }
+
                     return number;
                 }
 
@@ -136,6 +163,19 @@ public static partial class CellParser
         }
     }
 
+    private const string LeadingZeroProblem = "has a leading zero, which a number would lose (declare the column as text to keep it)";
+
+    /// <summary>
+    /// A zero before another digit ("02134", "-007", "00.5"): such a cell is a code, and a number would land it
+    /// shorter than the file holds it. Inference makes such columns text; a cell past the sample, or in a declared
+    /// (or pinned) column, is refused rather than silently shortened. "0", "-0", "0.5" are plain numbers.
+    /// </summary>
+    private static bool HasLeadingZero(string text)
+    {
+        var digits = text.AsSpan().Trim().TrimStart("+-");
+        return digits.Length > 1 && digits[0] == '0' && char.IsAsciiDigit(digits[1]);
+    }
+
     /// <summary>Up to 6 fraction digits, or more whose extra digits are all zero (nothing PostgreSQL would round away).</summary>
     private static bool FractionFits(Group fraction) =>
         !fraction.Success || fraction.Value.Length <= 6 || fraction.Value.AsSpan(6).IndexOfAnyExcept('0') < 0;
@@ -145,6 +185,10 @@ public static partial class CellParser
 
     [GeneratedRegex(@"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$")]
     private static partial Regex DecimalShape();
+
+    /// <summary>The digits before any exponent.</summary>
+    [GeneratedRegex(@"^[^eE]*")]
+    private static partial Regex MantissaDigits();
 
     [GeneratedRegex(@"^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.(?<f>[0-9]+))?)?$")]
     private static partial Regex TimeShape();
