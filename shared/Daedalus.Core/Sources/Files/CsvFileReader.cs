@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using CsvHelper;
 
 namespace Daedalus.Sources.Files;
@@ -7,14 +8,14 @@ namespace Daedalus.Sources.Files;
 /// Reads delimited text with CsvHelper, streaming (a 64 KiB buffer that grows only for a single huge record).
 /// Quoted fields may hold delimiters and line breaks; \r\n, \n and \r all end records; a byte order mark is skipped.
 /// An empty cell is null. A record whose field count differs from the header, a malformed quote, or a cell that is
-/// not of its column's type is rejected with the file, the line and the column in the reason (never the value).
+/// not valid in the stream's encoding or not of its column's type is rejected with the file, the line and the column in the reason (never the value).
 /// </summary>
 public static class CsvFileReader
 {
     /// <summary>The file's column names (normalised; column_N without a header) and up to <paramref name="rows"/> records' cells.</summary>
     public static async Task<(List<string> Names, List<string?[]> Rows)> SampleAsync(Stream stream, FilesStreamSettings settings, int rows, CancellationToken cancellationToken)
     {
-        using var reader = CsvReader.Create(stream, Options(settings, null), leaveOpen: false);
+        using var reader = CsvReader.Create(Marked(stream, settings), Options(settings, null), leaveOpen: false);
         await reader.ReadHeaderAsync(cancellationToken);
         var names = settings.Header ? FileColumnNames.Normalize(reader.Headers) : null;
         var sample = new List<string?[]>();
@@ -31,7 +32,7 @@ public static class CsvFileReader
     public static async IAsyncEnumerable<SourceRecord> ReadAsync(Stream stream, FileReadPlan plan, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var malformed = new Queue<(long Line, string Reason)>();
-        using var reader = CsvReader.Create(stream, Options(plan.Settings, malformed), leaveOpen: false);
+        using var reader = CsvReader.Create(Marked(stream, plan.Settings), Options(plan.Settings, malformed), leaveOpen: false);
         await reader.ReadHeaderAsync(cancellationToken);
         var names = plan.Settings.Header ? FileColumnNames.Normalize(reader.Headers) : FileColumnNames.Positional(plan.Columns.Count);
         var map = plan.MapColumns(names);
@@ -78,7 +79,14 @@ public static class CsvFileReader
                     continue;
                 }
 
-                values[i] = CellParser.Parse(reader.GetString(index), columns[i].Type, out var problem);
+                var cell = reader.GetString(index);
+                if (UndecodableText.IsUndecodable(cell))
+                {
+                    (problems ??= []).Add($"column {columns[i].Name} {UndecodableText.Problem(plan.Settings.Encoding)}");
+                    continue;
+                }
+
+                values[i] = CellParser.Parse(cell, columns[i].Type, out var problem);
                 if (problem is not null)
                 {
                     (problems ??= []).Add($"column {columns[i].Name} {problem}");
@@ -88,6 +96,14 @@ public static class CsvFileReader
             yield return new SourceRecord(values, Rejected: problems is null ? null : $"file {plan.File.Name} line {line}: {string.Join("; ", problems)}");
         }
     }
+
+    /// <summary>
+    /// CsvHelper decodes UTF-8 itself and turns invalid bytes into U+FFFD, which would land silently. A UTF-8 file is
+    /// therefore passed through the stream's marking encoding first (<see cref="UndecodableText"/>), so an invalid
+    /// byte reaches the cell as the mark and its record is refused. Other encodings CsvHelper reads byte by byte.
+    /// </summary>
+    private static Stream Marked(Stream stream, FilesStreamSettings settings) =>
+        settings.Encoding.CodePage == Encoding.UTF8.CodePage ? Encoding.CreateTranscodingStream(stream, settings.Encoding, new UTF8Encoding(false), leaveOpen: false) : stream;
 
     private static CsvReaderOptions Options(FilesStreamSettings settings, Queue<(long Line, string Reason)>? malformed) => new()
     {

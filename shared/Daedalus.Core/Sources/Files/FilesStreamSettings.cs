@@ -124,6 +124,9 @@ public sealed record FilesStreamSettings(
             }
         }
 
+        // Bytes invalid in the encoding are marked, so the reader refuses their record rather than replace them.
+        encoding = UndecodableText.Marking(encoding);
+
         IReadOnlyList<ColumnSchema>? columns = null;
         if (Text("columns") is { } columnsText)
         {

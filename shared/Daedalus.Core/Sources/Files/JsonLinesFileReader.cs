@@ -13,6 +13,9 @@ public static class JsonLinesFileReader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
+    // JSON Lines is UTF-8 (RFC 7464 and jsonlines.org): a byte that is not is marked, and its line refused, never read as U+FFFD.
+    private static readonly Encoding Utf8 = UndecodableText.Marking(new UTF8Encoding(false));
+
     /// <summary>
     /// Column names (normalised, in order of first appearance) and a type guess for each, from up to
     /// <paramref name="rows"/> objects; <c>Records</c> is how many objects were sampled (blank and malformed lines not counted).
@@ -20,11 +23,11 @@ public static class JsonLinesFileReader
     public static async Task<(List<(string Name, ColumnTypeGuess Guess)> Columns, int Records)> SampleAsync(Stream stream, int rows, CancellationToken cancellationToken)
     {
         var columns = new List<(string Name, ColumnTypeGuess Guess)>();
-        using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        using var text = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
         var seen = 0;
         while (seen < rows && await text.ReadLineAsync(cancellationToken) is { } line)
         {
-            if (string.IsNullOrWhiteSpace(line) || TryParse(line) is not { } document)
+            if (string.IsNullOrWhiteSpace(line) || UndecodableText.IsUndecodable(line) || TryParse(line) is not { } document)
             {
                 continue;
             }
@@ -37,17 +40,24 @@ public static class JsonLinesFileReader
                 }
 
                 seen++;
-                foreach (var property in document.RootElement.EnumerateObject())
+                try
                 {
-                    var name = FileColumnNames.Normalize([property.Name])[0];
-                    var index = columns.FindIndex(c => c.Name == name);
-                    if (index < 0)
+                    foreach (var property in document.RootElement.EnumerateObject())
                     {
-                        columns.Add((name, new ColumnTypeGuess()));
-                        index = columns.Count - 1;
-                    }
+                        var name = FileColumnNames.Normalize([property.Name])[0];
+                        var index = columns.FindIndex(c => c.Name == name);
+                        if (index < 0)
+                        {
+                            columns.Add((name, new ColumnTypeGuess()));
+                            index = columns.Count - 1;
+                        }
 
-                    columns[index].Guess.AddJson(property.Value);
+                        columns[index].Guess.AddJson(property.Value);
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // An unpaired surrogate escape in a key or a string: the read refuses that line; the sample goes on.
                 }
             }
         }
@@ -57,8 +67,7 @@ public static class JsonLinesFileReader
 
     public static async IAsyncEnumerable<SourceRecord> ReadAsync(Stream stream, FileReadPlan plan, long skip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
-        var columns = plan.Columns;
+        using var text = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
 
         // Property name as written → column index (-1: not a column), so each distinct key is normalised once.
         var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -72,6 +81,12 @@ public static class JsonLinesFileReader
                 continue;
             }
 
+            if (UndecodableText.IsUndecodable(content))
+            {
+                yield return plan.Reject(record, $"line {line}: is not valid UTF-8 (JSON Lines files are UTF-8; this one may be Latin-1 or windows-1252)");
+                continue;
+            }
+
             using var document = TryParse(content);
             if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
             {
@@ -79,40 +94,57 @@ public static class JsonLinesFileReader
                 continue;
             }
 
-            var values = plan.NewValues(record);
-            List<string>? problems = null;
-            foreach (var property in document.RootElement.EnumerateObject())
+            yield return Decode(document.RootElement, plan, record, line, lookup);
+        }
+    }
+
+    private static SourceRecord Decode(JsonElement root, FileReadPlan plan, long record, long line, Dictionary<string, int> lookup)
+    {
+        var columns = plan.Columns;
+        var values = plan.NewValues(record);
+        List<string>? problems = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            string key;
+            try
             {
-                if (!lookup.TryGetValue(property.Name, out var index))
-                {
-                    var name = FileColumnNames.Normalize([property.Name])[0];
-                    index = -1;
-                    for (var i = 0; i < columns.Count; i++)
-                    {
-                        if (columns[i].Name == name)
-                        {
-                            index = i;
-                            break;
-                        }
-                    }
-
-                    lookup[property.Name] = index;
-                }
-
-                if (index < 0)
-                {
-                    continue;
-                }
-
-                values[index] = Decode(property.Value, columns[index].Type, out var problem);
-                if (problem is not null)
-                {
-                    (problems ??= []).Add($"column {columns[index].Name} {problem}");
-                }
+                key = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                // A key with an unpaired surrogate escape ("\ud83d") is not text: the line is refused, not the file.
+                return plan.Reject(record, $"line {line}: {UnpairedSurrogate}");
             }
 
-            yield return new SourceRecord(values, Rejected: problems is null ? null : $"file {plan.File.Name} line {line}: {string.Join("; ", problems)}");
+            if (!lookup.TryGetValue(key, out var index))
+            {
+                var name = FileColumnNames.Normalize([key])[0];
+                index = -1;
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    if (columns[i].Name == name)
+                    {
+                        index = i;
+                        break;
+                    }
+                }
+
+                lookup[key] = index;
+            }
+
+            if (index < 0)
+            {
+                continue;
+            }
+
+            values[index] = Decode(property.Value, columns[index].Type, out var problem);
+            if (problem is not null)
+            {
+                (problems ??= []).Add($"column {columns[index].Name} {problem}");
+            }
         }
+
+        return new SourceRecord(values, Rejected: problems is null ? null : $"file {plan.File.Name} line {line}: {string.Join("; ", problems)}");
     }
 
     private static object? Decode(JsonElement value, ColumnType type, out string? problem)
@@ -145,9 +177,28 @@ public static class JsonLinesFileReader
                     _ => Fail(type, out problem),
                 };
             default:
-                return type == ColumnType.Json ? value.GetRawText() : CellParser.Parse(value.GetString()!, type, out problem);
+                if (type == ColumnType.Json)
+                {
+                    return value.GetRawText();
+                }
+
+                string text;
+                try
+                {
+                    text = value.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    // "\ud83d" alone (half an emoji, cut by a truncating producer) is valid JSON but not text.
+                    problem = UnpairedSurrogate;
+                    return null;
+                }
+
+                return CellParser.Parse(text, type, out problem);
         }
     }
+
+    private const string UnpairedSurrogate = "holds an unpaired surrogate escape (\\uD800-\\uDFFF alone), which is not text";
 
     private static object? Fail(ColumnType type, out string? problem)
     {
