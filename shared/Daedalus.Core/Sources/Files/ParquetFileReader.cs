@@ -9,8 +9,9 @@ namespace Daedalus.Sources.Files;
 /// <summary>
 /// Reads Parquet row group by row group (Parquet.Net): memory holds one row group's columns at a time, never the
 /// file. Decimals of any precision keep every digit (read as big decimals, stored as numeric); timestamps are
-/// instants (a timestamp not adjusted to UTC is taken as UTC); dates, times, integers, floats, booleans, strings and
-/// binary (as base64 text) map to their column types. Repeated (list) fields are not supported and fail the file.
+/// instants (a timestamp not adjusted to UTC is taken as UTC, whatever the host's time zone); dates, times, integers,
+/// floats (half, single, double), booleans, strings, UUIDs (as text) and binary (as base64 text) map to their column
+/// types; a field of any other type is refused by name. Repeated (list) fields are not supported and fail the file.
 /// </summary>
 public static class ParquetFileReader
 {
@@ -94,11 +95,15 @@ public static class ParquetFileReader
             _ when type == typeof(bool) => ColumnType.Boolean,
             _ when type == typeof(sbyte) || type == typeof(byte) || type == typeof(short) || type == typeof(ushort) || type == typeof(int) || type == typeof(uint) || type == typeof(long) => ColumnType.Integer,
             _ when type == typeof(ulong) || type == typeof(decimal) || type == typeof(BigDecimal) => ColumnType.Decimal,
-            _ when type == typeof(float) || type == typeof(double) => ColumnType.Double,
+            _ when type == typeof(Half) || type == typeof(float) || type == typeof(double) => ColumnType.Double,
             _ when type == typeof(DateTime) || type == typeof(DateTimeOffset) => ColumnType.Timestamp,
             _ when type == typeof(DateOnly) => ColumnType.Date,
             _ when type == typeof(TimeOnly) || type == typeof(TimeSpan) => ColumnType.Time,
-            _ => ColumnType.Text,
+            _ when type == typeof(string) || type == typeof(ReadOnlyMemory<char>) || type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) || type == typeof(Guid) => ColumnType.Text,
+
+            // Refused here, from the footer (check, discover and every read say so), rather than described as text
+            // and then failing the read of its first row group: every type above is one ReadColumnAsync converts.
+            _ => throw new SourceException($"file {file}: field {field.Path} has a Parquet type the files plugin cannot read ({type.Name})"),
         };
     }
 
@@ -130,6 +135,7 @@ public static class ParquetFileReader
             _ when type == typeof(uint) => await ReadAsync<uint>(rows, field, count, cancellationToken),
             _ when type == typeof(long) => await ReadAsync<long>(rows, field, count, cancellationToken),
             _ when type == typeof(ulong) => await ReadAsync<ulong>(rows, field, count, cancellationToken),
+            _ when type == typeof(Half) => await ReadAsync<Half>(rows, field, count, cancellationToken),
             _ when type == typeof(float) => await ReadAsync<float>(rows, field, count, cancellationToken),
             _ when type == typeof(double) => await ReadAsync<double>(rows, field, count, cancellationToken),
             _ when type == typeof(decimal) => await ReadAsync<decimal>(rows, field, count, cancellationToken),
@@ -139,6 +145,7 @@ public static class ParquetFileReader
             _ when type == typeof(DateOnly) => await ReadAsync<DateOnly>(rows, field, count, cancellationToken),
             _ when type == typeof(TimeOnly) => await ReadAsync<TimeOnly>(rows, field, count, cancellationToken),
             _ when type == typeof(TimeSpan) => await ReadAsync<TimeSpan>(rows, field, count, cancellationToken),
+            _ when type == typeof(Guid) => await ReadAsync<Guid>(rows, field, count, cancellationToken),
             _ => throw new SourceException($"field {field.Path} has a Parquet type the files plugin cannot read ({type.Name})"),
         };
     }
@@ -188,12 +195,16 @@ public static class ParquetFileReader
                 return number;
             case (ColumnType.Double, float number):
                 return (double)number;
+            case (ColumnType.Double, Half number):
+                return (double)number;
             case (ColumnType.Boolean, bool flag):
                 return flag;
             case (ColumnType.Timestamp, DateTimeOffset instant):
                 return instant;
             case (ColumnType.Timestamp, DateTime instant):
-                return instant.Kind == DateTimeKind.Local ? new DateTimeOffset(instant.ToUniversalTime()) : new DateTimeOffset(DateTime.SpecifyKind(instant, DateTimeKind.Utc));
+                // Not adjusted to UTC (pandas naive, Spark TIMESTAMP_NTZ) Parquet.Net hands over as Local: the digits are the
+                // file's wall time, taken as UTC; ToUniversalTime would shift them by the reading host's offset.
+                return new DateTimeOffset(DateTime.SpecifyKind(instant, DateTimeKind.Utc));
             case (ColumnType.Date, DateOnly date):
                 return date;
             case (ColumnType.Time, TimeOnly time):
@@ -202,15 +213,19 @@ public static class ParquetFileReader
                 return TimeOnly.FromTimeSpan(span);
             case (ColumnType.Text or ColumnType.Json, string text):
                 return text;
+            case (ColumnType.Text, Guid id):
+                return id.ToString("D", CultureInfo.InvariantCulture);
         }
 
         var invariant = native switch
         {
-            DateTime instant => instant.ToString("O", CultureInfo.InvariantCulture),
+            DateTime instant => DateTime.SpecifyKind(instant, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
             DateTimeOffset instant => instant.ToString("O", CultureInfo.InvariantCulture),
             DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             double number => number.ToString("R", CultureInfo.InvariantCulture),
             float number => number.ToString("R", CultureInfo.InvariantCulture),
+            Half number => ((double)number).ToString("R", CultureInfo.InvariantCulture),
+            Guid id => id.ToString("D", CultureInfo.InvariantCulture),
             BigDecimal big => big.ToString(),
             _ => Convert.ToString(native, CultureInfo.InvariantCulture) ?? "",
         };
