@@ -54,6 +54,8 @@ public static class RestSchemaInference
         JsonValueKind.Null => null,
         JsonValueKind.True or JsonValueKind.False => ColumnType.Boolean,
         JsonValueKind.Number => long.TryParse(value.GetRawText(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? ColumnType.Integer : ColumnType.Decimal,
+        // A string that is not valid Unicode says nothing about its column's type; reading it would throw.
+        JsonValueKind.String when !JsonText.TryGetString(value, out _) => ColumnType.Text,
         JsonValueKind.String when RestCursorValue.TryTimestamp(value.GetString()!, out _) => ColumnType.Timestamp,
         JsonValueKind.String when DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) => ColumnType.Date,
         JsonValueKind.String => ColumnType.Text,

@@ -212,7 +212,9 @@ public sealed class RestSourcePlugin : ISourcePlugin, ISourceDiscovery
             {
                 foreach (var record in records)
                 {
-                    if (RestRecordDecoder.TryFind(record, cursorPath, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                    // A cursor string that is not valid Unicode cannot be compared or sent back; its record is rejected by the decoder.
+                    if (RestRecordDecoder.TryFind(record, cursorPath, out var value)
+                        && (value.ValueKind == JsonValueKind.Number || (value.ValueKind == JsonValueKind.String && JsonText.TryGetString(value, out _))))
                     {
                         max = RestCursorValue.Max(max, value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());
                     }
@@ -238,7 +240,8 @@ public sealed class RestSourcePlugin : ISourcePlugin, ISourceDiscovery
         var path = child.Path;
         foreach (var field in child.Placeholders)
         {
-            if (!RestRecordDecoder.TryFind(parent, field.Split('.'), out var value) || value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+            if (!RestRecordDecoder.TryFind(parent, field.Split('.'), out var value) || value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number)
+                || (value.ValueKind == JsonValueKind.String && !JsonText.TryGetString(value, out _)))
             {
                 context.Logger.LogWarning("rest source {Source} stream {Stream}: a parent record has no {Field}; its children are skipped", context.Source.Name, streamName, field);
                 yield break;

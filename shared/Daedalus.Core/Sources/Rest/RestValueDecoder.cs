@@ -6,7 +6,9 @@ namespace Daedalus.Sources.Rest;
 /// <summary>
 /// One JSON value into a column's type, exactly: numbers from their text (a <see cref="decimal"/> or
 /// <see cref="NumericText"/>, never through a double unless the column is double), timestamps only with a UTC offset,
-/// JSON kept as written. Returns why a value does not fit (naming its JSON kind, never the value).
+/// JSON kept as written, times and timestamps only when nothing past the microsecond would be lost
+/// (<see cref="TemporalPrecision"/>). Returns why a value does not fit (naming its JSON kind, never the value); a
+/// string that is not valid Unicode (an unpaired surrogate escape) is such a value, not an error of the page.
 /// </summary>
 public static class RestValueDecoder
 {
@@ -18,6 +20,21 @@ public static class RestValueDecoder
             return null;
         }
 
+        try
+        {
+            return DecodeValue(type, cell, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString() refuses a string with an unpaired surrogate: that cell rejects its record, not the page.
+            value = null;
+            return JsonText.UnpairedSurrogateProblem;
+        }
+    }
+
+    private static string? DecodeValue(ColumnType type, JsonElement cell, out object? value)
+    {
+        value = null;
         switch (type)
         {
             case ColumnType.Json:
@@ -78,6 +95,11 @@ public static class RestValueDecoder
             case ColumnType.Timestamp:
                 if (cell.ValueKind == JsonValueKind.String && RestCursorValue.TryTimestamp(cell.GetString()!, out var time))
                 {
+                    if (!TemporalPrecision.FitsMicroseconds(cell.GetString()))
+                    {
+                        return TemporalPrecision.Problem;
+                    }
+
                     value = time.ToUniversalTime();
                     return null;
                 }
@@ -94,6 +116,11 @@ public static class RestValueDecoder
             case ColumnType.Time:
                 if (cell.ValueKind == JsonValueKind.String && TimeOnly.TryParseExact(cell.GetString(), ["HH:mm:ss", "HH:mm:ss.FFFFFFF", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
                 {
+                    if (!TemporalPrecision.FitsMicroseconds(cell.GetString()))
+                    {
+                        return TemporalPrecision.Problem;
+                    }
+
                     value = clock;
                     return null;
                 }
