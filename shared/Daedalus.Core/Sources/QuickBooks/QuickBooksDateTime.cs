@@ -8,7 +8,9 @@ namespace Daedalus.Sources.QuickBooks;
 /// names). A DateTime is <c>yyyy-MM-ddTHH:mm:ss</c> with up to 7 fraction digits and an explicit <c>Z</c> or
 /// <c>±HH:MM</c> offset (QuickBooks sends the company's offset, e.g. <c>2015-07-24T10:33:39-07:00</c>); it becomes
 /// the same instant in UTC. A DateTime without an offset is in the company's time zone, which the plugin does not
-/// know, so it is refused rather than guessed. Errors never quote the value.
+/// know, so it is refused rather than guessed. A DateTime whose fraction has a non-zero digit past the microsecond is
+/// refused as a value (<see cref="TemporalPrecision"/>), but still read by <see cref="TryParseTimestamp"/> (a watermark
+/// or the server's time need no column). Errors never quote the value.
 /// </summary>
 public static class QuickBooksDateTime
 {
@@ -30,12 +32,15 @@ public static class QuickBooksDateTime
             : throw new FormatException("not a QuickBooks Date (yyyy-MM-dd, optionally with Z or ±HH:MM)");
     }
 
-    /// <summary>The instant, in UTC; throws <see cref="FormatException"/> when the text is not a DateTime with an offset or the instant is outside 0001–9999 in UTC.</summary>
+    /// <summary>
+    /// The instant, in UTC; throws <see cref="FormatException"/> when the text is not a DateTime with an offset, the
+    /// instant is outside 0001–9999 in UTC, or it has non-zero digits past the microsecond (PostgreSQL keeps microseconds).
+    /// </summary>
     public static DateTimeOffset ParseTimestamp(string text)
     {
         if (TryParseTimestamp(text, out var time))
         {
-            return time;
+            return TemporalPrecision.FitsMicroseconds(text) ? time : throw new FormatException(TemporalPrecision.Problem);
         }
 
         throw new FormatException("not a QuickBooks DateTime with an offset (yyyy-MM-ddTHH:mm:ss[.fffffff]±HH:MM or Z) within 0001-01-01 and 9999-12-31 UTC");

@@ -131,13 +131,30 @@ public sealed class QuickBooksEntity
     public SourceRecord ToDeletedRecord(JsonElement entity, DateTimeOffset fallbackTime)
     {
         var values = new object?[_columns.Length + 1];
-        values[0] = _columns[0].Read(entity) ?? throw new SourceException($"QuickBooks CDC returned a deleted {Name} without an Id");
-        values[CursorIndex] = _columns[CursorIndex].Read(entity) ?? fallbackTime.ToUniversalTime();
-        return new SourceRecord(values, IsDeleted: true);
+        try
+        {
+            values[0] = _columns[0].Read(entity) ?? throw new SourceException($"QuickBooks CDC returned a deleted {Name} without an Id");
+            values[CursorIndex] = _columns[CursorIndex].Read(entity) ?? fallbackTime.ToUniversalTime();
+            return new SourceRecord(values, IsDeleted: true);
+        }
+        catch (SourceException ex)
+        {
+            // Like ToRecord: one unreadable entry quarantines itself, not the CDC page.
+            return new SourceRecord(values, IsDeleted: true, Rejected: $"QuickBooks {Name}: {ex.Message}");
+        }
     }
 
+    /// <summary>
+    /// The entity's <c>MetaData.LastUpdatedTime</c> for the watermark, or null when it is missing or unreadable: such an
+    /// entity is quarantined by <see cref="ToRecord"/> and must not fail the pull here, outside its catch.
+    /// </summary>
     public static DateTimeOffset? LastUpdated(JsonElement entity) =>
-        Trailing[1].Read(entity) as DateTimeOffset?;
+        entity.ValueKind == JsonValueKind.Object
+        && entity.TryGetProperty("MetaData", out var meta) && meta.ValueKind == JsonValueKind.Object
+        && meta.TryGetProperty("LastUpdatedTime", out var text) && text.ValueKind == JsonValueKind.String
+        && JsonText.TryGetString(text, out var value) && QuickBooksDateTime.TryParseTimestamp(value, out var time)
+            ? time
+            : null;
 
     private static string IdOf(JsonElement entity) =>
         entity.ValueKind == JsonValueKind.Object && entity.TryGetProperty("Id", out var id) ? id.ToString() : "(no Id)";

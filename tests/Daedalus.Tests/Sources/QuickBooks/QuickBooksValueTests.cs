@@ -73,7 +73,8 @@ public sealed class QuickBooksValueTests
     [Theory]
     [InlineData("2015-07-24T10:33:39-07:00", "2015-07-24T17:33:39.0000000+00:00")]
     [InlineData("2015-07-24T10:33:39.049-07:00", "2015-07-24T17:33:39.0490000+00:00")]
-    [InlineData("2015-07-24T10:33:39.1234567+05:30", "2015-07-24T05:03:39.1234567+00:00")]
+    [InlineData("2015-07-24T10:33:39.1234560+05:30", "2015-07-24T05:03:39.1234560+00:00")]
+    [InlineData("1969-07-20T20:17:40.0000000Z", "1969-07-20T20:17:40.0000000+00:00")]
     [InlineData("2015-07-24T17:33:39Z", "2015-07-24T17:33:39.0000000+00:00")]
     [InlineData("9999-12-31T23:59:59Z", "9999-12-31T23:59:59.0000000+00:00")]
     [InlineData("9999-12-31T23:59:59+05:00", "9999-12-31T18:59:59.0000000+00:00")]
@@ -124,6 +125,62 @@ public sealed class QuickBooksValueTests
         Assert.Contains("MetaData.LastUpdatedTime", reason, StringComparison.Ordinal);
         Assert.Contains("last_updated_time", reason, StringComparison.Ordinal);
         Assert.DoesNotContain(text, reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1969-07-20T20:17:40.0000001Z")]
+    [InlineData("2015-07-24T10:33:39.1234567-07:00")]
+    public void A_time_finer_than_microseconds_is_refused_not_rounded_by_npgsql(string text)
+    {
+        // PostgreSQL keeps microseconds; Npgsql would land 1969-07-20T20:17:40.000001 for the first.
+        var reason = Invoice.ToRecord(Entity("", lastUpdated: text)).Rejected;
+
+        Assert.NotNull(reason);
+        Assert.Contains("MetaData.LastUpdatedTime", reason, StringComparison.Ordinal);
+        Assert.Contains("microsecond", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(text, reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-01-01T00:00:00")]
+    [InlineData("not a time")]
+    [InlineData("cut \\ud83d")]
+    public void An_unreadable_LastUpdatedTime_quarantines_its_entity_and_is_no_watermark(string text)
+    {
+        using var doc = JsonDocument.Parse($$$"""{"Id":"3","SyncToken":"0","MetaData":{"CreateTime":"2026-01-01T00:00:00-08:00","LastUpdatedTime":"{{{text}}}"}}""");
+
+        Assert.NotNull(Invoice.ToRecord(doc.RootElement).Rejected);
+
+        // The read loop asks for the watermark outside the per-entity catch: it must not throw there.
+        Assert.Null(QuickBooksEntity.LastUpdated(doc.RootElement));
+    }
+
+    [Fact]
+    public void A_readable_LastUpdatedTime_is_the_watermark()
+    {
+        Assert.Equal(new DateTimeOffset(2015, 7, 24, 17, 33, 39, TimeSpan.Zero), QuickBooksEntity.LastUpdated(Entity("")));
+    }
+
+    [Fact]
+    public void A_deleted_cdc_entry_with_an_unreadable_LastUpdatedTime_is_quarantined_not_thrown()
+    {
+        using var doc = JsonDocument.Parse("""{"Id":"3","status":"Deleted","MetaData":{"LastUpdatedTime":"2026-01-01T00:00:00"}}""");
+
+        var record = Invoice.ToDeletedRecord(doc.RootElement, DateTimeOffset.UnixEpoch);
+
+        Assert.True(record.IsDeleted);
+        Assert.NotNull(record.Rejected);
+    }
+
+    [Fact]
+    public void A_text_field_with_an_unpaired_surrogate_quarantines_its_entity()
+    {
+        using var doc = JsonDocument.Parse("""{"Id":"1","SyncToken":"0","DisplayName":"cut \ud83d","MetaData":{"CreateTime":"2026-01-01T00:00:00-08:00","LastUpdatedTime":"2026-01-01T00:00:00-08:00"}}""");
+
+        var reason = QuickBooksEntity.ByStream["customer"].ToRecord(doc.RootElement).Rejected;
+
+        Assert.NotNull(reason);
+        Assert.Contains("DisplayName", reason, StringComparison.Ordinal);
     }
 
     /// <summary>An entity as the API documents it, with <paramref name="fields"/> added.</summary>
