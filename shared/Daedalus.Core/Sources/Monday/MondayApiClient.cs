@@ -83,15 +83,58 @@ public sealed class MondayApiClient
             : throw new SourceException($"monday board {boardId}: the response has no next_items_page");
     }
 
-    private static MondayItemsPage ReadPage(JsonElement page, string boardId)
+    /// <summary>
+    /// An items page, item by item: an item that cannot be read (a string with an unpaired surrogate, which .NET
+    /// refuses; a wrong shape; an <c>updated_at</c> finer than microseconds) comes back with
+    /// <see cref="MondayItem.Rejected"/> set, so one bad item is quarantined and the rest of the board still loads.
+    /// </summary>
+    internal static MondayItemsPage ReadPage(JsonElement page, string boardId)
     {
+        string? cursor;
         try
         {
-            return page.Deserialize<MondayItemsPage>(Json) ?? throw new SourceException($"monday board {boardId}: empty items page");
+            cursor = page.TryGetProperty("cursor", out var c) && c.ValueKind != JsonValueKind.Null ? c.GetString() : null;
         }
-        catch (JsonException ex)
+        catch (InvalidOperationException ex)
         {
-            throw new SourceException($"monday board {boardId}: an items page does not have the expected shape ({ex.Message})", ex);
+            throw new SourceException($"monday board {boardId}: an items page's cursor is not a string", ex);
+        }
+
+        if (!page.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            throw new SourceException($"monday board {boardId}: an items page has no items array");
+        }
+
+        var read = new List<MondayItem>(items.GetArrayLength());
+        foreach (var item in items.EnumerateArray())
+        {
+            read.Add(ReadItem(item));
+        }
+
+        return new MondayItemsPage(cursor, read);
+    }
+
+    private static MondayItem ReadItem(JsonElement item)
+    {
+        var updated = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("updated_at", out var u) && u.ValueKind == JsonValueKind.String && JsonText.TryGetString(u, out var text)
+            ? text
+            : null;
+        try
+        {
+            var read = item.Deserialize<MondayItem>(Json) ?? throw new JsonException("null item");
+            return updated is not null && !TemporalPrecision.FitsMicroseconds(updated)
+                ? read with { Rejected = $"updated_at {TemporalPrecision.Problem}" }
+                : read;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            // The exception's message may quote the item's text: the reason names only what went wrong.
+            var id = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String && JsonText.TryGetString(i, out var s) ? s : "";
+            var reason = ex is InvalidOperationException || ex.InnerException is InvalidOperationException
+                ? $"a field {JsonText.UnpairedSurrogateProblem}"
+                : "the item does not have the expected shape";
+            var at = updated is not null && DateTimeOffset.TryParse(updated, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : (DateTimeOffset?)null;
+            return new MondayItem(id, null, null, at, null, null) { Rejected = reason };
         }
     }
 

@@ -60,7 +60,7 @@ public sealed record MondayBoardLayout(string BoardId, IReadOnlyList<MondayLayou
     /// </remarks>
     public SourceRecord ToRecord(MondayItem item)
     {
-        string? rejected = null;
+        var rejected = item.Rejected is { } unreadable ? $"stream {Schema.Name}, monday board {BoardId}: item cannot be read: {unreadable}" : null;
         var values = new object?[FixedColumns.Count + BoardColumns.Count];
         if (long.TryParse(item.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
         {
