@@ -52,6 +52,7 @@ public readonly record struct SnowflakeEpochSeconds(long Seconds, int Nanosecond
     /// The instant as a UTC <see cref="DateTimeOffset"/>, truncated to the microsecond toward the past (the
     /// clock's digits after the 6th are dropped, never rounded): PostgreSQL holds microseconds, and letting
     /// Npgsql reduce 100 ns ticks instead would move instants before 2000-01-01 up by one microsecond.
+    /// <see cref="SnowflakeValueDecoder"/> refuses a value with nanoseconds first, so for loaded values nothing is cut.
     /// Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="OverflowException"/> outside
     /// 0001-01-01 .. 9999-12-31 (what <see cref="DateTimeOffset"/> holds).
     /// </summary>

@@ -9,9 +9,9 @@ namespace Daedalus.Sources.Snowflake;
 /// past 38 digits, real = float ("NaN", "inf", "-inf" too), boolean = "true"/"false", date = days since epoch,
 /// time = seconds since midnight, timestamp_ntz/ltz = epoch seconds with fraction, timestamp_tz =
 /// "&lt;epoch seconds&gt; &lt;offset minutes + 1440&gt;", binary = hex, variant/object/array = JSON text.
-/// Decimals keep every digit (<see cref="NumericText.Parse"/>); times and timestamps are truncated to the
-/// microsecond, which is what PostgreSQL holds; timestamps come out as UTC instants (offset 0), which is what
-/// timestamptz stores. A cell that cannot be held exactly (a date or timestamp outside 0001-01-01 .. 9999-12-31,
+/// Decimals keep every digit (<see cref="NumericText.Parse"/>); a time or timestamp with a non-zero digit past the
+/// microsecond (TIME(9)/TIMESTAMP(9) hold nanoseconds, PostgreSQL keeps microseconds) is refused, never truncated
+/// (<see cref="TemporalPrecision"/>); timestamps come out as UTC instants (offset 0), which is what timestamptz stores. A cell that cannot be held exactly (a date or timestamp outside 0001-01-01 .. 9999-12-31,
 /// a number past PostgreSQL numeric's digits) throws <see cref="SourceException"/> naming the column, not the value.
 /// </summary>
 public static class SnowflakeValueDecoder
@@ -51,7 +51,7 @@ public static class SnowflakeValueDecoder
                 ColumnType.Double => ParseDouble(cell),
                 ColumnType.Boolean => ParseBoolean(cell),
                 ColumnType.Date => Date(cell),
-                ColumnType.Time => SnowflakeEpochSeconds.Parse(cell).ToTimeOfDay(),
+                ColumnType.Time => Microseconds(column, SnowflakeEpochSeconds.Parse(cell)).ToTimeOfDay(),
                 ColumnType.Timestamp => Timestamp(column, cell),
                 ColumnType.Json => Json(cell),
                 _ => Text(cell),
@@ -102,8 +102,14 @@ public static class SnowflakeValueDecoder
             text = cell[..space];
         }
 
-        return SnowflakeEpochSeconds.Parse(text).ToUtcInstant();
+        return Microseconds(column, SnowflakeEpochSeconds.Parse(text)).ToUtcInstant();
     }
+
+    // Truncating would land a different instant than Snowflake holds, silently; the row goes to quarantine instead.
+    private static SnowflakeEpochSeconds Microseconds(SnowflakeColumn column, SnowflakeEpochSeconds seconds) =>
+        TemporalPrecision.FitsMicroseconds(seconds.Nanoseconds)
+            ? seconds
+            : throw new SourceException($"column {column.Name} ({column.Type}): a {column.Type} cell {TemporalPrecision.Problem}");
 
     private static double ParseDouble(string cell) => cell switch
     {

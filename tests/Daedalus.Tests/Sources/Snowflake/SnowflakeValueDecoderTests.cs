@@ -186,16 +186,29 @@ public sealed class SnowflakeValueDecoderTests
     }
 
     [Fact]
-    public void Decodes_times_as_seconds_since_midnight_truncated_to_the_microsecond()
+    public void Decodes_times_as_seconds_since_midnight_exactly_to_the_microsecond()
     {
         Assert.Equal(new TimeOnly(23, 2, 59), SnowflakeValueDecoder.Decode(new("T", "time", 0), "82979"));
         Assert.Equal(new TimeOnly(0, 0, 1, 500), SnowflakeValueDecoder.Decode(new("T", "time", 9), "1.500000000"));
         Assert.Equal(TimeOnly.MinValue, SnowflakeValueDecoder.Decode(new("T", "time", 9), "0.000000000"));
         Assert.Equal(new TimeOnly(1, 0, 0, 123, 456), SnowflakeValueDecoder.Decode(new("T", "time", 3), "3600.123456"));
+        Assert.Equal(new TimeOnly(23, 59, 59, 999, 999), SnowflakeValueDecoder.Decode(new("T", "time", 9), "86399.999999000"));
+    }
 
-        // Digits past the microsecond (PostgreSQL's precision) are dropped, never rounded up.
-        Assert.Equal(new TimeOnly(1, 0, 0, 123, 456), SnowflakeValueDecoder.Decode(new("T", "time", 9), "3600.123456789"));
-        Assert.Equal(new TimeOnly(23, 59, 59, 999, 999), SnowflakeValueDecoder.Decode(new("T", "time", 9), "86399.999999999"));
+    [Theory]
+    [InlineData("time", "3600.123456789")]
+    [InlineData("time", "86399.999999999")]
+    [InlineData("timestamp_ntz", "-14182940.999999900")]
+    [InlineData("timestamp_ltz", "1616173619.000000001")]
+    [InlineData("timestamp_tz", "1616173619.123456700 1440")]
+    public void Times_and_timestamps_finer_than_microseconds_are_refused_not_truncated(string type, string cell)
+    {
+        // PostgreSQL keeps microseconds: cutting the nanoseconds would land a different value than Snowflake holds.
+        var ex = Assert.Throws<SourceException>(() => SnowflakeValueDecoder.Decode(new("SECRET_COL", type, 9), cell));
+
+        Assert.Contains("SECRET_COL", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("microsecond", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(cell.Split(' ')[0], ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -222,21 +235,20 @@ public sealed class SnowflakeValueDecoderTests
     [Theory]
     [InlineData("timestamp_ntz", "253402300799.999999000", "9999-12-31T23:59:59.9999990+00:00")]
     [InlineData("timestamp_ltz", "253402300799.999999000", "9999-12-31T23:59:59.9999990+00:00")]
-    [InlineData("timestamp_ntz", "253402300799.999999999", "9999-12-31T23:59:59.9999990+00:00")]
     [InlineData("timestamp_ntz", "253402300799", "9999-12-31T23:59:59.0000000+00:00")]
     [InlineData("timestamp_ntz", "-62135596800.000000000", "0001-01-01T00:00:00.0000000+00:00")]
-    [InlineData("timestamp_ltz", "-62135596799.999999999", "0001-01-01T00:00:00.0000000+00:00")]
-    [InlineData("timestamp_ntz", "9223372036.854775808", "2262-04-11T23:47:16.8547750+00:00")]
-    [InlineData("timestamp_ntz", "-9223372036.854775809", "1677-09-21T00:12:43.1452240+00:00")]
-    [InlineData("timestamp_ntz", "-1.234567890", "1969-12-31T23:59:58.7654320+00:00")]
-    [InlineData("timestamp_ntz", "0.000000001", "1970-01-01T00:00:00.0000000+00:00")]
-    [InlineData("timestamp_ntz", "-0.000000001", "1969-12-31T23:59:59.9999990+00:00")]
+    [InlineData("timestamp_ltz", "-62135596799.999999000", "0001-01-01T00:00:00.0000010+00:00")]
+    [InlineData("timestamp_ntz", "9223372036.854775000", "2262-04-11T23:47:16.8547750+00:00")]
+    [InlineData("timestamp_ntz", "-9223372036.854776000", "1677-09-21T00:12:43.1452240+00:00")]
+    [InlineData("timestamp_ntz", "-1.234567000", "1969-12-31T23:59:58.7654330+00:00")]
+    [InlineData("timestamp_ntz", "0.000001000", "1970-01-01T00:00:00.0000010+00:00")]
+    [InlineData("timestamp_ntz", "-0.000001000", "1969-12-31T23:59:59.9999990+00:00")]
     [InlineData("timestamp_tz", "253402300799.999999000 2280", "9999-12-31T23:59:59.9999990+00:00")]
     [InlineData("timestamp_tz", "253402300799.999999000 720", "9999-12-31T23:59:59.9999990+00:00")]
     [InlineData("timestamp_tz", "-62135596800.000000000 1440", "0001-01-01T00:00:00.0000000+00:00")]
     public void Timestamps_at_both_ends_decode_exactly_to_the_microsecond(string type, string cell, string expected)
     {
-        // Digits past the microsecond are dropped toward the past (the clock's digits cut), also before 1970.
+        // Exact to the microsecond at both ends, also before 1970 (digits past the microsecond are zero).
         var value = (DateTimeOffset)SnowflakeValueDecoder.Decode(new("T", type, 9), cell)!;
 
         Assert.Equal(expected, value.ToString("O", CultureInfo.InvariantCulture));
