@@ -7,6 +7,7 @@ using Parquet.Schema;
 namespace Daedalus.Tests.Sources.Files;
 
 /// <summary>Parquet values of every type the reader describes land as the file holds them, whatever the host.</summary>
+[Collection(ProcessTimeZoneCollection.Name)]
 public sealed class ParquetValueTests
 {
     /// <summary>
