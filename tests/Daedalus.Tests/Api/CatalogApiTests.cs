@@ -77,4 +77,48 @@ public sealed class CatalogApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(2, (await _server.Client(_server.ReadKey).ListCatalogAsync()).Count);
     }
+
+    [Fact]
+    public async Task Protection_is_reported_for_columns_protected_by_star_and_for_renamed_columns()
+    {
+        // The catalog looked target names up in the protect map, keyed by source names and "*": both showed null.
+        var starred = SampleSourceDefinition.Create("starred", 50, "starred");
+        starred.Streams.RemoveAll(s => s.Name != "customers");
+        starred.Metrics.Clear();
+        starred.Streams[0].Protect.Clear();
+        starred.Streams[0].Protect["*"] = Daedalus.Configuration.ProtectionMode.Encrypt;
+        var renamed = SampleSourceDefinition.Create("renamed", 50, "renamed");
+        renamed.Streams.RemoveAll(s => s.Name != "customers");
+        renamed.Metrics.Clear();
+        renamed.Streams[0].Rename["email"] = "contact_email";
+        foreach (var source in new[] { starred, renamed })
+        {
+            await _client.ReplaceSourceAsync(source.Name, SourceSpecMapper.ToSpec(source) with { Name = null });
+            Assert.Equal(RunStatus.Succeeded, (await RunToEndAsync(source.Name)).Status);
+        }
+
+        var star = await _client.GetCatalogTableAsync("starred", "customers");
+        var textColumns = star.Columns.Where(c => !c.PrimaryKey && !c.Bookkeeping && c.Type == "text").Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(textColumns);
+        Assert.Equal(textColumns, star.ProtectedColumns);
+        Assert.All(star.Columns, c => Assert.Equal(textColumns.Contains(c.Name) ? "encrypt" : null, c.Protection));
+        Assert.Equal(0L, await _server.ScalarAsync<long>("SELECT count(*) FROM starred.customers WHERE name NOT LIKE 'enc:v1:%'"));
+
+        var renamedTable = await _client.GetCatalogTableAsync("renamed", "customers");
+        Assert.Equal("encrypt", renamedTable.Columns.Single(c => c.Name == "contact_email").Protection);
+        Assert.Equal(["contact_email", "phone"], renamedTable.ProtectedColumns);
+    }
+
+    private async Task<RunInfo> RunToEndAsync(string source)
+    {
+        var accepted = await _client.TriggerRunAsync(source);
+        var run = await _client.GetRunAsync(source, accepted.RunId);
+        for (var i = 0; run.Status is RunStatus.Queued or RunStatus.Running or RunStatus.Loading && i < 600; i++)
+        {
+            await Task.Delay(100);
+            run = await _client.GetRunAsync(source, accepted.RunId);
+        }
+
+        return run;
+    }
 }

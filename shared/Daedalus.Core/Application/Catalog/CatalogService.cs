@@ -58,8 +58,11 @@ public sealed class CatalogService
         {
             var schema = stream.Target.Schema;
             var table = stream.Target.Table;
-            var protection = stream.Protect.ToDictionary(p => p.Key, p => p.Value.ToString().ToLowerInvariant(), StringComparer.OrdinalIgnoreCase);
             var columns = await TargetTableColumn.ReadAsync(connection, schema, table, cancellationToken);
+            var protection = columns.ToDictionary(c => c.Name, c => ProtectionOf(stream, c)?.ToString().ToLowerInvariant(), StringComparer.Ordinal);
+            IEnumerable<string> protectedColumns = columns.Count > 0
+                ? protection.Where(p => p.Value is not null).Select(p => p.Key)
+                : stream.Protect.Keys.Select(k => stream.Rename.TryGetValue(k, out var renamed) ? renamed : k); // no table yet: as configured
             var lastLoad = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
                 "SELECT max(loaded_at) FROM daedalus.batches WHERE source = @source AND stream = @stream",
                 new { source = source.Name, stream = stream.Name },
@@ -75,11 +78,30 @@ public sealed class CatalogService
                 estimated,
                 lastLoad is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
                 freshness.GetValueOrDefault(source.Name, SourceFreshnessReader.Never),
-                [.. protection.Keys.Order(StringComparer.Ordinal)],
+                [.. protectedColumns.Order(StringComparer.Ordinal)],
                 [.. columns.Select(c => new CatalogColumn(c.Name, c.Type, c.Nullable, c.InPrimaryKey, protection.GetValueOrDefault(c.Name), c.Name.StartsWith("_daedalus_", StringComparison.Ordinal)))]));
         }
 
         return tables;
+    }
+
+    /// <summary>
+    /// How a target column is protected: the <c>protect</c> entry of its source column (the stream renames source to
+    /// target names), else the <c>"*"</c> entry for any column but the key, Daedalus's own columns and the cursor.
+    /// Protected columns are always <c>text</c>, which also rules out a cursor the plugin declares (the definition
+    /// does not name it).
+    /// </summary>
+    private static ProtectionMode? ProtectionOf(StreamDefinition stream, TargetTableColumn column)
+    {
+        var sourceName = stream.Rename.FirstOrDefault(r => string.Equals(r.Value, column.Name, StringComparison.Ordinal)).Key ?? column.Name;
+        if (stream.Protect.TryGetValue(sourceName, out var named))
+        {
+            return named;
+        }
+
+        var exempt = column.InPrimaryKey || column.Name.StartsWith("_daedalus_", StringComparison.Ordinal) || column.Type != "text"
+            || string.Equals(stream.Cursor, sourceName, StringComparison.OrdinalIgnoreCase);
+        return !exempt && stream.Protect.TryGetValue(Ingest.BatchPreparer.ProtectEveryColumn, out var every) ? every : null;
     }
 
     /// <summary>Exact for a table up to <see cref="ExactCountMaxBytes"/>; otherwise <c>reltuples</c> (kept current by autovacuum's analyze).</summary>
