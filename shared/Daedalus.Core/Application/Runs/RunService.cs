@@ -135,13 +135,23 @@ public sealed class RunService
             return SourceService.NotFound(name);
         }
 
+        // Held until the new run's row exists, so a concurrent trigger finds it (check-then-insert without it let 2-3
+        // of 16 simultaneous requests through).
+        await using var trigger = await RunTriggerLock.AcquireAsync(_dataSource, name, cancellationToken);
+        // A new source is due at once, so a "pull now" right after creating one often meets the scheduler's first run.
+        // The run rows are checked first: probing the pull lock while a just-launched in-process pull is taking it
+        // would make that pull skip.
+        var open = await _runs.OpenPullAsync(name, loading: false, cancellationToken);
+        if (open is not null)
+        {
+            return ServiceError.PullUnderWay(name, open, $"A pull of '{name}' is queued or under way.");
+        }
+
         await using (var probe = await PullLock.TryAcquireAsync(_dataSource, name, cancellationToken))
         {
-            // A new source is due at once, so a "pull now" right after creating one often meets the scheduler's first run.
-            var open = await _runs.OpenPullAsync(name, loading: false, cancellationToken);
-            if (probe is null || open is not null)
+            if (probe is null)
             {
-                return ServiceError.PullUnderWay(name, open, $"A pull of '{name}' is queued or under way.");
+                return ServiceError.PullUnderWay(name, null, $"A pull of '{name}' is under way.");
             }
         }
 
