@@ -25,7 +25,7 @@ public sealed class SourceConcurrencyTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private static SourceSpec Sample(string name, long customers) =>
-        SourceSpecMapper.ToSpec(SampleSourceDefinition.Create(name, customers, targetSchema: "race")) with { Name = null, Enabled = false };
+        SourceSpecMapper.ToSpec(SampleSourceDefinition.Create(name, customers)) with { Name = null, Enabled = false };
 
     [Fact]
     public async Task Patch_racing_put_keeps_the_put_settings_in_every_round()

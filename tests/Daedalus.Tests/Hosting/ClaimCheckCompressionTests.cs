@@ -63,9 +63,9 @@ public sealed class ClaimCheckCompressionTests : IAsyncLifetime
             await queue.Batches.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
 
-        Assert.Equal(1_500, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine WHERE source = 'zipped'"));
+        Assert.Equal(1_500, await ScalarAsync<long>("SELECT count(*) FROM zipped.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine WHERE source = 'zipped'"));
         var settings = SampleSettings.From(Customers("zipped", 1_500));
-        Assert.Equal(SampleData.Customer(settings, 0, 1_500)[1], await ScalarAsync<string>("SELECT name FROM sample.customers WHERE id = 1500"));
+        Assert.Equal(SampleData.Customer(settings, 0, 1_500)[1], await ScalarAsync<string>("SELECT name FROM zipped.customers WHERE id = 1500"));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class ClaimCheckCompressionTests : IAsyncLifetime
             Assert.False((await queue.ClaimChecks.GetBlobClient(legacyBlob).ExistsAsync()).Value, "the legacy blob is deleted once loaded");
         }
 
-        Assert.Equal(1_200, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine WHERE source = 'plain'"));
+        Assert.Equal(1_200, await ScalarAsync<long>("SELECT count(*) FROM plain.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine WHERE source = 'plain'"));
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         Assert.Equal(0, (await _core.Get<IBatchQueue>().GetDepthAsync(CancellationToken.None)).Poison);
         await using var connection = new NpgsqlConnection(_connectionString + ";Pooling=false");
-        Assert.Equal(6_000L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sample.customers") + await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
+        Assert.Equal(6_000L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM steady.customers") + await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
         Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM daedalus.enqueued_batches WHERE state <> 'loaded'"));
     }
 

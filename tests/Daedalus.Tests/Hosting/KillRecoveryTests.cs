@@ -179,7 +179,7 @@ public sealed class KillRecoveryTests : IAsyncLifetime
     private static async Task<bool> TargetsExistAsync(CoreServices core)
     {
         await using var connection = new NpgsqlConnection(core.ConnectionString);
-        return await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('sample.customers') IS NOT NULL AND to_regclass('sample.invoices') IS NOT NULL");
+        return await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('chaos.customers') IS NOT NULL AND to_regclass('chaos.invoices') IS NOT NULL");
     }
 
     private static async Task<(long, long, long)> CountsAsync(CoreServices core)
@@ -187,7 +187,7 @@ public sealed class KillRecoveryTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(core.ConnectionString);
         return await connection.QuerySingleAsync<(long, long, long)>(
             """
-            SELECT (SELECT count(*) FROM sample.customers), (SELECT count(*) FROM sample.invoices), (SELECT count(*) FROM daedalus.quarantine)
+            SELECT (SELECT count(*) FROM chaos.customers), (SELECT count(*) FROM chaos.invoices), (SELECT count(*) FROM daedalus.quarantine)
             """);
     }
 
@@ -195,7 +195,7 @@ public sealed class KillRecoveryTests : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(core.ConnectionString);
         return (await connection.QueryAsync<string>(
-            $"SELECT (to_jsonb(t) - '_daedalus_batch_id' - '_daedalus_loaded_at' - '_daedalus_deleted_at' - '_daedalus_deleted_cursor')::text FROM sample.{table} t ORDER BY id")).ToList();
+            $"SELECT (to_jsonb(t) - '_daedalus_batch_id' - '_daedalus_loaded_at' - '_daedalus_deleted_at' - '_daedalus_deleted_cursor')::text FROM chaos.{table} t ORDER BY id")).ToList();
     }
 
     private static async Task<List<string>> QuarantineAsync(CoreServices core)

@@ -93,7 +93,7 @@ public sealed class QueuePathTests : IAsyncLifetime
             await Eventually.TrueAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM daedalus.batches") == 2 && await BlobCountAsync("batches/") == 0, TimeSpan.FromSeconds(60), "both batches loaded and their blobs deleted");
         }
 
-        Assert.Equal(1_500, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
+        Assert.Equal(1_500, await ScalarAsync<long>("SELECT count(*) FROM big.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
         Assert.Equal(0, (await queue.GetDepthAsync(CancellationToken.None)).Poison);
     }
 
@@ -120,9 +120,9 @@ public sealed class QueuePathTests : IAsyncLifetime
             await queue.Batches.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
 
-        var stored = await ScalarAsync<string>("SELECT email FROM sample.customers WHERE id = 1");
+        var stored = await ScalarAsync<string>("SELECT email FROM private.customers WHERE id = 1");
         Assert.Equal(plainEmails[0], await _core.Get<Daedalus.Security.ColumnProtector>().DecryptAsync(stored, CancellationToken.None));
-        Assert.Equal(400, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine WHERE source = 'private'"));
+        Assert.Equal(400, await ScalarAsync<long>("SELECT count(*) FROM private.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine WHERE source = 'private'"));
         Assert.All(await QueryEmailsInQuarantineAsync(), e => Assert.StartsWith("enc:v1:", e, StringComparison.Ordinal));
     }
 
@@ -169,7 +169,7 @@ public sealed class QueuePathTests : IAsyncLifetime
         }
 
         Assert.Equal(300L, await ScalarAsync<long>("SELECT sum(rows) FROM daedalus.batches"));
-        Assert.Equal(300L, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
+        Assert.Equal(300L, await ScalarAsync<long>("SELECT count(*) FROM fragile.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
         Assert.Empty(await queue.ListPoisonAsync(10, CancellationToken.None));
     }
 

@@ -131,7 +131,7 @@ public sealed class RunTruthTests : IAsyncLifetime
             await Eventually.TrueAsync(async () => (await RunAsync(healing)).Status == RunStatus.Succeeded, TimeSpan.FromSeconds(60), "the re-pull loaded");
         }
 
-        Assert.Equal(2_500L, await ScalarAsync<long>("SELECT count(*) FROM sample.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
+        Assert.Equal(2_500L, await ScalarAsync<long>("SELECT count(*) FROM leaky.customers") + await ScalarAsync<long>("SELECT count(*) FROM daedalus.quarantine"));
     }
 
     [Fact]

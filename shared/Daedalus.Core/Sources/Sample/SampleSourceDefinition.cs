@@ -1,5 +1,6 @@
 using System.Globalization;
 using Daedalus.Configuration;
+using Daedalus.Storage;
 
 namespace Daedalus.Sources.Sample;
 
@@ -9,8 +10,13 @@ namespace Daedalus.Sources.Sample;
 /// </summary>
 public static class SampleSourceDefinition
 {
-    public static SourceDefinition Create(string name, long customers, string targetSchema = "sample")
+    /// <summary>
+    /// The sample source named <paramref name="name"/>, loading into <paramref name="targetSchema"/> (by default a
+    /// schema of its own, <see cref="DefaultSchema"/>: a table has one owner, so two sample sources must not share one).
+    /// </summary>
+    public static SourceDefinition Create(string name, long customers, string? targetSchema = null)
     {
+        targetSchema ??= DefaultSchema(name);
         var source = new SourceDefinition
         {
             Name = name,
@@ -44,5 +50,15 @@ public static class SampleSourceDefinition
         source.Metrics.Add(new MetricRuleDefinition { Name = "invoice_amount", Stream = "invoices", Time = "issued_on", Value = "amount", Aggregate = "sum", Bucket = "1d", Labels = ["currency"] });
         source.Metrics.Add(new MetricRuleDefinition { Name = "invoices_by_status", Stream = "invoices", Time = "issued_on", Aggregate = "count", Bucket = "1d", Labels = ["status"] });
         return source;
+    }
+
+    /// <summary>
+    /// The source's name as a schema: lower case, other characters than letters and digits as underscores (the
+    /// identifier rule targets are validated by), and never a reserved schema.
+    /// </summary>
+    public static string DefaultSchema(string name)
+    {
+        var schema = SqlIdentifier.Normalize(name);
+        return ReservedSchemas.IsReserved(schema) ? SqlIdentifier.Normalize("s_" + schema) : schema;
     }
 }
