@@ -50,12 +50,19 @@ public sealed partial class ConfigLoader
 
         var reader = new SourceConfigReader(errors);
         var sources = reader.Read(root);
+
+        // Where an error about a source's field points: its daedalus.yaml node, or its tables.yaml entry.
+        var placers = new Dictionary<SourceDefinition, Func<ConfigError, ConfigError>>(ReferenceEqualityComparer.Instance);
         foreach (var source in sources)
         {
-            foreach (var error in _validator.Validate(source, $"sources.{source.Name}"))
+            placers[source] = error =>
             {
                 var node = Locate(root, error.Path);
-                errors.Add(error with { File = node.Origin, Line = node.Line });
+                return error with { File = node.Origin, Line = node.Line };
+            };
+            foreach (var error in _validator.Validate(source, $"sources.{source.Name}"))
+            {
+                errors.Add(placers[source](error));
             }
         }
 
@@ -66,14 +73,27 @@ public sealed partial class ConfigLoader
             var tablesRoot = ConfigFileReader.Parse(File.ReadAllText(tablesPath), tablesPath, errors);
             foreach (var entry in new TablesFileReader(errors).Read(tablesRoot, sources))
             {
-                foreach (var error in _validator.Validate(entry.Source, $"sources.{entry.Source.Name}"))
+                placers[entry.Source] = error =>
                 {
                     var (field, node) = entry.Locate(error.Path);
-                    errors.Add(new ConfigError(field, error.Message, node.Origin, node.Line));
+                    return new ConfigError(field, error.Message, node.Origin, node.Line);
+                };
+                foreach (var error in _validator.Validate(entry.Source, $"sources.{entry.Source.Name}"))
+                {
+                    errors.Add(placers[entry.Source](error));
                 }
 
                 sources.Add(entry.Source);
             }
+        }
+
+        // One table, one owner, across both files: the later claim is refused, naming the earlier one and where it is.
+        var byName = sources.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var clash in TargetOwnership.Clashes(sources))
+        {
+            var owner = placers[byName[clash.Owner.Source]](new ConfigError($"sources.{clash.Owner.Source}.streams.{clash.Owner.Stream}.target", ""));
+            var where = owner.File is null ? "" : owner.Line is null ? $" ({owner.File})" : $" ({owner.File}:{owner.Line})";
+            errors.Add(placers[byName[clash.Claim.Source]](new ConfigError($"sources.{clash.Claim.Source}.{clash.Field}", clash.Message + where)));
         }
 
         if (errors.Count > 0)

@@ -101,7 +101,8 @@ public sealed partial class SourceDefinitionValidator
             Add("streams", "at least one stream is required");
         }
 
-        var targets = new HashSet<string>(StringComparer.Ordinal);
+        // Identifiers are lower case and always quoted, so equal texts are the same relation (see TargetOwnership).
+        var targets = new Dictionary<(string Schema, string Table), string>();
         foreach (var stream in source.Streams)
         {
             var sp = $"streams.{stream.Name}";
@@ -123,9 +124,10 @@ public sealed partial class SourceDefinitionValidator
             {
                 Add($"{sp}.target.table", $"{ErrorText.Quote(stream.Target.Table)} is not a valid identifier: {SqlIdentifier.Rule}");
             }
-            else if (!targets.Add($"{stream.Target.Schema}.{stream.Target.Table}"))
+            else if (SqlIdentifier.IsValid(stream.Target.Schema) && !targets.TryAdd((stream.Target.Schema, stream.Target.Table), stream.Name))
             {
-                Add($"{sp}.target", $"table {stream.Target.Schema}.{stream.Target.Table} is the target of another stream");
+                var owner = targets[(stream.Target.Schema, stream.Target.Table)];
+                Add($"{sp}.target", $"table {stream.Target.Schema}.{stream.Target.Table} is already the target of stream {ErrorText.Quote(owner)} of this source: {TargetOwnership.Rule}");
             }
 
             for (var i = 0; i < stream.PrimaryKey.Count; i++)

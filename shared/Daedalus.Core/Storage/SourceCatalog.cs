@@ -55,6 +55,7 @@ public sealed class SourceCatalog
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ClaimTargetsAsync(connection, transaction, source, cancellationToken);
         var parameters = new { source.Name, source.Plugin, source.Enabled, definition = JsonSerializer.Serialize(source, Json), expectedVersion };
         var rows = expectedVersion is null
             ? await connection.QueryAsync<(bool Created, long Version)>(new CommandDefinition(
@@ -96,6 +97,7 @@ public sealed class SourceCatalog
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ClaimTargetsAsync(connection, transaction, source, cancellationToken);
         var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             "INSERT INTO daedalus.sources (name, plugin, enabled, definition) VALUES (@Name, @Plugin, @Enabled, @definition::jsonb) ON CONFLICT (name) DO NOTHING RETURNING version",
             new { source.Name, source.Plugin, source.Enabled, definition = JsonSerializer.Serialize(source, Json) },
@@ -122,6 +124,9 @@ public sealed class SourceCatalog
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The targets lock before the row lock, as every writer takes them (no deadlock between a PUT and a PATCH).
+        await LockTargetsAsync(connection, transaction, cancellationToken);
         var rows = await connection.QueryAsync<(string Definition, long Version)>(new CommandDefinition(
             "SELECT definition::text, version FROM daedalus.sources WHERE name = @name FOR UPDATE", new { name }, transaction, cancellationToken: cancellationToken));
         if (rows.SingleOrDefault() is not { Definition: not null } current)
@@ -139,6 +144,7 @@ public sealed class SourceCatalog
             return (SourceWrite.Invalid, null);
         }
 
+        await RefuseTakenTargetsAsync(connection, transaction, source, cancellationToken);
         var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             UPDATE daedalus.sources SET plugin = @Plugin, enabled = @Enabled, definition = @definition::jsonb, version = version + 1, updated_at = now()
@@ -174,6 +180,62 @@ public sealed class SourceCatalog
         await Audit(connection, transaction, actor, "source.delete", name, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return SourceWrite.Deleted;
+    }
+
+    /// <summary>
+    /// Takes the targets lock for this transaction and refuses (<see cref="TargetTakenException"/>) a definition that
+    /// targets a table another source owns. Check and write are under one lock, held to commit, so two concurrent
+    /// writers cannot both claim a free table.
+    /// </summary>
+    private static async Task ClaimTargetsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SourceDefinition source, CancellationToken cancellationToken)
+    {
+        await LockTargetsAsync(connection, transaction, cancellationToken);
+        await RefuseTakenTargetsAsync(connection, transaction, source, cancellationToken);
+    }
+
+    /// <summary>One lock for every write of a definition: ownership is a property of all of them together.</summary>
+    private static Task LockTargetsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext('daedalus.source_targets'))", transaction: transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Under the targets lock: the other sources' streams on tables <paramref name="source"/> targets. A retired or
+    /// disabled source still owns its tables (its data is there) until it is deleted. A table the stored version of
+    /// this source targets already is not refused, so a source stored before this rule (sharing a table) can still be
+    /// disabled or moved elsewhere.
+    /// </summary>
+    private static async Task RefuseTakenTargetsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SourceDefinition source, CancellationToken cancellationToken)
+    {
+        var claims = TargetOwnership.Claims(source).ToList();
+        if (claims.Count == 0)
+        {
+            return;
+        }
+
+        var owners = await connection.QueryAsync<(string Source, string Stream, string Schema, string Table)>(new CommandDefinition(
+            """
+            WITH claims AS (
+                SELECT s.name AS source, st ->> 'name' AS stream, st -> 'target' ->> 'schema' AS target_schema, st -> 'target' ->> 'table' AS target_table
+                FROM daedalus.sources s CROSS JOIN LATERAL jsonb_array_elements(s.definition -> 'streams') AS st)
+            SELECT o.source, o.stream, o.target_schema, o.target_table FROM claims o
+            WHERE o.source <> @name
+              AND (o.target_schema, o.target_table) IN (SELECT * FROM unnest(@schemas::text[], @tables::text[]))
+              AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.source = @name AND c.target_schema = o.target_schema AND c.target_table = o.target_table)
+            ORDER BY o.source, o.stream
+            """,
+            new { name = source.Name, schemas = claims.Select(c => c.Schema).ToArray(), tables = claims.Select(c => c.Table).ToArray() },
+            transaction,
+            cancellationToken: cancellationToken));
+        var clashes = claims
+            .Select(claim => owners.Select(o => new TargetClaim(o.Source, o.Stream, o.Schema, o.Table)).FirstOrDefault(o => TargetOwnership.SameTable(o, claim)) is { } owner
+                ? new TargetClash(claim, owner)
+                : null)
+            .OfType<TargetClash>()
+            .ToList();
+        if (clashes.Count > 0)
+        {
+            throw new TargetTakenException(clashes);
+        }
     }
 
     private static Task<bool> ExistsAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken) =>

@@ -45,9 +45,16 @@ public sealed class SourceService
         }
 
         var source = validated.Value;
-        return await _catalog.CreateVersionedAsync(source, actor, cancellationToken) is { } version
-            ? new VersionedSource(SourceSpecMapper.ToSpec(source), version, Created: true)
-            : ServiceError.Conflict($"A source named '{source.Name}' exists already; replace it with PUT {ApiPaths.Source(source.Name)}.");
+        try
+        {
+            return await _catalog.CreateVersionedAsync(source, actor, cancellationToken) is { } version
+                ? new VersionedSource(SourceSpecMapper.ToSpec(source), version, Created: true)
+                : ServiceError.Conflict($"A source named '{source.Name}' exists already; replace it with PUT {ApiPaths.Source(source.Name)}.");
+        }
+        catch (TargetTakenException ex)
+        {
+            return Taken(ex);
+        }
     }
 
     /// <summary>Creates or replaces the whole source (only the given version when <paramref name="condition"/> names one).</summary>
@@ -65,19 +72,26 @@ public sealed class SourceService
         }
 
         var source = validated.Value;
-        if (condition.Any)
+        try
         {
-            // "*": replace whatever version exists, but only an existing source.
-            var (outcome, stored) = await _catalog.UpdateAsync(name, null, _ => source, actor, cancellationToken);
-            return outcome == SourceWrite.Updated ? new VersionedSource(SourceSpecMapper.ToSpec(stored!.Definition), stored.Version) : Stale(name);
-        }
+            if (condition.Any)
+            {
+                // "*": replace whatever version exists, but only an existing source.
+                var (outcome, stored) = await _catalog.UpdateAsync(name, null, _ => source, actor, cancellationToken);
+                return outcome == SourceWrite.Updated ? new VersionedSource(SourceSpecMapper.ToSpec(stored!.Definition), stored.Version) : Stale(name);
+            }
 
-        var (written, version) = await _catalog.ReplaceAsync(source, condition.ExpectedVersion, actor, cancellationToken);
-        return written switch
+            var (written, version) = await _catalog.ReplaceAsync(source, condition.ExpectedVersion, actor, cancellationToken);
+            return written switch
+            {
+                SourceWrite.Created or SourceWrite.Updated => new VersionedSource(SourceSpecMapper.ToSpec(source), version, written == SourceWrite.Created),
+                _ => Stale(name),
+            };
+        }
+        catch (TargetTakenException ex)
         {
-            SourceWrite.Created or SourceWrite.Updated => new VersionedSource(SourceSpecMapper.ToSpec(source), version, written == SourceWrite.Created),
-            _ => Stale(name),
-        };
+            return Taken(ex);
+        }
     }
 
     /// <summary>
@@ -87,18 +101,28 @@ public sealed class SourceService
     public async Task<ServiceResult<VersionedSource>> PatchAsync(string name, SourcePatch patch, SourcePrecondition condition, string actor, CancellationToken cancellationToken)
     {
         IReadOnlyList<ConfigError> errors = [];
-        var (outcome, stored) = await _catalog.UpdateAsync(
-            name,
-            condition.ExpectedVersion,
-            source =>
-            {
-                source.Enabled = patch.Enabled ?? source.Enabled;
-                source.Schedule = patch.Schedule ?? source.Schedule;
-                errors = _validator.Validate(source, "$");
-                return errors.Count == 0 ? source : null;
-            },
-            actor,
-            cancellationToken);
+        SourceWrite outcome;
+        StoredSource? stored;
+        try
+        {
+            (outcome, stored) = await _catalog.UpdateAsync(
+                name,
+                condition.ExpectedVersion,
+                source =>
+                {
+                    source.Enabled = patch.Enabled ?? source.Enabled;
+                    source.Schedule = patch.Schedule ?? source.Schedule;
+                    errors = _validator.Validate(source, "$");
+                    return errors.Count == 0 ? source : null;
+                },
+                actor,
+                cancellationToken);
+        }
+        catch (TargetTakenException ex)
+        {
+            return Taken(ex);
+        }
+
         return outcome switch
         {
             SourceWrite.Updated => new VersionedSource(SourceSpecMapper.ToSpec(stored!.Definition), stored.Version),
@@ -129,6 +153,10 @@ public sealed class SourceService
 
     public static IReadOnlyDictionary<string, string[]> Group(IEnumerable<ConfigError> errors) =>
         errors.GroupBy(e => e.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct(StringComparer.Ordinal).ToArray());
+
+    /// <summary>A table owned by another source: a 422 on each refused stream's target, naming the owner.</summary>
+    private static ServiceError Taken(TargetTakenException ex) =>
+        ServiceError.Invalid(Group(ex.Clashes.Select(c => new ConfigError($"$.{c.Field}", c.Message))));
 
     private static ServiceError Stale(string name) => ServiceError.PreconditionFailed(
         $"Source '{Printable(name)}' is not at the version given in If-Match (it changed or was deleted); GET it again and retry with its ETag.");
