@@ -249,6 +249,19 @@ public sealed partial class SourceDefinitionValidator
             }
         }
 
+        // Every plugin refuses credentials in its own settings with a tailored remedy; this catches what none of them
+        // names (a free-form key, a future plugin), so the API never stores a value its read answers would mask.
+        foreach (var (field, key, value) in Settings(source))
+        {
+            var fullPath = $"{path}.{field}";
+            if (PlainTextCredentialRule.IsPlainCredentialSetting(key, value) && !errors.Any(e => e.Path == fullPath && PlainTextCredentialRule.IsRefusal(e.Message)))
+            {
+                var reason = PlainTextCredentialRule.UrlCredential(value)
+                    ?? (PlainTextCredentialRule.IsCredentialValue(value) ? "the value is a credential" : $"{ErrorText.Quote(ErrorText.Printable(key[(key.LastIndexOf('.') + 1)..]))} names a credential");
+                Add(field, PlainTextCredentialRule.Refusal(reason, $"put it in the secret store and name it in the source's secrets: (see docs/plugins/{ErrorText.Printable(source.Plugin)}.md)"));
+            }
+        }
+
         return errors;
 
         // Column names are identifiers like target names: no quotes, whitespace, control characters or escapes.
@@ -341,6 +354,11 @@ public sealed partial class SourceDefinitionValidator
             }
         }
     }
+
+    /// <summary>Every setting of the source and its streams with its field path and its key as stored.</summary>
+    private static IEnumerable<(string Field, string Key, string Value)> Settings(SourceDefinition source) =>
+        source.Settings.Select(kv => ($"settings.{kv.Key}", kv.Key, kv.Value))
+            .Concat(source.Streams.SelectMany(stream => stream.Settings.Select(kv => ($"streams.{stream.Name}.settings.{kv.Key}", kv.Key, kv.Value))));
 
     private static IEnumerable<(string Field, string? Text)> MapTexts(string path, Dictionary<string, string> map)
     {

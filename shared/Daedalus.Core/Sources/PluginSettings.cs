@@ -96,10 +96,19 @@ public sealed class PluginSettings
         return fallback;
     }
 
-    /// <summary>An absolute URL whose scheme <paramref name="accept"/> allows (default: http or https).</summary>
+    /// <summary>
+    /// An absolute URL whose scheme <paramref name="accept"/> allows (default: http or https), refused without being
+    /// repeated when it carries a credential (<see cref="PlainTextCredentialRule"/>).
+    /// </summary>
     public Uri Url(string name, string fallback, Func<Uri, bool>? accept = null, string rule = "an absolute http(s) URL")
     {
         var text = Text(name) ?? fallback;
+        if (PlainTextCredentialRule.UrlCredential(text) is { } credential)
+        {
+            Error(name, PlainTextCredentialRule.Refusal(credential, "put credentials in the secret store and name them in the source's secrets: (see the plugin's page under docs/plugins)"));
+            return new Uri(fallback, UriKind.Absolute);
+        }
+
         accept ??= url => url.Scheme is "https" or "http";
         if (Uri.TryCreate(text, UriKind.Absolute, out var url) && accept(url))
         {

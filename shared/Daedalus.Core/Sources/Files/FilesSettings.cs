@@ -16,6 +16,8 @@ public sealed record FilesSettings(string? Folder, string? Container, Uri? Accou
 {
     public const string ConnectionSecret = "connection";
 
+    private const string CredentialRemedy = "reach a container with accountUrl and managed identity, or put the connection string in the secret store and name it in secrets: { connection: <secret name> }";
+
     public static FilesSettings From(SourceDefinition source, List<string>? errors = null)
     {
         void Error(string message)
@@ -31,6 +33,12 @@ public sealed record FilesSettings(string? Folder, string? Container, Uri? Accou
         string? Text(string name) =>
             source.Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
+        // A SAS URL or connection string pasted into any setting is refused without being repeated: it would be stored.
+        foreach (var (key, value) in source.Settings.Where(kv => PlainTextCredentialRule.IsPlainCredentialSetting(kv.Key, kv.Value)))
+        {
+            Error($"settings.{ErrorText.Printable(key)}: {PlainTextCredentialRule.Refusal(PlainTextCredentialRule.UrlCredential(value) ?? "this looks like a credential", CredentialRemedy)}");
+        }
+
         var folder = Text("folder");
         var container = Text("container");
         if ((folder is null) == (container is null))
@@ -38,17 +46,17 @@ public sealed record FilesSettings(string? Folder, string? Container, Uri? Accou
             Error("settings: set exactly one of folder (a local path) or container (an Azure Blob Storage container)");
         }
 
-        if (container is not null && (container.Length is < 3 or > 63 || !container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        if (container is not null && !PlainTextCredentialRule.IsPlainCredentialSetting("container", container) && (container.Length is < 3 or > 63 || !container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
         {
             Error($"settings.container: '{container}' is not a container name (3-63 lower-case letters, digits and '-')");
         }
 
         Uri? accountUrl = null;
-        if (Text("accountUrl") is { } urlText)
+        if (Text("accountUrl") is { } urlText && PlainTextCredentialRule.UrlCredential(urlText) is null)
         {
             if (!Uri.TryCreate(urlText, UriKind.Absolute, out accountUrl) || (accountUrl.Scheme != Uri.UriSchemeHttps && !accountUrl.IsLoopback))
             {
-                Error($"settings.accountUrl: '{urlText}' is not an https URL (e.g. https://myaccount.blob.core.windows.net)");
+                Error($"settings.accountUrl: {(urlText.IndexOfAny(['?', '@', '#']) < 0 ? ErrorText.Quote(urlText) : "the value")} is not an https URL (e.g. https://myaccount.blob.core.windows.net)");
                 accountUrl = null;
             }
             else if (!string.IsNullOrEmpty(accountUrl.UserInfo) || !string.IsNullOrEmpty(accountUrl.Query))

@@ -1,3 +1,5 @@
+using Daedalus.Configuration;
+
 namespace Daedalus.Sources.Rest;
 
 /// <summary>
@@ -32,7 +34,11 @@ public sealed record RestAuthSettings(RestAuthKind Kind, string KeyName, bool Ke
         var name = reader.Text("auth.name") ?? (location ? "api_key" : "X-API-Key");
         Uri? tokenUrl = null;
         var tokenText = reader.Text("auth.tokenUrl");
-        if (kind is RestAuthKind.OAuthClientCredentials or RestAuthKind.OAuthRefreshToken)
+        if (reader.RefuseCredentialUrl("auth.tokenUrl", tokenText))
+        {
+            // Refused whatever the kind, without echoing: the URL carries a credential.
+        }
+        else if (kind is RestAuthKind.OAuthClientCredentials or RestAuthKind.OAuthRefreshToken)
         {
             if (tokenText is null)
             {
@@ -40,7 +46,7 @@ public sealed record RestAuthSettings(RestAuthKind Kind, string KeyName, bool Ke
             }
             else if (!Uri.TryCreate(tokenText, UriKind.Absolute, out tokenUrl) || tokenUrl.Scheme is not ("https" or "http"))
             {
-                reader.Error("auth.tokenUrl", $"'{tokenText}' is not an absolute http(s) URL");
+                reader.Error("auth.tokenUrl", $"{ErrorText.Quote(tokenText)} is not an absolute http(s) URL");
                 tokenUrl = null;
             }
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Daedalus.Configuration;
 
 namespace Daedalus.Sources.Rest;
 
@@ -89,6 +90,43 @@ internal sealed class RestSettingReader
         return [.. _values.Where(kv => kv.Key.StartsWith(prefix + ".", StringComparison.OrdinalIgnoreCase))
             .Select(kv => new KeyValuePair<string, string>(kv.Key[(prefix.Length + 1)..], kv.Value))];
     }
+
+    /// <summary>
+    /// Refuses credentials written in plain text in a header or parameter map (<see cref="PlainTextCredentialRule"/>):
+    /// a credential-looking name, a credential value or a URL carrying one. Each error names the entry and says which
+    /// <c>settings.auth</c> sends it by secret name instead; none repeats the value.
+    /// </summary>
+    public void RefuseCredentials(string prefix, IReadOnlyList<KeyValuePair<string, string>> entries, bool inQuery)
+    {
+        foreach (var (name, value) in entries)
+        {
+            var shown = ErrorText.Printable(name);
+            var reason = PlainTextCredentialRule.IsCredentialName(name) ? $"{ErrorText.Quote(shown)} names a credential"
+                : PlainTextCredentialRule.IsCredentialValue(value) ? "the value is a credential"
+                : PlainTextCredentialRule.UrlCredential(value);
+            if (reason is not null)
+            {
+                Error($"{prefix}.{shown}", PlainTextCredentialRule.Refusal(reason, AuthRemedy(shown, inQuery)));
+            }
+        }
+    }
+
+    /// <summary>Refuses a URL setting that carries a credential (user info, a credential query parameter); true when it does.</summary>
+    public bool RefuseCredentialUrl(string key, string? url)
+    {
+        if (PlainTextCredentialRule.UrlCredential(url) is not { } reason)
+        {
+            return false;
+        }
+
+        Error(key, PlainTextCredentialRule.Refusal(reason, "put user and password in the secret store and use settings.auth (e.g. auth: { type: basic } with secrets username and password, or auth: { type: api_key, in: query, name: <parameter> } with secret api_key)"));
+        return true;
+    }
+
+    /// <summary>How settings.auth sends this header or parameter from the secret store.</summary>
+    private static string AuthRemedy(string name, bool inQuery) => name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+        ? "put it in the secret store and use settings.auth with its secret name: auth: { type: bearer } (secret token), auth: { type: basic } (secrets username, password), or for another scheme auth: { type: api_key, in: header, name: Authorization } (secret api_key holding the whole header value)"
+        : $"put it in the secret store and use settings.auth with its secret name: auth: {{ type: api_key, in: {(inQuery ? "query" : "header")}, name: {name} }} and secrets: {{ api_key: <secret name> }}";
 
     /// <summary>Call last: every key no getter asked for is an error (a typo would otherwise be ignored).</summary>
     public void RejectUnknown()

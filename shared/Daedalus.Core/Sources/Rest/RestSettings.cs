@@ -25,26 +25,27 @@ public sealed record RestSettings(
         {
             reader.Error("baseUrl", "required (the API's absolute http(s) URL, e.g. https://api.github.com)");
         }
-        else if (!Uri.TryCreate(urlText.EndsWith('/') ? urlText : urlText + "/", UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(baseUrl.Query))
+        else if (reader.RefuseCredentialUrl("baseUrl", urlText))
         {
-            reader.Error("baseUrl", $"'{urlText}' is not an absolute http(s) URL without a query (put query parameters in settings.params)");
+            // Refused without echoing: the URL carries a credential.
+        }
+        else if (!Uri.TryCreate(urlText.EndsWith('/') ? urlText : urlText + "/", UriKind.Absolute, out baseUrl) || baseUrl.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(baseUrl.Query) || !string.IsNullOrEmpty(baseUrl.UserInfo))
+        {
+            // Echoed only when it cannot be hiding a credential in a query or user info.
+            var shown = urlText.IndexOfAny(['?', '@', '#']) < 0 ? ErrorText.Quote(urlText) : "the value";
+            reader.Error("baseUrl", $"{shown} is not an absolute http(s) URL without a query (put query parameters in settings.params)");
             baseUrl = null;
         }
 
         var headers = reader.Section("headers");
-        foreach (var (name, _) in headers)
-        {
-            if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                // Not echoed: a credential pasted here must not travel into an error message either.
-                reader.Error($"headers.{name}", "credentials go in settings.auth with a secret name, never in headers");
-            }
-        }
+        reader.RefuseCredentials("headers", headers, inQuery: false);
+        var parameters = reader.Section("params");
+        reader.RefuseCredentials("params", parameters, inQuery: true);
 
         var settings = new RestSettings(
             baseUrl ?? new Uri("http://invalid.invalid/"),
             headers,
-            reader.Section("params"),
+            parameters,
             RestAuthSettings.From(reader),
             RestRateLimitSettings.From(reader),
             TimeSpan.FromSeconds(reader.Number("maxWaitSeconds", 60, 0, 3600)));

@@ -71,11 +71,13 @@ public sealed partial record RestStreamSettings(
             }
         }
 
+        var parameters = reader.Section("params");
+        reader.RefuseCredentials("params", parameters, inQuery: true);
         var parent = reader.Text("parent");
         var include = (reader.Text("includeFromParent") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         var settings = new RestStreamSettings(
             path,
-            reader.Section("params"),
+            parameters,
             RestJsonPath.Parse(reader.Text("records") ?? "$"),
             columns,
             RestPaginatorSettings.From(reader),

@@ -79,7 +79,7 @@ public sealed class RestConfigTests : IDisposable
         // Each at the line of the field (nested YAML is walked like any other path), with the field path.
         string At(int line, string field) => $"{path}:{line}: sources.tickets.{field}: ";
         Assert.Contains(At(6, "settings.baseUrl") + "'ftp://example.com' is not an absolute http(s) URL without a query (put query parameters in settings.params)", errors);
-        Assert.Contains(At(7, "settings.headers.Authorization") + "credentials go in settings.auth with a secret name, never in headers", errors);
+        Assert.Contains(errors, e => e.StartsWith(At(7, "settings.headers.Authorization") + "'Authorization' names a credential; " + "credentials are never written in settings in plain text", StringComparison.Ordinal) && e.Contains("settings.auth", StringComparison.Ordinal));
         Assert.Contains(At(8, "settings.auth.type") + "'oauth' is not one of none, bearer, api_key, basic, oauth_client_credentials, oauth_refresh_token", errors);
         Assert.Contains(At(13, "streams.tickets.settings.path") + "must be a path under baseUrl without a query (put query parameters in params)", errors);
         Assert.Contains(At(14, "streams.tickets.settings.paginatr.type") + "unknown setting for the rest plugin (see docs/plugins/rest.md)", errors);
