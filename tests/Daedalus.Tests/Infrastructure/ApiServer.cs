@@ -43,7 +43,8 @@ public sealed class ApiServer : IAsyncDisposable
         where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <param name="connectionString">A database to use instead of a fresh one (e.g. an unreachable one).</param>
-    public static async Task<ApiServer> StartAsync(string prefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? connectionString = null)
+    /// <param name="logs">When given, every log entry (any category, Debug and above) is captured there.</param>
+    public static async Task<ApiServer> StartAsync(string prefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? connectionString = null, LogCapture? logs = null)
     {
         var migrate = connectionString is null;
         connectionString ??= await PostgresServer.CreateDatabaseAsync(prefix);
@@ -64,7 +65,14 @@ public sealed class ApiServer : IAsyncDisposable
 
         SharedAzuriteQueues.Require(values);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var app = SelfHost.Build(configuration, "http://127.0.0.1:0", logging: l => l.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Error), workers: false, services: services);
+        var app = SelfHost.Build(configuration, "http://127.0.0.1:0", logging: l =>
+        {
+            l.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Error);
+            if (logs is not null)
+            {
+                l.AddProvider(logs).AddFilter<LogCapture>(null, Microsoft.Extensions.Logging.LogLevel.Debug);
+            }
+        }, workers: false, services: services);
         string readKey = "", writeKey = "";
         if (migrate)
         {

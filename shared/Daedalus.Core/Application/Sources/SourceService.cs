@@ -23,11 +23,11 @@ public sealed class SourceService
     }
 
     public async Task<IReadOnlyList<SourceSpec>> ListAsync(CancellationToken cancellationToken) =>
-        (await _catalog.ListAsync(cancellationToken)).Select(SourceSpecMapper.ToSpec).ToList();
+        (await _catalog.ListAsync(cancellationToken)).Select(Answer).ToList();
 
     public async Task<ServiceResult<VersionedSource>> GetAsync(string name, CancellationToken cancellationToken) =>
         await _catalog.GetVersionedAsync(name, cancellationToken) is { } stored
-            ? new VersionedSource(SourceSpecMapper.ToSpec(stored.Definition), stored.Version)
+            ? new VersionedSource(Answer(stored.Definition), stored.Version)
             : NotFound(name);
 
     /// <summary>Creates a source; 409 when one of that name exists.</summary>
@@ -48,7 +48,7 @@ public sealed class SourceService
         try
         {
             return await _catalog.CreateVersionedAsync(source, actor, cancellationToken) is { } version
-                ? new VersionedSource(SourceSpecMapper.ToSpec(source), version, Created: true)
+                ? new VersionedSource(Answer(source), version, Created: true)
                 : ServiceError.Conflict($"A source named '{source.Name}' exists already; replace it with PUT {ApiPaths.Source(source.Name)}.");
         }
         catch (TargetTakenException ex)
@@ -78,13 +78,13 @@ public sealed class SourceService
             {
                 // "*": replace whatever version exists, but only an existing source.
                 var (outcome, stored) = await _catalog.UpdateAsync(name, null, _ => source, actor, cancellationToken);
-                return outcome == SourceWrite.Updated ? new VersionedSource(SourceSpecMapper.ToSpec(stored!.Definition), stored.Version) : Stale(name);
+                return outcome == SourceWrite.Updated ? new VersionedSource(Answer(stored!.Definition), stored.Version) : Stale(name);
             }
 
             var (written, version) = await _catalog.ReplaceAsync(source, condition.ExpectedVersion, actor, cancellationToken);
             return written switch
             {
-                SourceWrite.Created or SourceWrite.Updated => new VersionedSource(SourceSpecMapper.ToSpec(source), version, written == SourceWrite.Created),
+                SourceWrite.Created or SourceWrite.Updated => new VersionedSource(Answer(source), version, written == SourceWrite.Created),
                 _ => Stale(name),
             };
         }
@@ -125,7 +125,7 @@ public sealed class SourceService
 
         return outcome switch
         {
-            SourceWrite.Updated => new VersionedSource(SourceSpecMapper.ToSpec(stored!.Definition), stored.Version),
+            SourceWrite.Updated => new VersionedSource(Answer(stored!.Definition), stored.Version),
             SourceWrite.Invalid => ServiceError.Invalid(Group(errors)),
             SourceWrite.Missing when !condition.Present => NotFound(name),
             _ => Stale(name),
