@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Daedalus.Api;
 using Daedalus.Client;
 using Daedalus.Configuration;
-using Daedalus.Api;
 using Daedalus.Storage;
 using Daedalus.Tests.Infrastructure;
 
@@ -83,6 +83,7 @@ public sealed class PlainTextCredentialApiTests : IAsyncLifetime
         spec.Settings["auth.type"] = "api_key";
         spec.Settings["auth.in"] = "header";
         spec.Settings["auth.name"] = "X-Api-Key";
+        spec.Settings["auth.headers.X-App-Key"] = "app_key";
 
         using var response = await _write.PutAsync("/api/v1/sources/api", Json(spec with { Secrets = new() { ["api_key"] = "example.api-key" } }));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
@@ -91,6 +92,7 @@ public sealed class PlainTextCredentialApiTests : IAsyncLifetime
         Assert.Equal("2022-11-28", read.Settings!["headers.X-GitHub-Api-Version"]);
         Assert.Equal("100", read.Settings["params.per_page"]);
         Assert.Equal("X-Api-Key", read.Settings["auth.name"]);
+        Assert.Equal("app_key", read.Settings["auth.headers.X-App-Key"]);
     }
 
     [Fact]
