@@ -221,7 +221,10 @@ public static partial class PlainTextCredentialRule
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex PairName();
 
-    /// <summary>A key of the free-form header and parameter maps, at any depth of the settings (e.g. <c>params.api_key</c>).</summary>
-    [GeneratedRegex("^(?:[^.]+\\.)*(?:headers|params)\\.[^.]+$", RegexOptions.IgnoreCase)]
+    /// <summary>
+    /// A key of the free-form header and parameter maps, at any depth of the settings (e.g. <c>params.api_key</c>), but
+    /// not under <c>auth.</c>, where rest's <c>auth.headers.X-Api-Key</c> maps a header to a secret's name.
+    /// </summary>
+    [GeneratedRegex("^(?!auth\\.)(?:[^.]+\\.)*(?:headers|params)\\.[^.]+$", RegexOptions.IgnoreCase)]
     private static partial Regex FreeFormMap();
 }

@@ -35,6 +35,7 @@ public sealed class PluginCredentialSettingsTests
         { "settings", "params.key", Secret },
         { "settings", "baseUrl", $"https://user:{Secret}@api.example.com" },
         { "settings", "auth.tokenUrl", $"https://auth.example.com/token?client_secret={Secret}" },
+        { "settings", "auth.headers.X-App-Key", $"Bearer {Secret}" },
         { "streams.issues.settings", "params.access_token", Secret },
         { "streams.issues.settings", "params.redirect", $"https://u:{Secret}@example.com/" },
     };
@@ -64,6 +65,8 @@ public sealed class PluginCredentialSettingsTests
         source.Settings["auth.type"] = "api_key";
         source.Settings["auth.in"] = "query";
         source.Settings["auth.name"] = "access_token";
+        source.Settings["auth.headers.X-App-Key"] = "app_key";
+        source.Settings["auth.params.token"] = "user_token";
         source.Streams[0].Settings["params.state"] = "all";
         source.Streams[0].Settings["params.page_token"] = "first";
 

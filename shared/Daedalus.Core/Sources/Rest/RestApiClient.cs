@@ -181,6 +181,11 @@ public sealed class RestApiClient
             target = RestUrl.With(url, auth.KeyName, await SecretAsync(RestAuthSettings.ApiKeySecret, cancellationToken));
         }
 
+        foreach (var (name, secret) in auth.SecretParams)
+        {
+            target = RestUrl.With(target, name, await SecretAsync(secret, cancellationToken));
+        }
+
         var request = new HttpRequestMessage(HttpMethod.Get, target);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("daedalus", "1"));
@@ -218,6 +223,12 @@ public sealed class RestApiClient
                 _secrets.Add(token);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 break;
+        }
+
+        foreach (var (name, secret) in auth.SecretHeaders)
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, await SecretAsync(secret, cancellationToken));
         }
 
         return request;

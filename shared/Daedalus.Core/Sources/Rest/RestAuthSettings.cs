@@ -5,9 +5,18 @@ namespace Daedalus.Sources.Rest;
 /// <summary>
 /// <c>settings.auth</c>: the kind, where an API key goes (<see cref="KeyInQuery"/>, parameter or header
 /// <see cref="KeyName"/>), and for OAuth the token endpoint, scope and whether the client id/secret travel in the
-/// form body instead of HTTP basic.
+/// form body instead of HTTP basic. Besides the kind, <c>auth.headers.&lt;Name&gt;</c> and <c>auth.params.&lt;name&gt;</c> send
+/// further credentials (an API needing two keys, a cookie): each names a logical secret, resolved at request time.
 /// </summary>
-public sealed record RestAuthSettings(RestAuthKind Kind, string KeyName, bool KeyInQuery, Uri? TokenUrl, string? Scope, bool ClientInBody)
+public sealed record RestAuthSettings(
+    RestAuthKind Kind,
+    string KeyName,
+    bool KeyInQuery,
+    Uri? TokenUrl,
+    string? Scope,
+    bool ClientInBody,
+    IReadOnlyList<KeyValuePair<string, string>> SecretHeaders,
+    IReadOnlyList<KeyValuePair<string, string>> SecretParams)
 {
     public const string TokenSecret = "token";
     public const string ApiKeySecret = "api_key";
@@ -53,11 +62,27 @@ public sealed record RestAuthSettings(RestAuthKind Kind, string KeyName, bool Ke
 
         var scope = reader.Text("auth.scope");
         var inBody = reader.Choice("auth.clientAuth", false, new Dictionary<string, bool> { ["basic"] = false, ["body"] = true });
-        return new RestAuthSettings(kind, name, location, tokenUrl, scope, inBody);
+        return new RestAuthSettings(kind, name, location, tokenUrl, scope, inBody, SecretNamed(reader, "auth.headers"), SecretNamed(reader, "auth.params"));
     }
 
-    /// <summary>The logical secret names this kind reads (all must be in the store, except a public client's secret).</summary>
-    public IReadOnlyList<string> SecretNames => Kind switch
+    /// <summary>A map of header or parameter names to logical secret names; a value that is not a name is refused unrepeated.</summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> SecretNamed(RestSettingReader reader, string prefix)
+    {
+        var entries = reader.Section(prefix);
+        foreach (var (name, value) in entries.Where(e => !SecretNameRule.IsValid(e.Value)))
+        {
+            reader.Error($"{prefix}.{ErrorText.Printable(name)}", SecretNameRule.LooksLikeCredential(value)
+                ? PlainTextCredentialRule.Refusal("the value is a credential, not a secret's name", "put it in the secret store and write its logical name in settings.auth instead (mapped under secrets:, default key <source>-<name>)")
+                : $"must be the logical name of a secret (mapped under secrets:, default key <source>-<name>): {SecretNameRule.Rule}");
+        }
+
+        return [.. entries.Where(e => SecretNameRule.IsValid(e.Value))];
+    }
+
+    /// <summary>The logical secret names this auth reads (all must be in the store, except a public client's secret).</summary>
+    public IReadOnlyList<string> SecretNames => [.. KindSecretNames, .. SecretHeaders.Concat(SecretParams).Select(e => e.Value).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private IReadOnlyList<string> KindSecretNames => Kind switch
     {
         RestAuthKind.Bearer => [TokenSecret],
         RestAuthKind.ApiKey => [ApiKeySecret],

@@ -115,6 +115,11 @@ public static class RestPagination
             url = RestUrl.Without(url, auth.KeyName);
         }
 
+        foreach (var (name, _) in source.Auth.SecretParams)
+        {
+            url = RestUrl.Without(url, name);
+        }
+
         return url == response.Url ? throw new SourceException($"{RestUrl.PathOf(response.Url)}: the next page's link is the page itself; stopping instead of looping") : url;
     }
 

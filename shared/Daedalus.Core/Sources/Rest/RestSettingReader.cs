@@ -126,7 +126,7 @@ internal sealed class RestSettingReader
     /// <summary>How settings.auth sends this header or parameter from the secret store.</summary>
     private static string AuthRemedy(string name, bool inQuery) => name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
         ? "put it in the secret store and use settings.auth with its secret name: auth: { type: bearer } (secret token), auth: { type: basic } (secrets username, password), or for another scheme auth: { type: api_key, in: header, name: Authorization } (secret api_key holding the whole header value)"
-        : $"put it in the secret store and use settings.auth with its secret name: auth: {{ type: api_key, in: {(inQuery ? "query" : "header")}, name: {name} }} and secrets: {{ api_key: <secret name> }}";
+        : $"put it in the secret store and use settings.auth with its secret name: auth: {{ type: api_key, in: {(inQuery ? "query" : "header")}, name: {name} }} and secrets: {{ api_key: <secret name> }}, or for a further credential auth.{(inQuery ? "params" : "headers")}.{name}: <logical secret name>";
 
     /// <summary>Call last: every key no getter asked for is an error (a typo would otherwise be ignored).</summary>
     public void RejectUnknown()

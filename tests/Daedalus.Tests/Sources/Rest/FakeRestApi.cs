@@ -39,7 +39,7 @@ public sealed class FakeRestApi : IAsyncDisposable
 
     public Uri Url => LoopbackApp.Address(_app);
 
-    /// <summary>none, bearer, api_key_header, api_key_query, basic, oauth.</summary>
+    /// <summary>none, bearer, api_key_header, api_key_query, basic, oauth, two_keys (header X-App-Key and query token).</summary>
     public string Auth { get; set; } = "none";
 
     public int PageSize { get; set; } = 7;
@@ -296,6 +296,7 @@ public sealed class FakeRestApi : IAsyncDisposable
             "api_key_query" => context.Request.Query["api_key"].ToString() == ApiKey,
             "basic" => BasicPair(header) == (User, Password),
             "oauth" => header.StartsWith("Bearer ", StringComparison.Ordinal) && _accessTokens.ContainsKey(header[7..]),
+            "two_keys" => context.Request.Headers["X-App-Key"].ToString() == ApiKey && context.Request.Query["token"].ToString() == Token,
             _ => false,
         };
     }

@@ -113,6 +113,23 @@ public sealed class RestSyncTests : IAsyncLifetime
         Assert.Equal("2025-03-01T13:00:00Z", RestCursor.Parse(await CursorAsync())!.Watermark);
     }
 
+    [Fact]
+    public async Task Further_credentials_by_secret_name_go_in_headers_and_params_and_never_into_the_cursor()
+    {
+        // An API needing two credentials (an application key header and a token parameter): plain headers/params are
+        // refused for them, so auth.headers and auth.params name the secrets instead.
+        _api.Auth = "two_keys";
+        var settings = new Dictionary<string, string> { ["auth.headers.X-App-Key"] = "api_key", ["auth.params.token"] = "token" };
+        await SaveAsync(Stream("json_link", "data", "json_link", incremental: true), settings);
+
+        var summary = await SyncOneAsync();
+
+        Assert.Equal(RunStatus.Succeeded, summary.Status);
+        Assert.Equal(450, summary.RowsRead);
+        Assert.All(_api.Requests, r => Assert.Equal(200, r.Status));
+        Assert.DoesNotContain(FakeRestApi.Token, await CursorAsync() ?? "", StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("bearer", "bearer", null, null)]
     [InlineData("api_key_header", "api_key", "header", "X-Api-Key")]
