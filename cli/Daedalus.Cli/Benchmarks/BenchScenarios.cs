@@ -72,7 +72,7 @@ public sealed partial class BenchScenarios
         {
             ClientCpuSeconds = after.Client - before.Client,
             PostgresCpuSeconds = after.Postgres - before.Postgres,
-            Gc = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"gen2 {after.Gen2 - before.Gen2}, pause {after.Pause - before.Pause:N1} s, {(after.Allocated - before.Allocated) / (double)Math.Max(1, result.Rows):N0} B/row allocated"),
+            Gc = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"gen2 {after.Gen2 - before.Gen2}, pause {after.Pause - before.Pause:N1} s, {(after.Allocated - before.Allocated) / (double)Math.Max(1, result.Rows):N0} B/row allocated, JIT {after.Jit - before.Jit:N1} s ({after.JitMethods - before.JitMethods:N0} methods)"),
         };
 
     private TargetCheck Check => new(_dataSource, _services.GetRequiredService<Security.ColumnProtector>());

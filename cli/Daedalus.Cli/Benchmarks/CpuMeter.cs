@@ -26,7 +26,7 @@ public sealed class CpuMeter
     /// allocated so far (allocation does not move with other load on the machine, so it is the steadiest client figure).
     /// </summary>
     public CpuReading Read() =>
-        new(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, PostgresSeconds(), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds, GC.GetTotalAllocatedBytes(precise: true));
+        new(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, PostgresSeconds(), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds, GC.GetTotalAllocatedBytes(precise: true), System.Runtime.JitInfo.GetCompilationTime().TotalSeconds, System.Runtime.JitInfo.GetCompiledMethodCount());
 
     private double PostgresSeconds()
     {
