@@ -158,6 +158,9 @@ public sealed class SourceService
     private static ServiceError Taken(TargetTakenException ex) =>
         ServiceError.Invalid(Group(ex.Clashes.Select(c => new ConfigError($"$.{c.Field}", c.Message))));
 
+    /// <summary>A stored definition as the API answers it: credentials stored before they were refused are masked.</summary>
+    private static SourceSpec Answer(SourceDefinition source) => SourceSpecCredentialMask.Apply(SourceSpecMapper.ToSpec(source));
+
     private static ServiceError Stale(string name) => ServiceError.PreconditionFailed(
         $"Source '{Printable(name)}' is not at the version given in If-Match (it changed or was deleted); GET it again and retry with its ETag.");
 
