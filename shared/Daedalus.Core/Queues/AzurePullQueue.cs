@@ -92,17 +92,22 @@ public sealed class AzurePullQueue
     public async Task<int> ReplayPoisonAsync(string? messageId, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
+        // Replay-all replays what was there when it started: a message poisoned again meanwhile waits for the next replay.
+        var cutoff = messageId is null ? await PoisonReplayCutoff.TakeAsync(Poison, cancellationToken) : null;
         var replayed = 0;
         var skipped = new List<(string Id, string PopReceipt)>();
         try
         {
             while (true)
             {
-                var received = (await Poison.ReceiveMessagesAsync(PeekLimit, TimeSpan.FromMinutes(2), cancellationToken)).Value;
-                if (received.Length == 0)
+                var all = (await Poison.ReceiveMessagesAsync(PeekLimit, TimeSpan.FromMinutes(2), cancellationToken)).Value;
+                if (all.Length == 0)
                 {
                     return replayed;
                 }
+
+                var received = cutoff is null ? all : all.Where(cutoff.Includes).ToArray();
+                skipped.AddRange(all.Except(received).Select(m => (m.MessageId, m.PopReceipt)));
 
                 var targets = messageId is null ? received : received.Where(m => m.MessageId == messageId).ToArray();
                 skipped.AddRange(received.Except(targets).Select(m => (m.MessageId, m.PopReceipt)));
@@ -120,10 +125,18 @@ public sealed class AzurePullQueue
         }
         finally
         {
-            // Entries looked at but not replayed become visible again at once.
+            // Entries looked at but not replayed become visible again at once. One looked at twice (its hiding ran out
+            // during a long replay) has a stale first receipt: the newer one restores it.
             foreach (var (id, popReceipt) in skipped)
             {
-                await Poison.UpdateMessageAsync(id, popReceipt, messageText: null, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+                try
+                {
+                    await Poison.UpdateMessageAsync(id, popReceipt, messageText: null, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+                }
+                catch (RequestFailedException ex) when (ex.Status is 400 or 404)
+                {
+                    _logger.LogDebug("Poison message {MessageId} was not made visible again with an old receipt: {ErrorCode}", id, ex.ErrorCode);
+                }
             }
         }
     }
