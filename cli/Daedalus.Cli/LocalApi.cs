@@ -62,11 +62,11 @@ public sealed class LocalApi : IDaedalusApi
     public async Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<SourceProbeService>().DiscoverAsync(name, cancellationToken));
 
-    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
-        Unwrap(await Get<RunService>().ListAsync(source, limit, status, cancellationToken));
+    public Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
+        FollowPagesAsync(limit, RunService.MaxLimit, (size, after) => Get<RunService>().ListAsync(source, size, status, after, cancellationToken));
 
-    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
-        Unwrap(await Get<RunService>().ListAllAsync(limit, status, cancellationToken));
+    public Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
+        FollowPagesAsync(limit, RunService.MaxLimit, (size, after) => Get<RunService>().ListAllAsync(size, status, after, cancellationToken));
 
     public async Task<RunInfo> CancelRunAsync(Guid id, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().CancelAsync(null, id, Actor, cancellationToken));
@@ -74,8 +74,8 @@ public sealed class LocalApi : IDaedalusApi
     public async Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().GetAsync(source, id, cancellationToken));
 
-    public async Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default) =>
-        Unwrap(await Get<RunService>().ListEventsAsync(source, id, limit, cancellationToken));
+    public Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = int.MaxValue, CancellationToken cancellationToken = default) =>
+        FollowPagesAsync(limit, RunService.MaxEventLimit, (size, after) => Get<RunService>().ListEventsAsync(source, id, size, after, cancellationToken));
 
     public async Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<RunService>().TriggerAsync(source, Actor, cancellationToken));
@@ -87,13 +87,13 @@ public sealed class LocalApi : IDaedalusApi
         Get<StatusService>().GetAsync(cancellationToken);
 
     public async Task<IReadOnlyList<PoisonBatch>> ListPoisonAsync(int limit = 32, CancellationToken cancellationToken = default) =>
-        Unwrap(await Get<PoisonBatchService>().ListAsync(limit, cancellationToken));
+        Unwrap(await Get<PoisonBatchService>().ListAsync(limit, cancellationToken)).Items;
 
     public async Task<PoisonReplayResult> ReplayPoisonAsync(string? messageId = null, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<PoisonBatchService>().ReplayAsync(messageId, Actor, cancellationToken));
 
     public async Task<IReadOnlyList<PoisonPull>> ListPoisonPullsAsync(int limit = 32, CancellationToken cancellationToken = default) =>
-        Unwrap(await Get<PoisonPullService>().ListAsync(limit, cancellationToken));
+        Unwrap(await Get<PoisonPullService>().ListAsync(limit, cancellationToken)).Items;
 
     public async Task<PoisonReplayResult> ReplayPoisonPullsAsync(string? messageId = null, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<PoisonPullService>().ReplayAsync(messageId, Actor, cancellationToken));
@@ -103,6 +103,21 @@ public sealed class LocalApi : IDaedalusApi
 
     public async Task<CatalogTable> GetCatalogTableAsync(string schema, string table, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<CatalogService>().GetAsync(schema, table, cancellationToken));
+
+    /// <summary>Up to <paramref name="limit"/> items of a paged service list, page after page, as the HTTP client follows next links.</summary>
+    private static async Task<IReadOnlyList<T>> FollowPagesAsync<T>(int limit, int maxPage, Func<int, string?, Task<ServiceResult<Page<T>>>> list)
+    {
+        // The first page is always asked for, so a limit the service refuses is its error, not an empty list.
+        var page = Unwrap(await list(Math.Min(limit, maxPage), null));
+        var items = new List<T>(page.Items);
+        while (page.After is not null && items.Count < limit)
+        {
+            page = Unwrap(await list(Math.Min(limit, maxPage), page.After));
+            items.AddRange(page.Items);
+        }
+
+        return items.Count > limit ? items.GetRange(0, limit) : items;
+    }
 
     /// <summary>The value, or the refusal as the exception an HTTP call would raise.</summary>
     public static T Unwrap<T>(ServiceResult<T> result)

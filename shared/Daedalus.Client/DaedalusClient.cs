@@ -25,6 +25,12 @@ public sealed class DaedalusClient : IDaedalusApi
     /// <summary>The header an Azure Function App reads a function key from (the host checks it before any code runs).</summary>
     public const string FunctionKeyHeader = "x-functions-key";
 
+    /// <summary>The most runs the API gives per page.</summary>
+    private const int MaxRunPage = 500;
+
+    /// <summary>The most run events the API gives per page.</summary>
+    private const int MaxEventPage = 5000;
+
     /// <summary>A client for <paramref name="baseAddress"/>, sending <paramref name="apiKey"/> as a bearer token.</summary>
     public static DaedalusClient Create(Uri baseAddress, string? apiKey, TimeSpan? timeout = null)
     {
@@ -112,12 +118,13 @@ public sealed class DaedalusClient : IDaedalusApi
     public Task<SourceDiscoveryReport> DiscoverSourceAsync(string name, CancellationToken cancellationToken = default) =>
         SendAsync<SourceDiscoveryReport>(HttpMethod.Get, ApiPaths.SourceDiscover(name), null, cancellationToken);
 
-    public async Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.Runs(source)}?limit={limit.ToString(CultureInfo.InvariantCulture)}{StatusQuery(status)}", null, cancellationToken)).Items;
+    /// <summary>The newest <paramref name="limit"/> runs of the source, following the API's pages (500 a page).</summary>
+    public Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
+        FollowPagesAsync<RunInfo>($"{ApiPaths.Runs(source)}?limit={PageSize(limit, MaxRunPage)}{StatusQuery(status)}", limit, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ItemList<RunInfo>>(HttpMethod.Get, $"{ApiPaths.AllRuns}?limit={limit.ToString(CultureInfo.InvariantCulture)}{StatusQuery(status)}", null, cancellationToken)).Items;
+    public Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default) =>
+        FollowPagesAsync<RunInfo>($"{ApiPaths.AllRuns}?limit={PageSize(limit, MaxRunPage)}{StatusQuery(status)}", limit, cancellationToken);
 
     private static string StatusQuery(RunStatus? status) => status is null ? "" : $"&status={status.Value.Name()}";
 
@@ -129,8 +136,8 @@ public sealed class DaedalusClient : IDaedalusApi
         SendAsync<RunInfo>(HttpMethod.Get, ApiPaths.Run(source, id), null, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ItemList<RunEventInfo>>(HttpMethod.Get, $"{ApiPaths.RunEvents(source, id)}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+    public Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = int.MaxValue, CancellationToken cancellationToken = default) =>
+        FollowPagesAsync<RunEventInfo>($"{ApiPaths.RunEvents(source, id)}?limit={PageSize(limit, MaxEventPage)}", limit, cancellationToken);
 
     /// <summary>Starts a pull now; the server answers at once (202) and the run goes on in the background.</summary>
     public Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default) =>
@@ -152,8 +159,9 @@ public sealed class DaedalusClient : IDaedalusApi
         return await ReadAsync<StatusReport>(response, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SeriesInfo>> ListSeriesAsync(string? metric = null, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ItemList<SeriesInfo>>(HttpMethod.Get, ApiPaths.Timeseries + (metric is null ? "" : "?metric=" + Uri.EscapeDataString(metric)), null, cancellationToken)).Items;
+    /// <summary>Every series (of <paramref name="metric"/> when given), following the API's pages.</summary>
+    public Task<IReadOnlyList<SeriesInfo>> ListSeriesAsync(string? metric = null, CancellationToken cancellationToken = default) =>
+        FollowPagesAsync<SeriesInfo>(ApiPaths.Timeseries + (metric is null ? "" : "?metric=" + Uri.EscapeDataString(metric)), int.MaxValue, cancellationToken);
 
     public Task<SeriesPoints> GetPointsAsync(string metric, DateTimeOffset from, DateTimeOffset to, string? step = null, string? aggregate = null, IReadOnlyDictionary<string, string>? labels = null, CancellationToken cancellationToken = default)
     {
@@ -198,6 +206,24 @@ public sealed class DaedalusClient : IDaedalusApi
         using var response = await SendRawAsync(HttpMethod.Get, ApiPaths.Metrics, null, cancellationToken);
         return await response.Content.ReadAsStringAsync(cancellationToken);
     }
+
+    /// <summary>Items of a paged list from <paramref name="path"/> on, following each page's next link, up to <paramref name="limit"/>.</summary>
+    private async Task<IReadOnlyList<T>> FollowPagesAsync<T>(string path, int limit, CancellationToken cancellationToken)
+    {
+        // The first page is always asked for, so a limit the server refuses is its 400, not an empty list.
+        var page = await SendAsync<ItemList<T>>(HttpMethod.Get, path, null, cancellationToken);
+        var items = new List<T>(page.Items);
+        while (page.Next is not null && items.Count < limit)
+        {
+            page = await SendAsync<ItemList<T>>(HttpMethod.Get, page.Next, null, cancellationToken);
+            items.AddRange(page.Items);
+        }
+
+        return items.Count > limit ? items.GetRange(0, limit) : items;
+    }
+
+    /// <summary>The page size to ask for: what is wanted, within what the server allows per page.</summary>
+    private static string PageSize(int limit, int maxPage) => Math.Min(limit, maxPage).ToString(CultureInfo.InvariantCulture);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {

@@ -30,10 +30,10 @@ public interface IDaedalusApi
 
     Task<NotificationSettings> ReplaceNotificationsAsync(NotificationSettings settings, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs of <paramref name="source"/>, newest first; only those with <paramref name="status"/> when given.</summary>
+    /// <summary>The newest <paramref name="limit"/> runs of <paramref name="source"/>, newest first (across pages); only those with <paramref name="status"/> when given.</summary>
     Task<IReadOnlyList<RunInfo>> ListRunsAsync(string source, int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs of every source, newest first; only those with <paramref name="status"/> when given.</summary>
+    /// <summary>The newest <paramref name="limit"/> runs of every source, newest first (across pages); only those with <paramref name="status"/> when given.</summary>
     Task<IReadOnlyList<RunInfo>> ListAllRunsAsync(int limit = 20, RunStatus? status = null, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -45,8 +45,8 @@ public interface IDaedalusApi
 
     Task<RunInfo> GetRunAsync(string source, Guid id, CancellationToken cancellationToken = default);
 
-    /// <summary>The run's events in the order they were recorded, at most <paramref name="limit"/> (1-5000).</summary>
-    Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = 1000, CancellationToken cancellationToken = default);
+    /// <summary>The run's events in the order they were recorded, across pages: all of them, or the first <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<RunEventInfo>> ListRunEventsAsync(string source, Guid id, int limit = int.MaxValue, CancellationToken cancellationToken = default);
 
     Task<RunAccepted> TriggerRunAsync(string source, CancellationToken cancellationToken = default);
 

@@ -82,7 +82,7 @@ public static class RunsCommand
         }, cancellationToken));
 
         var runId = new Argument<Guid>("run-id") { Description = "Run id (see runs list)" };
-        var eventLimit = new Option<int>("--limit", "-n") { Description = "At most this many events, oldest first (1-5000)", DefaultValueFactory = _ => RunEventsDefaultLimit };
+        var eventLimit = new Option<int>("--limit", "-n") { Description = "At most this many events, oldest first (all by default; read page by page)", DefaultValueFactory = _ => int.MaxValue };
         var events = new Command("events", "What happened in a run, in order") { source, runId, eventLimit };
         events.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
@@ -126,8 +126,6 @@ public static class RunsCommand
 
         return new Command("runs", "Sync runs: history, triggering, events and cancelling") { list, trigger, events, cancel };
     }
-
-    private const int RunEventsDefaultLimit = 1000;
 
     private static void WriteEvents(IReadOnlyList<RunEventInfo> events)
     {

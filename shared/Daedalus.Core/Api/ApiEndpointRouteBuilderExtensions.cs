@@ -31,8 +31,9 @@ public static class ApiEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// The scope the endpoint requires: metadata for OpenAPI and the hosts' parity check, and the authorization filter
-    /// that answers 401/403 before the handler runs.
+    /// The scope the endpoint requires: metadata for OpenAPI and the hosts' parity check, the authorization filter
+    /// that answers 401/403 before the handler runs, and then the query check (<see cref="ApiQueryFilter"/>): every
+    /// endpoint declares its scope, so every endpoint gets both, in that order.
     /// </summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScope scope)
         where TBuilder : IEndpointConventionBuilder
@@ -43,6 +44,7 @@ public static class ApiEndpointRouteBuilderExtensions
             builder.AddEndpointFilter(new ApiAuthorizationFilter(scope));
         }
 
+        builder.AddEndpointFilter(ApiQueryFilter.Instance);
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,28 +15,43 @@ public static class ApiQuery
     /// <summary>The function-key query parameter of Azure Functions.</summary>
     public const string FunctionKey = "code";
 
-    /// <summary><c>limit</c> as a whole number (range checks are the service's), <paramref name="fallback"/> when absent.</summary>
-    public static (int Value, ProblemHttpResult? Problem) Limit(HttpRequest request, int fallback, params string[] alsoKnown)
+    /// <summary>
+    /// <c>limit</c> as a whole number (range checks are the service's), <paramref name="fallback"/> when absent. Unknown
+    /// parameters are <see cref="ApiQueryFilter"/>'s: the endpoint declares <c>limit</c> with <see cref="AcceptsQuery"/>.
+    /// </summary>
+    public static int Limit(HttpRequest request, int fallback)
     {
-        if (RejectUnknown(request, ["limit", .. alsoKnown]) is { } unknown)
-        {
-            return (0, unknown);
-        }
-
         var text = request.Query["limit"].ToString();
         if (text.Length == 0)
         {
-            return (fallback, null);
+            return fallback;
         }
 
         // Out-of-range numbers (and overflow) reach the service as 0, which names the allowed range.
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? (value, null) : (0, null);
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
     }
 
-    /// <summary>The first query parameter not in <paramref name="known"/>, as a problem; null when all are known.</summary>
-    public static ProblemHttpResult? RejectUnknown(HttpRequest request, params string[] known)
+    /// <summary>A query parameter's text, or null when absent or empty.</summary>
+    public static string? Text(HttpRequest request, string name) =>
+        request.Query[name].ToString() is { Length: > 0 } text ? text : null;
+
+    /// <summary>Declares the query parameters the endpoint reads; any other is a 400 (<see cref="ApiQueryFilter"/>).</summary>
+    public static TBuilder AcceptsQuery<TBuilder>(this TBuilder builder, params string[] names)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ApiQueryParameters(names));
+
+    /// <summary>The query parameters not in <paramref name="known"/>, as one problem naming them all; null when all are known.</summary>
+    public static ProblemHttpResult? RejectUnknown(HttpRequest request, IReadOnlyCollection<string> known)
     {
-        var unknown = request.Query.Keys.FirstOrDefault(k => k != FunctionKey && !known.Contains(k, StringComparer.Ordinal));
-        return unknown is null ? null : ApiProblems.BadRequest(unknown, $"unknown query parameter (known: {string.Join(", ", known)})");
+        var unknown = request.Query.Keys.Where(k => k != FunctionKey && !known.Contains(k, StringComparer.Ordinal)).ToList();
+        if (unknown.Count == 0)
+        {
+            return null;
+        }
+
+        var accepted = known.Count == 0 ? "none" : string.Join(", ", known);
+        return ApiProblems.BadRequest(
+            unknown.ToDictionary(k => k, _ => new[] { $"unknown query parameter (accepted: {accepted})" }, StringComparer.Ordinal),
+            $"Unknown query parameter{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown)}; this route accepts {accepted}.");
     }
 }

@@ -16,15 +16,15 @@ public static class PoisonEndpoints
     public static IEndpointRouteBuilder MapPoisonEndpoints(this IEndpointRouteBuilder api)
     {
         var batches = api.MapGroup("/batches/poison").WithTags("Poison batches");
-        batches.MapGet("", ListBatchesAsync).WithName("ListPoisonBatches").WithSummary("Batches in the poison queue (?limit=1..32)")
-            .ProducesProblems(400, 503).RequireScope(ApiScope.Read);
+        batches.MapGet("", ListBatchesAsync).WithName("ListPoisonBatches").WithSummary("The first batches in the poison queue (?limit=1..32, the most storage shows without taking them) and total, how many it holds")
+            .AcceptsQuery("limit").ProducesProblems(400, 503).RequireScope(ApiScope.Read);
         batches.MapPost("/replay", ReplayBatchesAsync).WithName("ReplayPoisonBatches").WithSummary("Move poison batches back to the queue (one, or all)")
             .Accepts<PoisonReplayRequest>("application/json")
             .ProducesProblems(400, 404, 413, 415, 503).RequireScope(ApiScope.Write);
 
         var pulls = api.MapGroup("/pulls/poison").WithTags("Poison pulls");
-        pulls.MapGet("", ListPullsAsync).WithName("ListPoisonPulls").WithSummary("Pull requests in the pull poison queue (their runs are failed until replayed)")
-            .ProducesProblems(400, 503).RequireScope(ApiScope.Read);
+        pulls.MapGet("", ListPullsAsync).WithName("ListPoisonPulls").WithSummary("The first pull requests in the pull poison queue (?limit=1..32) and total, how many it holds (their runs are failed until replayed)")
+            .AcceptsQuery("limit").ProducesProblems(400, 503).RequireScope(ApiScope.Read);
         pulls.MapPost("/replay", ReplayPullsAsync).WithName("ReplayPoisonPulls").WithSummary("Move poisoned pull requests back to the pull queue (one, or all); each resumes its run")
             .Accepts<PoisonReplayRequest>("application/json")
             .ProducesProblems(400, 404, 413, 415, 503).RequireScope(ApiScope.Write);
@@ -33,14 +33,8 @@ public static class PoisonEndpoints
 
     public static async Task<Results<Ok<ItemList<PoisonBatch>>, ProblemHttpResult>> ListBatchesAsync(HttpRequest request, PoisonBatchService poison, CancellationToken cancellationToken)
     {
-        var (limit, problem) = ApiQuery.Limit(request, PoisonBatchService.MaxLimit);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var result = await poison.ListAsync(limit, cancellationToken);
-        return result.IsOk ? TypedResults.Ok(new ItemList<PoisonBatch>(result.Value)) : ApiProblems.From(result.Error);
+        var result = await poison.ListAsync(ApiQuery.Limit(request, PoisonBatchService.MaxLimit), cancellationToken);
+        return result.IsOk ? TypedResults.Ok(new ItemList<PoisonBatch>(result.Value.Items) { Total = result.Value.Total }) : ApiProblems.From(result.Error);
     }
 
     /// <summary>Body <c>{"messageId": "..."}</c> replays one message; no body replays all.</summary>
@@ -58,14 +52,8 @@ public static class PoisonEndpoints
 
     public static async Task<Results<Ok<ItemList<PoisonPull>>, ProblemHttpResult>> ListPullsAsync(HttpRequest request, PoisonPullService poison, CancellationToken cancellationToken)
     {
-        var (limit, problem) = ApiQuery.Limit(request, PoisonPullService.MaxLimit);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var result = await poison.ListAsync(limit, cancellationToken);
-        return result.IsOk ? TypedResults.Ok(new ItemList<PoisonPull>(result.Value)) : ApiProblems.From(result.Error);
+        var result = await poison.ListAsync(ApiQuery.Limit(request, PoisonPullService.MaxLimit), cancellationToken);
+        return result.IsOk ? TypedResults.Ok(new ItemList<PoisonPull>(result.Value.Items) { Total = result.Value.Total }) : ApiProblems.From(result.Error);
     }
 
     /// <summary>Body <c>{"messageId": "..."}</c> replays one pull request; no body replays all.</summary>

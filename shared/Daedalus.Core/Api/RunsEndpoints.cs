@@ -13,18 +13,18 @@ public static class RunsEndpoints
 {
     public static RouteGroupBuilder MapRunsEndpoints(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/runs", ListAllAsync).WithTags("Runs").WithName("ListAllRuns").WithSummary("Runs of every source, newest first (?limit=1..500, default 20; ?status=queued|running|loading|succeeded|partial|failed|cancelled|skipped)")
-            .ProducesProblems(400).RequireScope(ApiScope.Read);
+        api.MapGet("/runs", ListAllAsync).WithTags("Runs").WithName("ListAllRuns").WithSummary("Runs of every source, newest first, a page at a time (?limit=1..500, default 20; ?after= from the previous page's next link; ?status=queued|running|loading|succeeded|partial|failed|cancelled|skipped)")
+            .AcceptsQuery([.. ApiPaging.Parameters, "status"]).ProducesProblems(400).RequireScope(ApiScope.Read);
         api.MapPost("/runs/{id}/cancel", CancelAnyAsync).WithTags("Runs").WithName("CancelRunById")
             .WithSummary("Cancel a run found by its id alone: 200 when it is cancelled at once (it was queued), 202 while its pull stops at the next batch boundary")
             .ProducesProblems(404, 409).RequireScope(ApiScope.Write);
         var group = api.MapGroup("/sources/{name}/runs").WithTags("Runs");
-        group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Sync history of a source, newest first (?limit=1..500, default 20; ?status= as for /runs)")
-            .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
+        group.MapGet("", ListAsync).WithName("ListRuns").WithSummary("Sync history of a source, newest first, a page at a time (?limit=1..500, default 20; ?after= from the previous page's next link; ?status= as for /runs)")
+            .AcceptsQuery([.. ApiPaging.Parameters, "status"]).ProducesProblems(400, 404).RequireScope(ApiScope.Read);
         group.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("One run of a source")
             .ProducesProblems(404).RequireScope(ApiScope.Read);
-        group.MapGet("/{id}/events", ListEventsAsync).WithName("ListRunEvents").WithSummary("What happened in a run, in the order recorded (?limit=1..5000, default 1000)")
-            .ProducesProblems(400, 404).RequireScope(ApiScope.Read);
+        group.MapGet("/{id}/events", ListEventsAsync).WithName("ListRunEvents").WithSummary("What happened in a run, in the order recorded, a page at a time (?limit=1..5000, default 1000; ?after= from the previous page's next link)")
+            .AcceptsQuery(ApiPaging.Parameters).ProducesProblems(400, 404).RequireScope(ApiScope.Read);
         group.MapPost("", TriggerAsync).WithName("TriggerRun").WithSummary("Pull a source now: the pull request is queued and the run id returned")
             .ProducesProblems(404, 409, 503).RequireScope(ApiScope.Write);
         group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelRun")
@@ -35,43 +35,27 @@ public static class RunsEndpoints
 
     public static async Task<Results<Ok<ItemList<RunInfo>>, ProblemHttpResult>> ListAsync(string name, HttpRequest request, RunService runs, CancellationToken cancellationToken)
     {
-        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit, "status");
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var status = RunService.ParseStatusFilter(StatusFilter(request));
+        var status = RunService.ParseStatusFilter(ApiQuery.Text(request, "status"));
         if (!status.IsOk)
         {
             return ApiProblems.From(status.Error);
         }
 
-        var result = await runs.ListAsync(name, limit, status.Value, cancellationToken);
-        return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
+        var result = await runs.ListAsync(name, ApiQuery.Limit(request, RunService.DefaultLimit), status.Value, ApiQuery.Text(request, "after"), cancellationToken);
+        return result.IsOk ? TypedResults.Ok(ApiPaging.ListOf(request, result.Value)) : ApiProblems.From(result.Error);
     }
 
     public static async Task<Results<Ok<ItemList<RunInfo>>, ProblemHttpResult>> ListAllAsync(HttpRequest request, RunService runs, CancellationToken cancellationToken)
     {
-        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultLimit, "status");
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var status = RunService.ParseStatusFilter(StatusFilter(request));
+        var status = RunService.ParseStatusFilter(ApiQuery.Text(request, "status"));
         if (!status.IsOk)
         {
             return ApiProblems.From(status.Error);
         }
 
-        var result = await runs.ListAllAsync(limit, status.Value, cancellationToken);
-        return result.IsOk ? TypedResults.Ok(new ItemList<RunInfo>(result.Value)) : ApiProblems.From(result.Error);
+        var result = await runs.ListAllAsync(ApiQuery.Limit(request, RunService.DefaultLimit), status.Value, ApiQuery.Text(request, "after"), cancellationToken);
+        return result.IsOk ? TypedResults.Ok(ApiPaging.ListOf(request, result.Value)) : ApiProblems.From(result.Error);
     }
-
-    /// <summary>The <c>?status=</c> filter as given (a run status name, parsed by <see cref="RunService.ParseStatusFilter"/>), or null.</summary>
-    private static string? StatusFilter(HttpRequest request) =>
-        request.Query["status"].ToString() is { Length: > 0 } status ? status : null;
 
     /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
     public static async Task<Results<Ok<RunInfo>, ProblemHttpResult>> GetAsync(string name, string id, RunService runs, CancellationToken cancellationToken)
@@ -88,19 +72,13 @@ public static class RunsEndpoints
     /// <param name="id">The run id; anything that is not a GUID is simply not a run (404).</param>
     public static async Task<Results<Ok<ItemList<RunEventInfo>>, ProblemHttpResult>> ListEventsAsync(string name, string id, HttpRequest request, RunService runs, CancellationToken cancellationToken)
     {
-        var (limit, problem) = ApiQuery.Limit(request, RunService.DefaultEventLimit);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
         if (!Guid.TryParse(id, out var runId))
         {
             return ApiProblems.NotFound("There is no such run.");
         }
 
-        var result = await runs.ListEventsAsync(name, runId, limit, cancellationToken);
-        return result.IsOk ? TypedResults.Ok(new ItemList<RunEventInfo>(result.Value)) : ApiProblems.From(result.Error);
+        var result = await runs.ListEventsAsync(name, runId, ApiQuery.Limit(request, RunService.DefaultEventLimit), ApiQuery.Text(request, "after"), cancellationToken);
+        return result.IsOk ? TypedResults.Ok(ApiPaging.ListOf(request, result.Value)) : ApiProblems.From(result.Error);
     }
 
     public static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> TriggerAsync(string name, ApiCaller caller, RunService runs, CancellationToken cancellationToken)

@@ -15,7 +15,8 @@ public sealed class SeriesReader
         _dataSource = dataSource;
     }
 
-    public async Task<IReadOnlyList<SeriesInfo>> ListAsync(string? metric, int limit, CancellationToken cancellationToken)
+    /// <summary>Series by name and labels, at most <paramref name="limit"/>, those after series <paramref name="after"/> in that order when given.</summary>
+    public async Task<IReadOnlyList<SeriesInfo>> ListAsync(string? metric, int limit, CancellationToken cancellationToken, long? after = null)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         // min/max per series are index lookups on (series_id, ts), not scans.
@@ -25,11 +26,12 @@ public sealed class SeriesReader
                    (SELECT min(ts) FROM daedalus.metric_points p WHERE p.series_id = s.id),
                    (SELECT max(ts) FROM daedalus.metric_points p WHERE p.series_id = s.id)
             FROM daedalus.metric_series s
-            WHERE @metric::text IS NULL OR s.name = @metric
-            ORDER BY s.name, s.labels::text
+            WHERE (@metric::text IS NULL OR s.name = @metric)
+              AND (@after::bigint IS NULL OR (s.name, s.labels::text, s.id) > (SELECT a.name, a.labels::text, a.id FROM daedalus.metric_series a WHERE a.id = @after))
+            ORDER BY s.name, s.labels::text, s.id
             LIMIT @limit
             """,
-            new { metric, limit },
+            new { metric, limit, after },
             cancellationToken: cancellationToken));
         return rows.Select(r => new SeriesInfo(r.Id, r.Name, Labels(r.Labels), Utc(r.FirstAt), Utc(r.LastAt))).ToList();
     }

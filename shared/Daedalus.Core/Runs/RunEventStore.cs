@@ -51,13 +51,13 @@ public sealed class RunEventStore
             transaction,
             cancellationToken: cancellationToken));
 
-    /// <summary>The run's events in the order they were recorded (at most <paramref name="limit"/>).</summary>
-    public async Task<IReadOnlyList<RunEvent>> ListAsync(Guid runId, int limit, CancellationToken cancellationToken)
+    /// <summary>The run's events in the order they were recorded (at most <paramref name="limit"/>), those after event id <paramref name="after"/>.</summary>
+    public async Task<IReadOnlyList<RunEvent>> ListAsync(Guid runId, int limit, CancellationToken cancellationToken, long after = 0)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long Id, Guid RunId, DateTime At, string Kind, string Source, string? Stream, string? BatchId, string Detail)>(new CommandDefinition(
-            "SELECT id, run_id, at, kind, source, stream, batch_id, detail::text FROM daedalus.run_events WHERE run_id = @runId ORDER BY id LIMIT @limit",
-            new { runId, limit },
+            "SELECT id, run_id, at, kind, source, stream, batch_id, detail::text FROM daedalus.run_events WHERE run_id = @runId AND id > @after ORDER BY id LIMIT @limit",
+            new { runId, limit, after },
             cancellationToken: cancellationToken));
         return rows.Select(r => new RunEvent(r.Id, r.RunId, new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), r.Kind, r.Source, r.Stream, r.BatchId, r.Detail)).ToList();
     }

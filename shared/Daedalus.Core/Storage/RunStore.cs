@@ -332,13 +332,21 @@ public sealed class RunStore
             $"SELECT {Columns} FROM daedalus.runs WHERE id = @id", new { id }, cancellationToken: cancellationToken)))?.ToRecord();
     }
 
-    /// <summary>Runs of <paramref name="source"/> (all when null) with <paramref name="status"/> (any when null), newest first.</summary>
-    public async Task<IReadOnlyList<RunRecord>> ListAsync(string? source, int limit, RunStatus? status, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs of <paramref name="source"/> (all when null) with <paramref name="status"/> (any when null), newest first
+    /// (ties by id, so pages neither skip nor repeat), those after run <paramref name="after"/> in that order when given.
+    /// </summary>
+    public async Task<IReadOnlyList<RunRecord>> ListAsync(string? source, int limit, RunStatus? status, CancellationToken cancellationToken, Guid? after = null)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<RunRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM daedalus.runs WHERE (@source::text IS NULL OR source = @source) AND (@status::text IS NULL OR status = @status) ORDER BY started_at DESC LIMIT @limit",
-            new { source, limit, status = status?.Name() }, cancellationToken: cancellationToken))).Select(r => r.ToRecord()).ToList();
+            $"""
+            SELECT {Columns} FROM daedalus.runs
+            WHERE (@source::text IS NULL OR source = @source) AND (@status::text IS NULL OR status = @status)
+              AND (@after::uuid IS NULL OR (started_at, id) < (SELECT a.started_at, a.id FROM daedalus.runs a WHERE a.id = @after))
+            ORDER BY started_at DESC, id DESC LIMIT @limit
+            """,
+            new { source, limit, status = status?.Name(), after }, cancellationToken: cancellationToken))).Select(r => r.ToRecord()).ToList();
     }
 
     /// <summary>Any one run of <paramref name="source"/> (its history exists), or null.</summary>

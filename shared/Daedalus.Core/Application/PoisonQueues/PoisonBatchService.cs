@@ -19,7 +19,8 @@ public sealed class PoisonBatchService
         _queue = queue;
     }
 
-    public async Task<ServiceResult<IReadOnlyList<PoisonBatch>>> ListAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>The first <paramref name="limit"/> poison batches and how many there are in all.</summary>
+    public async Task<ServiceResult<PoisonListing<PoisonBatch>>> ListAsync(int limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
@@ -32,7 +33,10 @@ public sealed class PoisonBatchService
         }
 
         var messages = await _queue.ListPoisonAsync(limit, cancellationToken);
-        return messages.Select(m => new PoisonBatch(m.MessageId, m.BatchId, m.Source, m.Stream, m.Error, m.InsertedAt, m.DequeueCount)).ToList();
+        var depth = await _queue.GetDepthAsync(cancellationToken);
+        return new PoisonListing<PoisonBatch>(
+            messages.Select(m => new PoisonBatch(m.MessageId, m.BatchId, m.Source, m.Stream, m.Error, m.InsertedAt, m.DequeueCount)).ToList(),
+            Math.Max(depth.Poison, messages.Count));
     }
 
     /// <summary>Replays one message, or every poison message when <paramref name="messageId"/> is null (audited).</summary>

@@ -19,7 +19,8 @@ public sealed class PoisonPullService
         _pulls = pulls;
     }
 
-    public async Task<ServiceResult<IReadOnlyList<PoisonPull>>> ListAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>The first <paramref name="limit"/> poisoned pull requests and how many there are in all.</summary>
+    public async Task<ServiceResult<PoisonListing<PoisonPull>>> ListAsync(int limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
@@ -32,7 +33,10 @@ public sealed class PoisonPullService
         }
 
         var messages = await _pulls.ListPoisonAsync(limit, cancellationToken);
-        return messages.Select(m => new PoisonPull(m.MessageId, m.RunId, m.Source, m.Error, m.InsertedAt, m.DequeueCount)).ToList();
+        var depth = await _pulls.GetDepthAsync(cancellationToken);
+        return new PoisonListing<PoisonPull>(
+            messages.Select(m => new PoisonPull(m.MessageId, m.RunId, m.Source, m.Error, m.InsertedAt, m.DequeueCount)).ToList(),
+            Math.Max(depth.Poison, messages.Count));
     }
 
     /// <summary>Replays one pull request, or every poisoned one when <paramref name="messageId"/> is null; each resumes its run (audited).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Daedalus.Anomalies;
 using Daedalus.Application.Sources;
@@ -38,36 +39,49 @@ public sealed class RunService
         _launcher = launcher;
     }
 
-    /// <summary>Runs of <paramref name="source"/>, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
-    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAsync(string source, int limit, RunStatus? status, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the runs of <paramref name="source"/>, newest first; <paramref name="limit"/> from 1 to
+    /// <see cref="MaxLimit"/>; <paramref name="after"/> the id of the last run of the previous page (its <c>after</c>).
+    /// </summary>
+    public async Task<ServiceResult<Page<RunInfo>>> ListAsync(string source, int limit, RunStatus? status, string? after, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > MaxLimit)
-        {
-            return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
-        }
-
-        var runs = await _runs.ListAsync(source, limit, status, cancellationToken);
+        var page = await ListPageAsync(source, limit, status, after, cancellationToken);
         // A deleted source's history stays readable: 404 only for a name that is neither configured nor has runs.
-        if (runs.Count == 0 && (status is null || await _runs.GetAnyAsync(source, cancellationToken) is null) && await _catalog.GetAsync(source, cancellationToken) is null)
+        if (page.IsOk && page.Value.Items.Count == 0 && after is null && (status is null || await _runs.GetAnyAsync(source, cancellationToken) is null) && await _catalog.GetAsync(source, cancellationToken) is null)
         {
             return SourceService.NotFound(source);
         }
 
-        var anomalies = (await _anomalies.ForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
-        return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
+        return page;
     }
 
-    /// <summary>Runs of every source, deleted ones included, newest first; <paramref name="limit"/> from 1 to <see cref="MaxLimit"/>.</summary>
-    public async Task<ServiceResult<IReadOnlyList<RunInfo>>> ListAllAsync(int limit, RunStatus? status, CancellationToken cancellationToken)
+    /// <summary>A page of the runs of every source, deleted ones included, newest first (as <see cref="ListAsync"/>).</summary>
+    public Task<ServiceResult<Page<RunInfo>>> ListAllAsync(int limit, RunStatus? status, string? after, CancellationToken cancellationToken) =>
+        ListPageAsync(null, limit, status, after, cancellationToken);
+
+    private async Task<ServiceResult<Page<RunInfo>>> ListPageAsync(string? source, int limit, RunStatus? status, string? after, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
             return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxLimit}");
         }
 
-        var runs = await _runs.ListAsync(null, limit, status, cancellationToken);
-        var anomalies = (await _anomalies.ForRunsAsync(runs.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
-        return runs.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList();
+        Guid? afterRun = null;
+        if (after is not null)
+        {
+            // The cursor is a run id: a page starts after a run that exists, never at a guess.
+            if (!Guid.TryParse(after, out var id) || await _runs.GetAsync(id, cancellationToken) is null)
+            {
+                return ServiceError.BadInput("after", "must be the id of a run (the previous page's next link carries it)");
+            }
+
+            afterRun = id;
+        }
+
+        var runs = await _runs.ListAsync(source, limit + 1, status, cancellationToken, afterRun);
+        var page = Pages.Of(runs, limit, r => r.Id.ToString("D", CultureInfo.InvariantCulture));
+        var anomalies = (await _anomalies.ForRunsAsync(page.Items.Select(r => r.Id).ToList(), cancellationToken)).ToLookup(a => a.RunId);
+        return new Page<RunInfo>(page.Items.Select(r => ToInfo(r, anomalies[r.Id].ToList())).ToList(), page.After);
     }
 
     /// <summary>
@@ -98,14 +112,21 @@ public sealed class RunService
     }
 
     /// <summary>
-    /// The events of run <paramref name="id"/> of <paramref name="source"/> in the order they were recorded, at most
-    /// <paramref name="limit"/> (1 to <see cref="MaxEventLimit"/>). NotFound when the run is not one of the source's.
+    /// A page of the events of run <paramref name="id"/> of <paramref name="source"/> in the order they were recorded, at
+    /// most <paramref name="limit"/> (1 to <see cref="MaxEventLimit"/>), those after event id <paramref name="after"/>.
+    /// NotFound when the run is not one of the source's.
     /// </summary>
-    public async Task<ServiceResult<IReadOnlyList<RunEventInfo>>> ListEventsAsync(string source, Guid id, int limit, CancellationToken cancellationToken)
+    public async Task<ServiceResult<Page<RunEventInfo>>> ListEventsAsync(string source, Guid id, int limit, string? after, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxEventLimit)
         {
             return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxEventLimit}");
+        }
+
+        var afterEvent = 0L;
+        if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out afterEvent))
+        {
+            return ServiceError.BadInput("after", "must be an event id (the previous page's next link carries it)");
         }
 
         var run = await _runs.GetAsync(id, cancellationToken);
@@ -114,12 +135,14 @@ public sealed class RunService
             return ServiceError.NotFound("There is no such run.");
         }
 
-        var events = await _events.ListAsync(id, limit, cancellationToken);
-        return events.Select(e =>
-        {
-            using var detail = JsonDocument.Parse(e.Detail);
-            return new RunEventInfo(e.Id, e.RunId, e.At, e.Kind, e.Source, e.Stream, e.BatchId, detail.RootElement.Clone());
-        }).ToList();
+        var events = Pages.Of(await _events.ListAsync(id, limit + 1, cancellationToken, afterEvent), limit, e => e.Id.ToString(CultureInfo.InvariantCulture));
+        return new Page<RunEventInfo>(
+            events.Items.Select(e =>
+            {
+                using var detail = JsonDocument.Parse(e.Detail);
+                return new RunEventInfo(e.Id, e.RunId, e.At, e.Kind, e.Source, e.Stream, e.BatchId, detail.RootElement.Clone());
+            }).ToList(),
+            events.After);
     }
 
     /// <summary>

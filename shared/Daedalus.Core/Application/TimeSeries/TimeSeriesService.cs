@@ -25,8 +25,31 @@ public sealed class TimeSeriesService
         _clock = clock;
     }
 
-    public Task<IReadOnlyList<SeriesInfo>> ListSeriesAsync(string? metric, CancellationToken cancellationToken) =>
-        _reader.ListAsync(string.IsNullOrEmpty(metric) ? null : metric, MaxSeries, cancellationToken);
+    /// <summary>
+    /// A page of the series (by name, then labels), <paramref name="limit"/> from 1 to <see cref="MaxSeries"/>,
+    /// those after series id <paramref name="after"/> (the previous page's <c>after</c>) when given.
+    /// </summary>
+    public async Task<ServiceResult<Page<SeriesInfo>>> ListSeriesAsync(string? metric, int limit, string? after, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxSeries)
+        {
+            return ServiceError.BadInput("limit", $"must be a whole number from 1 to {MaxSeries}");
+        }
+
+        long? afterSeries = null;
+        if (after is not null)
+        {
+            if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return ServiceError.BadInput("after", "must be a series id (the previous page's next link carries it)");
+            }
+
+            afterSeries = id;
+        }
+
+        var series = await _reader.ListAsync(string.IsNullOrEmpty(metric) ? null : metric, limit + 1, cancellationToken, afterSeries);
+        return Pages.Of(series, limit, s => s.Id.ToString(CultureInfo.InvariantCulture));
+    }
 
     /// <summary>
     /// Points of <paramref name="metric"/>. <paramref name="labels"/> is <c>name=value,name=value</c>; <paramref name="from"/>
