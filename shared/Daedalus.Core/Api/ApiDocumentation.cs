@@ -23,6 +23,7 @@ public static class ApiDocumentation
         {
             openApi.AddDocumentTransformer((document, context, _) => Describe(document, Auth(context.ApplicationServices)));
             openApi.AddOperationTransformer((operation, context, _) => RequireKey(operation, context, Auth(context.ApplicationServices)));
+            openApi.AddOperationTransformer((operation, context, _) => DescribeQuery(operation, context));
         });
 
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder api)
@@ -77,6 +78,30 @@ public static class ApiDocumentation
             {
                 operation.Responses.TryAdd(status, new OpenApiResponse { Description = description });
             }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The query parameters an endpoint accepts (<see cref="ApiQueryParameters"/>); any other is a 400.</summary>
+    private static Task DescribeQuery(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        var accepted = context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiQueryParameters>().LastOrDefault();
+        if (accepted is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        operation.Parameters ??= [];
+        foreach (var name in accepted.Names.Where(n => !operation.Parameters.Any(p => p.Name == n && p.In == ParameterLocation.Query)))
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Query,
+                Description = name == "after" ? "Continue after this item: take it from the previous page's next link." : null,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
         }
 
         return Task.CompletedTask;

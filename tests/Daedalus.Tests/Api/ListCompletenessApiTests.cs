@@ -126,6 +126,17 @@ public sealed class ListCompletenessApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/sources?limt=5")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_openapi_document_names_each_routes_query_parameters()
+    {
+        using var http = _server.Http(null);
+        var document = await GetListAsync(http, "/api/v1/openapi.json");
+        var events = document.GetProperty("paths").GetProperty("/api/v1/sources/{name}/runs/{id}/events").GetProperty("get");
+        var query = events.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString());
+        Assert.Equal(["after", "limit"], query.Order());
+        Assert.Contains(document.GetProperty("components").GetProperty("schemas").EnumerateObject(), s => s.Value.TryGetProperty("properties", out var p) && p.TryGetProperty("next", out _));
+    }
+
     private static async Task<JsonElement> GetListAsync(HttpClient http, string path)
     {
         using var response = await http.GetAsync(path);
