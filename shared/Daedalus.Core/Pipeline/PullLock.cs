@@ -1,4 +1,4 @@
-using Dapper;
+using Daedalus.Storage;
 using Npgsql;
 
 namespace Daedalus.Pipeline;
@@ -7,34 +7,9 @@ namespace Daedalus.Pipeline;
 /// The source's pull lock (the advisory lock <see cref="SyncRunner"/> takes while it pulls), held by the API while it
 /// changes a cursor, and probed before a trigger so a second pull is refused with 409 rather than skipped.
 /// </summary>
-public sealed class PullLock : IAsyncDisposable
+public static class PullLock
 {
-    private readonly NpgsqlConnection _connection;
-    private readonly string _key;
-
-    private PullLock(NpgsqlConnection connection, string key)
-    {
-        _connection = connection;
-        _key = key;
-    }
-
     /// <summary>The lock, or null when a pull of the source holds it.</summary>
-    public static async Task<PullLock?> TryAcquireAsync(NpgsqlDataSource dataSource, string source, CancellationToken cancellationToken)
-    {
-        var key = "daedalus.pull." + source;
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(hashtext(@key))", new { key }, cancellationToken: cancellationToken)))
-        {
-            return new PullLock(connection, key);
-        }
-
-        await connection.DisposeAsync();
-        return null;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(hashtext(@key))", new { key = _key }));
-        await _connection.DisposeAsync();
-    }
+    public static Task<SessionAdvisoryLock?> TryAcquireAsync(NpgsqlDataSource dataSource, string source, CancellationToken cancellationToken) =>
+        SessionAdvisoryLock.TryAcquireAsync(dataSource, "daedalus.pull." + source, cancellationToken);
 }

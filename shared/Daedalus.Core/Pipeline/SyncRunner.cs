@@ -157,7 +157,7 @@ public sealed class SyncRunner
     }
 
     /// <summary>The source's pull lock (a session advisory lock on its own connection), or null when another process holds it.</summary>
-    private async Task<PullLock?> TryLockAsync(string source, CancellationToken cancellationToken) =>
+    private async Task<SessionAdvisoryLock?> TryLockAsync(string source, CancellationToken cancellationToken) =>
         await PullLock.TryAcquireAsync(_dataSource, source, cancellationToken);
 
     private static StreamSummary SkippedSummary(Guid runId, string source) =>
