@@ -6,12 +6,16 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Daedalus.Api;
 
 /// <summary>
-/// Query-string strictness: an unknown parameter is a 400 naming it, so a typo never silently means "default".
+/// Query-string strictness: an unknown parameter, or one given twice, is a 400 naming it, so a typo never silently means
+/// "default".
 /// <c>code</c> is always allowed: it is the Functions host's function key (<c>?code=</c>), checked by the host before
 /// a request reaches an endpoint, and the self-host accepts (and ignores) it too so one URL works against both.
 /// </summary>
 public static class ApiQuery
 {
+    private static readonly string[] GivenTwice = ["given more than once; every query parameter takes one value"];
+    private static readonly string[] GivenEmpty = ["empty; leave the parameter out for its default"];
+
     /// <summary>The function-key query parameter of Azure Functions.</summary>
     public const string FunctionKey = "code";
 
@@ -46,7 +50,22 @@ public static class ApiQuery
         var unknown = request.Query.Keys.Where(k => k != FunctionKey && !known.Contains(k, StringComparer.Ordinal)).ToList();
         if (unknown.Count == 0)
         {
-            return null;
+            // Every parameter of this API takes one value: "?metric=a&metric=b" would otherwise be read as "a,b", and
+            // "?limit=" as the default.
+            var repeated = request.Query.Where(q => q.Key != FunctionKey && q.Value.Count > 1).Select(q => q.Key).ToList();
+            var empty = request.Query.Where(q => q.Key != FunctionKey && q.Value.Count == 1 && string.IsNullOrEmpty(q.Value[0])).Select(q => q.Key).ToList();
+            if (repeated.Count == 0 && empty.Count == 0)
+            {
+                return null;
+            }
+
+            var errors = repeated.ToDictionary(k => k, _ => GivenTwice, StringComparer.Ordinal);
+            foreach (var name in empty)
+            {
+                errors[name] = GivenEmpty;
+            }
+
+            return ApiProblems.BadRequest(errors, $"Query parameter{(errors.Count == 1 ? "" : "s")} {string.Join(", ", errors.Keys)}: {(repeated.Count > 0 ? "given more than once" : "")}{(repeated.Count > 0 && empty.Count > 0 ? "; " : "")}{(empty.Count > 0 ? "empty (leave a parameter out for its default)" : "")}.");
         }
 
         var accepted = known.Count == 0 ? "none" : string.Join(", ", known);

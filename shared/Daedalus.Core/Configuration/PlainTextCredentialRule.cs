@@ -43,6 +43,9 @@ public static partial class PlainTextCredentialRule
     private static readonly string[] CredentialRuns =
         ["password", "passwd", "secret", "authorization", "credential", "apikey", "accesstoken", "accesskey", "authtoken", "apitoken", "privatekey", "signature", "cookie", "bearer", "connectionstring"];
 
+    /// <summary>The runs of <see cref="CredentialRuns"/> made of two words, checked across the words of a longer name.</summary>
+    private static readonly string[] CompoundRuns = ["apikey", "accesstoken", "accesskey", "authtoken", "apitoken", "privatekey", "connectionstring"];
+
     /// <summary>A last word that says the setting is about a credential, not one: <c>tokenUrl</c>, <c>token_type</c>, <c>auth.name</c>.</summary>
     private static readonly HashSet<string> Descriptors = new(StringComparer.Ordinal)
     {
@@ -53,15 +56,21 @@ public static partial class PlainTextCredentialRule
     /// <summary>Words that make "token" a pagination or size term: <c>page_token</c>, <c>nextPageToken</c>, <c>max_tokens</c>.</summary>
     private static readonly HashSet<string> PaginationWords = new(StringComparer.Ordinal)
     {
-        "page", "next", "prev", "previous", "continuation", "cursor", "sync", "delta", "skip", "max", "min", "count", "limit",
+        "page", "pagination", "paging", "next", "prev", "previous", "continuation", "resumption", "cursor", "sync", "delta", "skip", "max", "min", "count", "limit",
     };
 
     private static readonly string[] AuthSchemes = ["Bearer ", "Basic ", "Digest ", "Token ", "Bot ", "Negotiate ", "ApiKey ", "SharedKey ", "SharedAccessSignature "];
 
     private static readonly string[] TokenPrefixes = ["ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "sk_live_", "rk_live_", "sk-", "AKIA", "ASIA", "AIza"];
 
-    /// <summary>True when a header, query parameter or setting name names a credential (case-insensitive).</summary>
-    public static bool IsCredentialName(string name)
+    /// <summary>Words that name a credential as a header or query parameter (<c>?auth=</c>, <c>Authentication:</c>) but are a plugin's own setting elsewhere (Snowflake's <c>auth: keypair</c>).</summary>
+    private static readonly HashSet<string> EntryOnlyWords = new(StringComparer.Ordinal) { "auth", "authentication" };
+
+    /// <summary>
+    /// True when a header, query parameter or setting name names a credential (case-insensitive);
+    /// <paramref name="headerOrParameter"/> for an entry of a header or parameter map, where "auth" alone is one too.
+    /// </summary>
+    public static bool IsCredentialName(string name, bool headerOrParameter = false)
     {
         var words = Words(name);
         if (words.Count == 0 || Descriptors.Contains(words[^1]))
@@ -72,7 +81,8 @@ public static partial class PlainTextCredentialRule
         var paging = words.Any(PaginationWords.Contains);
         for (var i = 0; i < words.Count; i++)
         {
-            var word = words[i];
+            // "token2", "key1": a numbered credential is one too.
+            var word = words[i].TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
             if (word == "key")
             {
                 // "key" alone (Google's ?key=) or after a qualifier (api_key, X-Key is "x key"); sort_key, primary_key are not.
@@ -81,14 +91,19 @@ public static partial class PlainTextCredentialRule
                     return true;
                 }
             }
-            else if (word is "token" or "tokens" ? !paging : CredentialWords.Contains(word))
+            else if (word is "token" or "tokens" ? !paging : CredentialWords.Contains(word) || (headerOrParameter && EntryOnlyWords.Contains(word)))
             {
                 return true;
             }
         }
 
+        // A name written as one word (XAPIKEY, clientsecret); names of several words were judged word by word above, so
+        // include_signatures or passwordless_login are not credentials.
+        // Compound runs also across words (connection_string, X-API-Key written apart).
         var run = string.Concat(words);
-        return CredentialRuns.Any(r => run.Contains(r, StringComparison.Ordinal));
+        return words.Count == 1
+            ? CredentialRuns.Any(r => run.Contains(r, StringComparison.Ordinal))
+            : CompoundRuns.Any(r => run.Contains(r, StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -103,9 +118,11 @@ public static partial class PlainTextCredentialRule
             return true;
         }
 
-        if (text.Split([';', '&'], StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Split('=', 2))
-            .Any(pair => pair.Length == 2 && PairName().IsMatch(pair[0].Trim()) && IsCredentialName(pair[0].Trim())))
+        // name=value pairs: a connection string or a SAS query (two pairs or more). One pair alone must name a credential
+        // more strongly than Google's bare "key" (a Jira filter "key=PROJ-123" is not one).
+        var pairs = text.Split([';', '&'], StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)).ToList();
+        if (pairs.Any(pair => pair.Length == 2 && PairName().IsMatch(pair[0].Trim()) && IsCredentialName(pair[0].Trim())
+            && (pairs.Count > 1 || !pair[0].Trim().Equals("key", StringComparison.OrdinalIgnoreCase))))
         {
             return true;
         }
@@ -125,20 +142,21 @@ public static partial class PlainTextCredentialRule
             return null;
         }
 
-        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd <= 0)
-        {
-            return null;
-        }
-
-        var rest = text[(schemeEnd + 3)..];
+        // Not only "scheme://": "https:/user:pw@host", "https:\\\\user:pw@host" and a bare "user:pw@host/path" are
+        // read as URLs by some clients, and an error quoting them would repeat the password.
+        var scheme = SchemePrefix().Match(text);
+        var rest = text[scheme.Length..].TrimStart('/', '\\');
         var authorityEnd = rest.IndexOfAny(['/', '?', '#', '\\']);
-        if ((authorityEnd < 0 ? rest : rest[..authorityEnd]).Contains('@', StringComparison.Ordinal))
+        var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
+        var at = authority.LastIndexOf('@');
+        // Without a scheme an e-mail address (no ':' before its '@') is not user info.
+        if (at >= 0 && (scheme.Success || authority[..at].Contains(':', StringComparison.Ordinal)))
         {
             return "the URL carries user info (user:password@host)";
         }
 
-        var queryStart = text.IndexOf('?', StringComparison.Ordinal);
+        // A query only where the text is a URL or a path (a SQL text's "?" bind markers are not one).
+        var queryStart = scheme.Success || text.StartsWith('/') ? text.IndexOf('?', StringComparison.Ordinal) : -1;
         if (queryStart < 0)
         {
             return null;
@@ -168,7 +186,7 @@ public static partial class PlainTextCredentialRule
     {
         var lastDot = key.LastIndexOf('.');
         var freeForm = lastDot < 0 || FreeFormMap().IsMatch(key);
-        if (freeForm && IsCredentialName(key[(lastDot + 1)..]))
+        if (freeForm && IsCredentialName(key[(lastDot + 1)..], headerOrParameter: lastDot >= 0))
         {
             return true;
         }
@@ -218,6 +236,9 @@ public static partial class PlainTextCredentialRule
     private static partial Regex JwtShape();
 
     /// <summary>The name of a connection-string or query pair: one identifier (a SQL text with spaces around '=' is not a pair).</summary>
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]*:")]
+    private static partial Regex SchemePrefix();
+
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex PairName();
 
@@ -225,6 +246,6 @@ public static partial class PlainTextCredentialRule
     /// A key of the free-form header and parameter maps, at any depth of the settings (e.g. <c>params.api_key</c>), but
     /// not under <c>auth.</c>, where rest's <c>auth.headers.X-Api-Key</c> maps a header to a secret's name.
     /// </summary>
-    [GeneratedRegex("^(?!auth\\.)(?:[^.]+\\.)*(?:headers|params)\\.[^.]+$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("^(?!auth\\.)(?:[^.]+\\.)*?(?:headers|params)\\..+$", RegexOptions.IgnoreCase)]
     private static partial Regex FreeFormMap();
 }

@@ -61,4 +61,12 @@ public sealed class RunEventStore
             cancellationToken: cancellationToken));
         return rows.Select(r => new RunEvent(r.Id, r.RunId, new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), r.Kind, r.Source, r.Stream, r.BatchId, r.Detail)).ToList();
     }
+
+    /// <summary>Whether event <paramref name="eventId"/> is one of run <paramref name="runId"/>'s (a page cursor must be).</summary>
+    public async Task<bool> IsEventOfAsync(Guid runId, long eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM daedalus.run_events WHERE run_id = @runId AND id = @eventId)", new { runId, eventId }, cancellationToken: cancellationToken));
+    }
 }

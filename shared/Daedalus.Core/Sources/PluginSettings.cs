@@ -115,7 +115,8 @@ public sealed class PluginSettings
             return url;
         }
 
-        Error(name, $"{ErrorText.Quote(text)} is not {rule}");
+        // A malformed URL may still hold a password somewhere the credential check could not parse: not repeated.
+        Error(name, $"{(text.IndexOfAny(['?', '@', '#']) < 0 ? ErrorText.Quote(text) : "the value")} is not {rule}");
         return new Uri(fallback, UriKind.Absolute);
     }
 

@@ -70,9 +70,9 @@ public sealed class RunService
         if (after is not null)
         {
             // The cursor is a run id: a page starts after a run that exists, never at a guess.
-            if (!Guid.TryParse(after, out var id) || await _runs.GetAsync(id, cancellationToken) is null)
+            if (!Guid.TryParse(after, out var id) || await _runs.GetAsync(id, cancellationToken) is not { } from || (source is not null && from.Source != source))
             {
-                return ServiceError.BadInput("after", "must be the id of a run (the previous page's next link carries it)");
+                return ServiceError.BadInput("after", "must be the id of a run in this list (the previous page's next link carries it)");
             }
 
             afterRun = id;
@@ -133,6 +133,12 @@ public sealed class RunService
         if (run is null || run.Source != source)
         {
             return ServiceError.NotFound("There is no such run.");
+        }
+
+        if (after is not null && !await _events.IsEventOfAsync(id, afterEvent, cancellationToken))
+        {
+            // An id of another run, or of none, would silently give an empty or foreign page.
+            return ServiceError.BadInput("after", "must be the id of an event of this run (the previous page's next link carries it)");
         }
 
         var events = Pages.Of(await _events.ListAsync(id, limit + 1, cancellationToken, afterEvent), limit, e => e.Id.ToString(CultureInfo.InvariantCulture));

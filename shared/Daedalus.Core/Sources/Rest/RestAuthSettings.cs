@@ -55,7 +55,7 @@ public sealed record RestAuthSettings(
             }
             else if (!Uri.TryCreate(tokenText, UriKind.Absolute, out tokenUrl) || tokenUrl.Scheme is not ("https" or "http"))
             {
-                reader.Error("auth.tokenUrl", $"{ErrorText.Quote(tokenText)} is not an absolute http(s) URL");
+                reader.Error("auth.tokenUrl", $"{(tokenText.IndexOfAny(['?', '@', '#']) < 0 ? ErrorText.Quote(tokenText) : "the value")} is not an absolute http(s) URL");
                 tokenUrl = null;
             }
         }

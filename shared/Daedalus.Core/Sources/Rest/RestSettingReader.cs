@@ -101,7 +101,7 @@ internal sealed class RestSettingReader
         foreach (var (name, value) in entries)
         {
             var shown = ErrorText.Printable(name);
-            var reason = PlainTextCredentialRule.IsCredentialName(name) ? $"{ErrorText.Quote(shown)} names a credential"
+            var reason = PlainTextCredentialRule.IsCredentialName(name, headerOrParameter: true) ? $"{ErrorText.Quote(shown)} names a credential"
                 : PlainTextCredentialRule.IsCredentialValue(value) ? "the value is a credential"
                 : PlainTextCredentialRule.UrlCredential(value);
             if (reason is not null)
