@@ -3,18 +3,24 @@ using System.Buffers;
 namespace Daedalus.Queues;
 
 /// <summary>
-/// A write-then-read buffer on <see cref="ArrayPool{T}.Shared"/>: envelopes of a few MB are serialized, compressed and
-/// decompressed into rented arrays, returned on dispose, instead of a new large-object-heap array (and the copies of
-/// a growing MemoryStream) per batch, which only a full GC reclaims. Not thread-safe.
+/// A write-then-read buffer on a pool of its own: envelopes of a few MB are serialized, compressed and decompressed
+/// into rented arrays, returned on dispose, instead of a new large-object-heap array (and the copies of a growing
+/// MemoryStream) per batch, which only a full GC reclaims. Not thread-safe.
 /// </summary>
 public sealed class PooledBufferStream : Stream
 {
+    // Not ArrayPool.Shared: it keeps up to 8 arrays per size per core plus one per thread, and a buffer grown by
+    // doubling touches every size from 64 KB to a few MB, so the shared pool held tens of MB of idle envelope buffers
+    // (the queue path's peak swung 281-366 MB with it). This pool keeps at most 4 arrays per size; larger requests
+    // than 64 MB are plain allocations.
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 4);
+
     private byte[] _buffer;
     private int _length;
 
     public PooledBufferStream(int capacity)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 4096));
+        _buffer = Pool.Rent(Math.Max(capacity, 4096));
     }
 
     /// <summary>The bytes written so far; valid until the next write or dispose.</summary>
@@ -36,9 +42,9 @@ public sealed class PooledBufferStream : Stream
     {
         if (_length + buffer.Length > _buffer.Length)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_length + buffer.Length, _buffer.Length * 2));
+            var larger = Pool.Rent(Math.Max(_length + buffer.Length, _buffer.Length * 2));
             _buffer.AsSpan(0, _length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Pool.Return(_buffer);
             _buffer = larger;
         }
 
@@ -67,9 +73,9 @@ public sealed class PooledBufferStream : Stream
         {
             if (_length == _buffer.Length)
             {
-                var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                var larger = Pool.Rent(_buffer.Length * 2);
                 _buffer.AsSpan(0, _length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(_buffer);
+                Pool.Return(_buffer);
                 _buffer = larger;
             }
 
@@ -97,7 +103,7 @@ public sealed class PooledBufferStream : Stream
     {
         if (disposing && _buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Pool.Return(_buffer);
             _buffer = [];
             _length = 0;
         }
