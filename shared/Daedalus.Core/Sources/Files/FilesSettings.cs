@@ -39,6 +39,13 @@ public sealed record FilesSettings(string? Folder, string? Container, Uri? Accou
             Error($"settings.{ErrorText.Printable(key)}: {PlainTextCredentialRule.Refusal(PlainTextCredentialRule.UrlCredential(value) ?? "this looks like a credential", CredentialRemedy)}");
         }
 
+        // A misspelt setting (settleSecond, acountUrl) must not silently fall back to the default.
+        string[] known = ["accountUrl", "clientId", "container", "folder", "settleSeconds"];
+        foreach (var key in source.Settings.Keys.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase) && !PlainTextCredentialRule.IsPlainCredentialSetting(k, source.Settings[k])).Order(StringComparer.Ordinal))
+        {
+            Error($"settings.{ErrorText.Printable(key)}: unknown setting (known: {string.Join(", ", known)})");
+        }
+
         var folder = Text("folder");
         var container = Text("container");
         if ((folder is null) == (container is null))
