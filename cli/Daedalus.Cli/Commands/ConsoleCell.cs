@@ -25,7 +25,7 @@ public static class ConsoleCell
     public static IRenderable Status(string status) => status switch
     {
         "succeeded" or "healthy" or "fresh" or "ok" => Coloured(status, Color.Green),
-        "partial" or "queued" or "running" or "loading" or "skipped" or "degraded" or "stale" or "never" or "absent" or "disabled" => Coloured(status, Color.Yellow),
+        "partial" or "cancelled" or "queued" or "running" or "loading" or "skipped" or "degraded" or "stale" or "never" or "absent" or "disabled" => Coloured(status, Color.Yellow),
         _ => Coloured(status, Color.Red),
     };
 }

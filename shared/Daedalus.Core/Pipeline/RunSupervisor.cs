@@ -7,7 +7,8 @@ namespace Daedalus.Pipeline;
 
 /// <summary>
 /// Keeps run history true between pulls; called on every scheduler tick (the timer function and the self-host's
-/// cron loop). Closes runs whose process died (no heartbeat), settles runs whose last load committed but whose
+/// cron loop). Closes runs whose process died (no heartbeat; cancelled rather than failed when an operator had asked to
+/// cancel them), settles runs whose last load committed but whose
 /// settle never ran, when the pull queue is empty, fails runs still waiting for a pull request (storage lost it), and,
 /// when the batch queue is empty, marks batches still recorded as queued as lost and rewinds their streams to the hole
 /// so the next pull re-reads it.
@@ -35,9 +36,14 @@ public sealed class RunSupervisor
     public async Task<IReadOnlyList<LostBatch>> SuperviseAsync(CancellationToken cancellationToken)
     {
         var abandoned = await _runs.CloseAbandonedAsync(null, RunStore.AbandonedAfter, null, cancellationToken);
-        if (abandoned > 0)
+        if (abandoned.Failed > 0)
         {
-            _logger.LogWarning("Closed {Count} run(s) as failed: their process stopped heartbeating", abandoned);
+            _logger.LogWarning("Closed {Count} run(s) as failed: their process stopped heartbeating", abandoned.Failed);
+        }
+
+        if (abandoned.Cancelled > 0)
+        {
+            _logger.LogInformation("Closed {Count} run(s) as cancelled: an operator had asked to cancel them and their process stopped heartbeating before it stopped the pull", abandoned.Cancelled);
         }
 
         await _runs.SettleOpenRunsAsync(cancellationToken);
@@ -56,9 +62,14 @@ public sealed class RunSupervisor
         if (pullDepth.Batches == 0)
         {
             var lostPulls = await _runs.CloseLostPullsAsync(_options.LostAfter, cancellationToken);
-            if (lostPulls > 0)
+            if (lostPulls.Failed > 0)
             {
-                _logger.LogError("Closed {Count} queued run(s) as failed: their pull request is not on the pull queue", lostPulls);
+                _logger.LogError("Closed {Count} queued run(s) as failed: their pull request is not on the pull queue", lostPulls.Failed);
+            }
+
+            if (lostPulls.Cancelled > 0)
+            {
+                _logger.LogInformation("Closed {Count} queued run(s) as cancelled: an operator had asked to cancel them and their pull request is not on the pull queue", lostPulls.Cancelled);
             }
         }
 

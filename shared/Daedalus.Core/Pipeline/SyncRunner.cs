@@ -165,14 +165,19 @@ public sealed class SyncRunner
 
     /// <summary>
     /// Holding the lock, any other run of this source still marked running is one whose process died: its session, and so
-    /// its lock, died with it. Closed at once, whatever its heartbeat says.
+    /// its lock, died with it. Closed at once, whatever its heartbeat says (failed, or cancelled when an operator had asked).
     /// </summary>
     private async Task CloseAbandonedAsync(string source, Guid current, CancellationToken cancellationToken)
     {
         var abandoned = await _runs.CloseAbandonedAsync(source, TimeSpan.Zero, current, cancellationToken);
-        if (abandoned > 0)
+        if (abandoned.Failed > 0)
         {
-            _logger.LogWarning("Closed {Count} abandoned run(s) of {Source} as failed (their process stopped)", abandoned, source);
+            _logger.LogWarning("Closed {Count} abandoned run(s) of {Source} as failed (their process stopped)", abandoned.Failed, source);
+        }
+
+        if (abandoned.Cancelled > 0)
+        {
+            _logger.LogInformation("Closed {Count} abandoned run(s) of {Source} as cancelled (an operator had asked to cancel them; their process stopped before it stopped the pull)", abandoned.Cancelled, source);
         }
     }
 

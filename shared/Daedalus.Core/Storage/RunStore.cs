@@ -12,7 +12,10 @@ namespace Daedalus.Storage;
 /// its pull finished while batches it put on the queue are not all settled, then the pull's own outcome
 /// (<c>succeeded</c> / <c>partial</c> / <c>failed</c>), except that any batch poisoned or lost makes it
 /// <c>failed</c>, with the batches and rows that did not load counted. A run whose process died stops heartbeating
-/// and is closed as failed by the next process that looks (<see cref="CloseAbandonedAsync"/>).
+/// and is closed as failed by the next process that looks (<see cref="CloseAbandonedAsync"/>), or as cancelled when an
+/// operator had asked to cancel it (<see cref="RequestCancelAsync"/>) before the process could stop at a batch boundary;
+/// the same holds for a run whose pull request was lost (<see cref="CloseLostPullsAsync"/>) or poisoned
+/// (<see cref="MarkPullPoisonedAsync"/>).
 /// </para>
 /// </summary>
 public sealed class RunStore
@@ -95,7 +98,8 @@ public sealed class RunStore
 
     /// <summary>
     /// The run's pull request went to the poison queue: the run is <c>failed</c> with the reason, and stays claimable by
-    /// the same part when the request is replayed. Returns whether a waiting run was marked.
+    /// the same part when the request is replayed. A run an operator had asked to cancel is closed as <c>cancelled</c>
+    /// instead (<see cref="CloseGoneAsync"/>; a replayed request then claims nothing). Returns whether a waiting run was marked.
     /// </summary>
     public async Task<bool> MarkPullPoisonedAsync(Guid id, int part, string error, CancellationToken cancellationToken)
     {
@@ -104,10 +108,18 @@ public sealed class RunStore
             """
             UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', heartbeat_at = NULL, finished_at = now(), pull_poisoned_at = now(),
                 pull_error = @error, error = @error
-            WHERE id = @id AND pull_part = @part AND status IN ('queued', 'running')
+            WHERE id = @id AND pull_part = @part AND status IN ('queued', 'running') AND cancel_requested_at IS NULL
             """,
             new { id, part, error = Storable($"pull request in the pull poison queue (replay it): {error}") }, cancellationToken: cancellationToken)) > 0;
-        if (marked)
+        var cancelled = !marked && await CloseGoneAsync(
+            connection,
+            id,
+            "r.pull_part = @part AND r.status IN ('queued', 'running')",
+            "NULL",
+            "format('cancelled by %s; its pull request went to the pull poison queue before a process acknowledged the cancel: %s', " + CancelledBySql + ", @error)",
+            new { part, error = Storable(error) },
+            cancellationToken) is not null;
+        if (marked || cancelled)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -117,23 +129,33 @@ public sealed class RunStore
                 new { id, part, error = Storable(error) }, cancellationToken: cancellationToken));
         }
 
-        return marked;
+        if (cancelled)
+        {
+            await SettleAsync(connection, id, cancellationToken);
+        }
+
+        return marked || cancelled;
     }
 
     /// <summary>
     /// Closes runs still <c>queued</c> <paramref name="olderThan"/> after they were (re)queued while the pull queue holds no
-    /// message at all: storage lost their request. Returns how many.
+    /// message at all: storage lost their request. Failed, or cancelled when an operator had asked to cancel one before
+    /// (<see cref="CloseGoneAsync"/>); <c>loading</c> first while batches of earlier parts still load.
     /// </summary>
-    public async Task<int> CloseLostPullsAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    public async Task<ClosedRuns> CloseLostPullsAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
+        const string Lost = "r.status = 'queued' AND coalesce(r.heartbeat_at, r.started_at) < now() - make_interval(secs => @seconds)";
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', finished_at = now(),
-                error = concat_ws('; ', pull_error, 'pull request lost: the pull queue was empty while this run waited for it (the next run resumes from the stored cursors)')
-            WHERE status = 'queued' AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => @seconds)
-            """,
-            new { seconds = olderThan.TotalSeconds }, cancellationToken: cancellationToken));
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
+            $"SELECT r.id FROM daedalus.runs r WHERE {Lost} ORDER BY r.started_at", new { seconds = olderThan.TotalSeconds }, cancellationToken: cancellationToken));
+        return await CloseAllGoneAsync(
+            connection,
+            ids,
+            Lost,
+            "'pull request lost: the pull queue was empty while this run waited for it (the next run resumes from the stored cursors)'",
+            "format('cancelled by %s; its pull request was lost before a process acknowledged the cancel (the next run resumes from the stored cursors)', " + CancelledBySql + ")",
+            new { seconds = olderThan.TotalSeconds },
+            cancellationToken);
     }
 
     /// <summary>
@@ -309,20 +331,89 @@ public sealed class RunStore
     /// <summary>
     /// Closes runs whose process died (SIGKILL, crash, host recycled): still <c>running</c> with a heartbeat older
     /// than <paramref name="staleAfter"/> (of <paramref name="source"/> only, when given; never <paramref name="except"/>).
-    /// A puller holding the source's lock passes zero: no other process can be pulling that source. Returns how many.
+    /// A puller holding the source's lock passes zero: no other process can be pulling that source. Each is failed
+    /// (abandoned), or cancelled when an operator had asked to cancel it and the process died before it stopped at a
+    /// batch boundary (<see cref="CloseGoneAsync"/>); <c>loading</c> first while batches it enqueued still load.
     /// </summary>
-    public async Task<int> CloseAbandonedAsync(string? source, TimeSpan staleAfter, Guid? except, CancellationToken cancellationToken)
+    public async Task<ClosedRuns> CloseAbandonedAsync(string? source, TimeSpan staleAfter, Guid? except, CancellationToken cancellationToken)
     {
+        const string Abandoned = "r.status = 'running' AND coalesce(r.heartbeat_at, r.started_at) <= now() - make_interval(secs => @seconds)";
+        const string LastHeartbeat = "coalesce(to_char(r.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 'none')";
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE daedalus.runs SET status = 'failed', pull_status = 'failed', finished_at = now(),
-                error = format('abandoned: the process running it stopped without finishing (last heartbeat %s)', to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
-            WHERE status = 'running' AND (@source::text IS NULL OR source = @source) AND (@except::uuid IS NULL OR id <> @except)
-              AND coalesce(heartbeat_at, started_at) <= now() - make_interval(secs => @seconds)
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
+            $"""
+            SELECT r.id FROM daedalus.runs r
+            WHERE {Abandoned} AND (@source::text IS NULL OR r.source = @source) AND (@except::uuid IS NULL OR r.id <> @except)
+            ORDER BY r.started_at
             """,
             new { source, seconds = staleAfter.TotalSeconds, except },
             cancellationToken: cancellationToken));
+        return await CloseAllGoneAsync(
+            connection,
+            ids,
+            Abandoned,
+            $"format('abandoned: the process running it stopped without finishing (last heartbeat %s)', {LastHeartbeat})",
+            $"format('cancelled by %s; the process running it stopped before it acknowledged the cancel (last heartbeat %s)', {CancelledBySql}, {LastHeartbeat})",
+            new { seconds = staleAfter.TotalSeconds },
+            cancellationToken);
+    }
+
+    /// <summary>Who asked to cancel run <c>r</c>, in SQL (an empty actor is still someone's request).</summary>
+    private const string CancelledBySql = "coalesce(nullif(r.cancel_requested_by, ''), 'an operator')";
+
+    /// <summary>Closes each of <paramref name="ids"/> still meeting <paramref name="condition"/> (<see cref="CloseGoneAsync"/>), records its end and settles it.</summary>
+    private static async Task<ClosedRuns> CloseAllGoneAsync(
+        NpgsqlConnection connection, IEnumerable<Guid> ids, string condition, string failedReason, string cancelledReason, object parameters, CancellationToken cancellationToken)
+    {
+        var closed = new ClosedRuns(0, 0);
+        foreach (var id in ids)
+        {
+            var status = await CloseGoneAsync(connection, id, condition, failedReason, cancelledReason, parameters, cancellationToken);
+            if (status is null)
+            {
+                continue;
+            }
+
+            closed = status == RunStatus.Cancelled ? closed with { Cancelled = closed.Cancelled + 1 } : closed with { Failed = closed.Failed + 1 };
+            await connection.ExecuteAsync(new CommandDefinition(RunEventStore.FinishedSql, new { id }, cancellationToken: cancellationToken));
+            await SettleAsync(connection, id, cancellationToken);
+        }
+
+        return closed;
+    }
+
+    /// <summary>
+    /// Closes run <paramref name="id"/>, which no process will finish (its process died, its pull request was lost or
+    /// poisoned), when it still meets <paramref name="condition"/> (SQL on <c>r</c>, checked again under the update's
+    /// row lock, so a run claimed meanwhile is left alone). Its pull ends <c>cancelled</c> when an operator had asked to
+    /// cancel it (the request was honoured: the run stopped, if not at a batch boundary; what its batches loaded counts),
+    /// with <paramref name="cancelledReason"/> saying by whom and that its process never acknowledged it, else
+    /// <c>failed</c> with <paramref name="failedReason"/> (both SQL on <c>r</c>; <c>NULL</c>: leave such runs alone), after the
+    /// errors of earlier parts. The run is <c>loading</c> while batches it enqueued still load (then
+    /// <see cref="SettleAsync"/> gives it that status, or failed when one was poisoned or lost), final otherwise.
+    /// Returns the status its pull was closed with, or null when it was not closed.
+    /// </summary>
+    private static async Task<RunStatus?> CloseGoneAsync(
+        NpgsqlConnection connection, Guid id, string condition, string failedReason, string cancelledReason, object parameters, CancellationToken cancellationToken)
+    {
+        var reason = $"CASE WHEN r.cancel_requested_at IS NULL THEN {failedReason} ELSE {cancelledReason} END";
+        var error = $"left(concat_ws('; ', r.pull_error, {reason}), {MaxErrorLength})";
+        var arguments = new DynamicParameters(parameters);
+        arguments.Add("id", id);
+        var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            $"""
+            UPDATE daedalus.runs r SET
+                pull_status = CASE WHEN r.cancel_requested_at IS NULL THEN 'failed' ELSE 'cancelled' END,
+                pull_error = {error}, error = {error}, heartbeat_at = NULL, pull_finished_at = now(),
+                status = CASE WHEN q.any THEN 'loading' WHEN r.cancel_requested_at IS NULL THEN 'failed' ELSE 'cancelled' END,
+                finished_at = CASE WHEN q.any THEN NULL ELSE now() END
+            FROM (SELECT EXISTS (SELECT 1 FROM daedalus.enqueued_batches WHERE run_id = @id) AS any) q
+            WHERE r.id = @id AND ({condition}) AND ({reason}) IS NOT NULL
+            RETURNING r.pull_status
+            """,
+            arguments,
+            cancellationToken: cancellationToken));
+        return status is null ? null : RunStatuses.Parse(status);
     }
 
     public async Task<RunRecord?> GetAsync(Guid id, CancellationToken cancellationToken)

@@ -215,4 +215,196 @@ public sealed class RunTruthTests : IAsyncLifetime
         Assert.NotNull(closed.FinishedAt);
         Assert.Equal(RunStatus.Running, (await RunAsync(alive)).Status);
     }
+
+    /// <summary>A run row as a dead process left it: <paramref name="status"/>, heartbeat <paramref name="beatAgo"/> ago.</summary>
+    private async Task<Guid> GhostAsync(string source, string status, TimeSpan beatAgo, int part = 1)
+    {
+        var id = Guid.CreateVersion7();
+        await ScalarAsync<int>(
+            "INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at, pull_part, pull_stream) VALUES (@id, @source, 'schedule', @status, now() - interval '10 minutes', now() - make_interval(secs => @ago), @part, 0)",
+            new { id, source, status, ago = beatAgo.TotalSeconds, part });
+        return id;
+    }
+
+    /// <summary>An operator's cancel request, as the API records it for a running run (for a queued one it is what a requeue racing the request leaves).</summary>
+    private Task RequestCancelOnRowAsync(Guid id, string actor) =>
+        ScalarAsync<int>("UPDATE daedalus.runs SET cancel_requested_at = now(), cancel_requested_by = @actor WHERE id = @id", new { id, actor });
+
+    /// <summary>A batch of an earlier part, on the batch queue and not loaded yet.</summary>
+    private Task EnqueuedBatchAsync(Guid run, string source, string batchId, int rows) =>
+        ScalarAsync<int>("INSERT INTO daedalus.enqueued_batches (batch_id, run_id, source, stream, sequence, rows) VALUES (@batchId, @run, @source, 'customers', 1, @rows)", new { batchId, run, source, rows });
+
+    private async Task<List<(string Kind, string? Status)>> FinishedEventsAsync(Guid run)
+    {
+        await using var connection = new NpgsqlConnection(_core.ConnectionString);
+        return (await connection.QueryAsync<(string, string?)>("SELECT kind, detail ->> 'status' FROM daedalus.run_events WHERE run_id = @run AND kind = 'run.finished' ORDER BY id", new { run })).ToList();
+    }
+
+    [Fact]
+    public async Task A_running_run_whose_process_died_after_a_cancel_request_is_closed_as_cancelled_saying_by_whom_and_that_it_was_never_acknowledged()
+    {
+        var id = await GhostAsync("ghost", "running", TimeSpan.Zero);
+        Assert.Equal(RunStatus.Running, await _core.Get<RunStore>().RequestCancelAsync(id, "api:key:ops", CancellationToken.None));
+        await ScalarAsync<int>("UPDATE daedalus.runs SET heartbeat_at = now() - interval '5 minutes' WHERE id = @id", new { id });
+
+        await _core.Get<RunSupervisor>().SuperviseAsync(CancellationToken.None);
+
+        var closed = await RunAsync(id);
+        Assert.Equal(RunStatus.Cancelled, closed.Status);
+        Assert.StartsWith("cancelled by api:key:ops; the process running it stopped before it acknowledged the cancel (last heartbeat ", closed.Error, StringComparison.Ordinal);
+        Assert.NotNull(closed.FinishedAt);
+        Assert.Equal("api:key:ops", closed.CancelRequestedBy);
+        Assert.Equal("cancelled", await ScalarAsync<string>("SELECT pull_status FROM daedalus.runs WHERE id = @id", new { id }));
+        // What the API, the CLI and the console list under each status.
+        Assert.Equal([id], (await _core.Get<RunStore>().ListAsync(null, 10, RunStatus.Cancelled, CancellationToken.None)).Select(r => r.Id));
+        Assert.Empty(await _core.Get<RunStore>().ListAsync(null, 10, RunStatus.Failed, CancellationToken.None));
+        Assert.Equal([("run.finished", "cancelled")], await FinishedEventsAsync(id));
+    }
+
+    [Fact]
+    public async Task A_running_run_whose_process_died_without_a_cancel_request_is_still_failed_and_its_end_is_a_run_event()
+    {
+        var id = await GhostAsync("ghost", "running", TimeSpan.FromMinutes(5));
+
+        await _core.Get<RunSupervisor>().SuperviseAsync(CancellationToken.None);
+
+        var closed = await RunAsync(id);
+        Assert.Equal(RunStatus.Failed, closed.Status);
+        Assert.StartsWith("abandoned: the process running it stopped without finishing (last heartbeat ", closed.Error, StringComparison.Ordinal);
+        Assert.Null(closed.CancelRequestedAt);
+        Assert.Equal([("run.finished", "failed")], await FinishedEventsAsync(id));
+    }
+
+    [Fact]
+    public async Task A_dead_run_with_a_cancel_request_stays_loading_while_batches_of_earlier_parts_load_then_is_cancelled_with_what_they_loaded()
+    {
+        var id = await GhostAsync("ghost", "running", TimeSpan.FromMinutes(5), part: 2);
+        await RequestCancelOnRowAsync(id, "api:key:ops");
+        await EnqueuedBatchAsync(id, "ghost", "b1", 100);
+        await EnqueuedBatchAsync(id, "ghost", "b2", 100);
+        await ScalarAsync<int>("UPDATE daedalus.enqueued_batches SET state = 'loaded', settled_at = now() WHERE batch_id = 'b1'; UPDATE daedalus.runs SET rows_loaded = 100 WHERE id = @id", new { id });
+
+        await _core.Get<RunStore>().CloseAbandonedAsync(null, RunStore.AbandonedAfter, null, CancellationToken.None);
+
+        var loading = await RunAsync(id);
+        Assert.Equal(RunStatus.Loading, loading.Status);
+        Assert.Null(loading.FinishedAt);
+        Assert.Empty(await FinishedEventsAsync(id));
+
+        // The last batch loads (the loader counts it and settles the run).
+        await ScalarAsync<int>("UPDATE daedalus.enqueued_batches SET state = 'loaded', settled_at = now() WHERE batch_id = 'b2'; UPDATE daedalus.runs SET rows_loaded = rows_loaded + 100 WHERE id = @id", new { id });
+        await _core.Get<RunStore>().SettleOpenRunsAsync(CancellationToken.None);
+
+        var cancelled = await RunAsync(id);
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.Equal(200, cancelled.RowsLoaded);
+        Assert.NotNull(cancelled.FinishedAt);
+        Assert.StartsWith("cancelled by api:key:ops; the process running it stopped before it acknowledged the cancel", cancelled.Error, StringComparison.Ordinal);
+        Assert.Equal([("run.finished", "cancelled")], await FinishedEventsAsync(id));
+    }
+
+    [Fact]
+    public async Task A_dead_run_without_a_cancel_request_stays_loading_while_batches_of_earlier_parts_load_then_fails_keeping_why()
+    {
+        var id = await GhostAsync("ghost", "running", TimeSpan.FromMinutes(5), part: 2);
+        await EnqueuedBatchAsync(id, "ghost", "b1", 100);
+
+        await _core.Get<RunStore>().CloseAbandonedAsync(null, RunStore.AbandonedAfter, null, CancellationToken.None);
+        Assert.Equal(RunStatus.Loading, (await RunAsync(id)).Status);
+
+        await ScalarAsync<int>("UPDATE daedalus.enqueued_batches SET state = 'loaded', settled_at = now() WHERE batch_id = 'b1'; UPDATE daedalus.runs SET rows_loaded = 100 WHERE id = @id", new { id });
+        await _core.Get<RunStore>().SettleOpenRunsAsync(CancellationToken.None);
+
+        var failed = await RunAsync(id);
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.Equal(100, failed.RowsLoaded);
+        Assert.StartsWith("abandoned: the process running it stopped without finishing", failed.Error, StringComparison.Ordinal);
+        Assert.Equal([("run.finished", "failed")], await FinishedEventsAsync(id));
+    }
+
+    [Fact]
+    public async Task The_next_in_process_pull_of_a_source_closes_its_dead_runs_as_cancelled_when_asked_and_failed_otherwise()
+    {
+        // Heartbeats are fresh: holding the source's lock, the puller knows their processes are gone.
+        var asked = await GhostAsync("shop", "running", TimeSpan.Zero);
+        await RequestCancelOnRowAsync(asked, "cli:ops");
+        var dead = await GhostAsync("shop", "running", TimeSpan.Zero);
+
+        var next = await PullOntoQueueAsync(Customers("shop", 50));
+
+        var cancelled = await RunAsync(asked);
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.StartsWith("cancelled by cli:ops; the process running it stopped before it acknowledged the cancel", cancelled.Error, StringComparison.Ordinal);
+        Assert.Equal([("run.finished", "cancelled")], await FinishedEventsAsync(asked));
+        var failed = await RunAsync(dead);
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.StartsWith("abandoned", failed.Error, StringComparison.Ordinal);
+        Assert.NotEqual(RunStatus.Running, (await RunAsync(next)).Status);
+    }
+
+    [Fact]
+    public async Task A_queued_run_whose_pull_request_was_lost_after_a_cancel_request_is_closed_as_cancelled()
+    {
+        // A cancel that reached a running part just before it requeued itself at its time limit leaves the run queued with
+        // the request; its pull request is then lost by storage.
+        var id = await GhostAsync("ghost", "queued", TimeSpan.FromMinutes(5), part: 2);
+        await RequestCancelOnRowAsync(id, "api:key:ops");
+
+        await _core.Get<RunSupervisor>().SuperviseAsync(CancellationToken.None);
+
+        var closed = await RunAsync(id);
+        Assert.Equal(RunStatus.Cancelled, closed.Status);
+        Assert.StartsWith("cancelled by api:key:ops; its pull request was lost before a process acknowledged the cancel", closed.Error, StringComparison.Ordinal);
+        Assert.NotNull(closed.FinishedAt);
+        Assert.Equal([("run.finished", "cancelled")], await FinishedEventsAsync(id));
+    }
+
+    [Fact]
+    public async Task A_queued_run_whose_pull_request_was_lost_without_a_cancel_request_is_still_failed_and_waits_for_earlier_batches()
+    {
+        var id = await GhostAsync("ghost", "queued", TimeSpan.FromMinutes(5), part: 2);
+        await EnqueuedBatchAsync(id, "ghost", "b1", 100);
+
+        await _core.Get<RunStore>().CloseLostPullsAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(RunStatus.Loading, (await RunAsync(id)).Status);
+
+        await ScalarAsync<int>("UPDATE daedalus.enqueued_batches SET state = 'loaded', settled_at = now() WHERE batch_id = 'b1'", new { id });
+        await _core.Get<RunStore>().SettleOpenRunsAsync(CancellationToken.None);
+
+        var closed = await RunAsync(id);
+        Assert.Equal(RunStatus.Failed, closed.Status);
+        Assert.StartsWith("pull request lost: the pull queue was empty while this run waited for it", closed.Error, StringComparison.Ordinal);
+        Assert.Equal([("run.finished", "failed")], await FinishedEventsAsync(id));
+    }
+
+    [Fact]
+    public async Task A_run_whose_pull_request_is_poisoned_after_a_cancel_request_is_cancelled_and_a_replay_claims_nothing()
+    {
+        var id = await GhostAsync("ghost", "running", TimeSpan.FromMinutes(5));
+        await RequestCancelOnRowAsync(id, "api:key:ops");
+
+        Assert.True(await _core.Get<RunStore>().MarkPullPoisonedAsync(id, 1, "dequeued 6 times without completing (limit 5); a worker crashed or timed out on it each time", CancellationToken.None));
+
+        var closed = await RunAsync(id);
+        Assert.Equal(RunStatus.Cancelled, closed.Status);
+        Assert.StartsWith("cancelled by api:key:ops; its pull request went to the pull poison queue before a process acknowledged the cancel: dequeued 6 times", closed.Error, StringComparison.Ordinal);
+        Assert.Equal([("run.finished", "cancelled")], await FinishedEventsAsync(id));
+        var replayed = await _core.Get<RunStore>().ClaimPullAsync(id, 1, CancellationToken.None);
+        Assert.False(replayed!.Claimed);
+        Assert.Equal(RunStatus.Cancelled, replayed.PullStatus);
+    }
+
+    [Fact]
+    public async Task A_run_whose_pull_request_is_poisoned_without_a_cancel_request_is_still_failed_and_a_replay_resumes_it()
+    {
+        var id = await GhostAsync("ghost", "running", TimeSpan.FromMinutes(5));
+
+        Assert.True(await _core.Get<RunStore>().MarkPullPoisonedAsync(id, 1, "worker crashed", CancellationToken.None));
+
+        var closed = await RunAsync(id);
+        Assert.Equal(RunStatus.Failed, closed.Status);
+        Assert.StartsWith("pull request in the pull poison queue (replay it): worker crashed", closed.Error, StringComparison.Ordinal);
+        Assert.Equal([("run.finished", "failed")], await FinishedEventsAsync(id));
+        Assert.True((await _core.Get<RunStore>().ClaimPullAsync(id, 1, CancellationToken.None))!.Claimed);
+    }
 }
