@@ -87,7 +87,13 @@ public sealed class LocalApi : IDaedalusApi
         Get<StatusService>().GetAsync(cancellationToken);
 
     public async Task<IReadOnlyList<PoisonBatch>> ListPoisonAsync(int limit = 32, CancellationToken cancellationToken = default) =>
-        Unwrap(await Get<PoisonBatchService>().ListAsync(limit, cancellationToken)).Items;
+        (await ListPoisonWithTotalAsync(limit, cancellationToken)).Items;
+
+    public async Task<ItemList<PoisonBatch>> ListPoisonWithTotalAsync(int limit = 32, CancellationToken cancellationToken = default)
+    {
+        var listing = Unwrap(await Get<PoisonBatchService>().ListAsync(limit, cancellationToken));
+        return new ItemList<PoisonBatch>(listing.Items) { Total = listing.Total };
+    }
 
     public async Task<PoisonReplayResult> ReplayPoisonAsync(string? messageId = null, CancellationToken cancellationToken = default) =>
         Unwrap(await Get<PoisonBatchService>().ReplayAsync(messageId, Actor, cancellationToken));

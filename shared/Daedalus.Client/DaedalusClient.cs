@@ -187,7 +187,10 @@ public sealed class DaedalusClient : IDaedalusApi
     }
 
     public async Task<IReadOnlyList<PoisonBatch>> ListPoisonAsync(int limit = 32, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ItemList<PoisonBatch>>(HttpMethod.Get, $"{ApiPaths.PoisonBatches}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken)).Items;
+        (await ListPoisonWithTotalAsync(limit, cancellationToken)).Items;
+
+    public Task<ItemList<PoisonBatch>> ListPoisonWithTotalAsync(int limit = 32, CancellationToken cancellationToken = default) =>
+        SendAsync<ItemList<PoisonBatch>>(HttpMethod.Get, $"{ApiPaths.PoisonBatches}?limit={limit.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken);
 
     public Task<PoisonReplayResult> ReplayPoisonAsync(string? messageId = null, CancellationToken cancellationToken = default) =>
         SendAsync<PoisonReplayResult>(HttpMethod.Post, ApiPaths.PoisonReplay, new PoisonReplayRequest { MessageId = messageId }, cancellationToken);

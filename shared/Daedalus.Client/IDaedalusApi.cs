@@ -57,6 +57,12 @@ public interface IDaedalusApi
 
     Task<IReadOnlyList<PoisonBatch>> ListPoisonAsync(int limit = 32, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The first poison batches (at most <paramref name="limit"/>, up to 32: the queue shows no more without taking them)
+    /// with <see cref="ItemList{T}.Total"/>, how many the poison queue holds (approximate).
+    /// </summary>
+    Task<ItemList<PoisonBatch>> ListPoisonWithTotalAsync(int limit = 32, CancellationToken cancellationToken = default);
+
     Task<PoisonReplayResult> ReplayPoisonAsync(string? messageId = null, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<PoisonPull>> ListPoisonPullsAsync(int limit = 32, CancellationToken cancellationToken = default);

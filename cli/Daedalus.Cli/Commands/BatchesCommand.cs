@@ -12,10 +12,12 @@ public static class BatchesCommand
         var poison = new Command("poison", "List batches that failed too often") { limit };
         poison.SetAction((parse, cancellationToken) => ApiCommand.RunAsync(parse, async (session, json) =>
         {
-            var messages = await session.Api.ListPoisonAsync(parse.GetValue(limit), cancellationToken);
+            var list = await session.Api.ListPoisonWithTotalAsync(parse.GetValue(limit), cancellationToken);
+            var messages = list.Items;
             if (json)
             {
-                ApiCommand.WriteItems(messages);
+                // As the API answers: the items and the total.
+                ApiCommand.WriteJson(list);
                 return ExitCodes.Ok;
             }
 
@@ -30,6 +32,14 @@ public static class BatchesCommand
             }
 
             AnsiConsole.Write(table);
+            if (list.Total is { } total)
+            {
+                // The queue shows only its first 32 messages: the total says how many wait (approximate, from storage).
+                Console.WriteLine(messages.Count < total
+                    ? $"showing {messages.Count} of {total} poison message(s); replay them to bring the next ones forward"
+                    : $"showing {messages.Count} of {total} poison message(s)");
+            }
+
             return ExitCodes.Ok;
         }, cancellationToken));
 

@@ -88,6 +88,42 @@ public sealed class PoisonBatchesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_cli_prints_how_many_poison_messages_there_are_beside_the_ones_it_shows()
+    {
+        var queue = _server.Get<AzureBatchQueue>();
+        Assert.Empty(await queue.ListPoisonAsync(32, CancellationToken.None));
+        for (var i = 0; i < 3; i++)
+        {
+            await queue.Poison.SendMessageAsync($"left by a host {i}");
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "daedalus-tests", "poison-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var remote = new Dictionary<string, string> { ["DAEDALUS_API_URL"] = _server.Address.ToString(), ["DAEDALUS_API_KEY"] = _server.ReadKey };
+        try
+        {
+            var table = await CliProcess.RunAsync(remote, directory, "batches", "poison", "--limit", "2");
+            Assert.True(table.ExitCode == 0, table.Error);
+            Assert.Contains("showing 2 of 3 poison message(s)", table.Output, StringComparison.Ordinal);
+
+            var all = await CliProcess.RunAsync(remote, directory, "batches", "poison");
+            Assert.True(all.ExitCode == 0, all.Error);
+            Assert.Contains("showing 3 of 3 poison message(s)", all.Output, StringComparison.Ordinal);
+
+            // --json answers as the API does: the items shown and the total.
+            var json = await CliProcess.RunAsync(remote, directory, "batches", "poison", "--limit", "2", "--json");
+            Assert.True(json.ExitCode == 0, json.Error);
+            using var document = System.Text.Json.JsonDocument.Parse(json.Output);
+            Assert.Equal(2, document.RootElement.GetProperty("items").GetArrayLength());
+            Assert.Equal(3, document.RootElement.GetProperty("total").GetInt64());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_host_without_a_queue_answers_503_problem_json()
     {
         await using var plain = await ApiServer.StartAsync("api_noqueue");
