@@ -207,6 +207,67 @@ public sealed class RunCancellationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_running_run_whose_process_died_before_it_stopped_is_shown_cancelled_by_the_api_the_cli_and_its_events()
+    {
+        await ApplyAsync("shop", 10);
+        var id = Guid.CreateVersion7();
+        await using (var connection = new NpgsqlConnection(_server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO daedalus.runs (id, source, trigger, status, started_at, heartbeat_at, pull_part, pull_stream) VALUES (@id, 'shop', 'schedule', 'running', now(), now(), 1, 0)",
+                connection);
+            insert.Parameters.AddWithValue("id", id);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // The cancel reaches a running pull (202, still running), whose process then dies before its next batch boundary.
+        var client = _server.Client(_server.WriteKey);
+        var requested = await client.CancelRunAsync(id);
+        Assert.Equal(RunStatus.Running, requested.Status);
+        await using (var connection = new NpgsqlConnection(_server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var stale = new NpgsqlCommand("UPDATE daedalus.runs SET heartbeat_at = now() - interval '5 minutes' WHERE id = @id", connection);
+            stale.Parameters.AddWithValue("id", id);
+            await stale.ExecuteNonQueryAsync();
+        }
+
+        await _server.Get<Daedalus.Pipeline.RunSupervisor>().SuperviseAsync(CancellationToken.None);
+
+        // GET /api/v1/runs: under cancelled, not failed, saying who cancelled and that the cancel was never acknowledged.
+        var listed = Assert.Single(await client.ListAllRunsAsync(10, RunStatus.Cancelled));
+        Assert.Equal(id, listed.Id);
+        Assert.NotNull(listed.FinishedAt);
+        Assert.StartsWith("cancelled by api:key:", listed.Error, StringComparison.Ordinal);
+        Assert.Contains("the process running it stopped before it acknowledged the cancel", listed.Error, StringComparison.Ordinal);
+        Assert.Empty(await client.ListAllRunsAsync(10, RunStatus.Failed));
+
+        // Its events end with run.finished: cancelled.
+        var events = await client.ListRunEventsAsync("shop", id);
+        Assert.Equal(["run.cancel_requested", "run.finished"], events.Select(e => e.Kind));
+        Assert.Equal("cancelled", events[^1].Detail.GetProperty("status").GetString());
+
+        // The CLI, through the API.
+        var directory = Path.Combine(Path.GetTempPath(), "daedalus-tests", "cancel-dead-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var remote = new Dictionary<string, string> { ["DAEDALUS_API_URL"] = _server.Address.ToString(), ["DAEDALUS_API_KEY"] = _server.ReadKey };
+        try
+        {
+            var cancelled = await CliProcess.RunAsync(remote, directory, "runs", "list", "--status", "cancelled", "--json");
+            Assert.True(cancelled.ExitCode == 0, cancelled.Error);
+            Assert.Equal([id], JsonSerializer.Deserialize<ItemList<RunInfo>>(cancelled.Output, DaedalusJson.Options)!.Items.Select(r => r.Id));
+            var failed = await CliProcess.RunAsync(remote, directory, "runs", "list", "--status", "failed", "--json");
+            Assert.True(failed.ExitCode == 0, failed.Error);
+            Assert.Empty(JsonSerializer.Deserialize<ItemList<RunInfo>>(failed.Output, DaedalusJson.Options)!.Items);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Cancel_answers_404_for_an_unknown_run_and_409_with_the_status_for_a_finished_one_as_problem_json()
     {
         await ApplyAsync("shop", 10);
