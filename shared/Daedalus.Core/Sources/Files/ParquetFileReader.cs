@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Unicode;
 using Parquet;
 using Parquet.Data;
 using Parquet.Schema;
@@ -12,10 +14,14 @@ namespace Daedalus.Sources.Files;
 /// instants (a timestamp not adjusted to UTC is taken as UTC, whatever the host's time zone); dates, times, integers,
 /// floats (half, single, double), booleans, strings, UUIDs (as text) and binary (as base64 text) map to their column
 /// types; a field of any other type is refused by name. Repeated (list) fields are not supported and fail the file.
+/// A string cell whose bytes are not valid UTF-8 refuses its row (Parquet.Net would decode it with U+FFFD silently).
 /// </summary>
 public static class ParquetFileReader
 {
     private static readonly ParquetOptions Options = new() { UseBigDecimal = true, UseDateOnlyTypeForDates = true };
+
+    /// <summary>A string cell whose bytes are not valid UTF-8: its row is refused, its bytes never land.</summary>
+    private static readonly object NotUtf8 = new();
 
     /// <summary>The file's columns and their types, from its footer alone.</summary>
     public static async Task<List<ColumnSchema>> DescribeAsync(Stream stream, string file, CancellationToken cancellationToken)
@@ -31,9 +37,15 @@ public static class ParquetFileReader
         await using var reader = await ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: false, cancellationToken);
         var fields = reader.Schema.GetDataFields();
         var map = plan.MapColumns(FileColumnNames.Normalize(fields.Select(f => f.Path.ToString())));
+        // Strings are read through a bytes twin of their field, once per file: see BytesTwin.
+        var twins = new DataField?[fields.Length];
         foreach (var index in map.Where(i => i >= 0))
         {
             _ = TypeOf(fields[index], plan.File.Name);
+            if (IsString(fields[index]))
+            {
+                twins[index] = BytesTwin(fields[index], plan.File.Name);
+            }
         }
 
         long record = 0;
@@ -51,7 +63,7 @@ public static class ParquetFileReader
             var cells = new object?[plan.Columns.Count][];
             for (var i = 0; i < plan.Columns.Count; i++)
             {
-                cells[i] = map[i] < 0 ? new object?[count] : await ReadColumnAsync(rows, fields[map[i]], count, cancellationToken);
+                cells[i] = map[i] < 0 ? new object?[count] : await ReadColumnAsync(rows, fields[map[i]], twins[map[i]], count, cancellationToken);
             }
 
             for (var r = 0; r < count; r++)
@@ -67,6 +79,12 @@ public static class ParquetFileReader
                 {
                     if (cells[i][r] is not { } native)
                     {
+                        continue;
+                    }
+
+                    if (ReferenceEquals(native, NotUtf8))
+                    {
+                        (problems ??= []).Add($"column {plan.Columns[i].Name} is not valid utf-8 (Parquet strings are UTF-8; the file's writer stored other bytes, e.g. Latin-1 or windows-1252)");
                         continue;
                     }
 
@@ -107,21 +125,46 @@ public static class ParquetFileReader
         };
     }
 
-    private static async Task<object?[]> ReadColumnAsync(ParquetRowGroupReader rows, DataField field, int count, CancellationToken cancellationToken)
+    private static bool IsString(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
+
+    /// <summary>
+    /// A field typed as bytes at the same path and levels as a string <paramref name="field"/>: reading the column
+    /// chunk through it hands over the stored bytes, so they can be checked as UTF-8 here. Parquet.Net's own string
+    /// read decodes with a replacing decoder (an invalid byte becomes U+FFFD, silently) and has no option to refuse.
+    /// Parquet.Net finds the chunk by path and decodes the levels by the field's maximum levels, so a twin whose levels
+    /// differ (a string inside a required struct: every struct built here is optional) fails the file, never misreads it.
+    /// </summary>
+    private static DataField BytesTwin(DataField field, string file)
+    {
+        var parts = field.Path.ToList();
+        var leaf = new DataField(parts[^1], typeof(byte[]), isNullable: field.IsNullable);
+        Field top = leaf;
+        for (var i = parts.Count - 2; i >= 0; i--)
+        {
+            top = new StructField(parts[i], top);
+        }
+
+        _ = new ParquetSchema(top);
+        if (!leaf.Path.Equals(field.Path) || leaf.MaxDefinitionLevel != field.MaxDefinitionLevel || leaf.MaxRepetitionLevel != field.MaxRepetitionLevel)
+        {
+            throw new SourceException($"file {file}: field {field.Path} is a string inside a required struct, whose bytes the files plugin cannot check as UTF-8");
+        }
+
+        return leaf;
+    }
+
+    private static async Task<object?[]> ReadColumnAsync(ParquetRowGroupReader rows, DataField field, DataField? twin, int count, CancellationToken cancellationToken)
     {
         var type = field.ClrType;
-        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+        if (twin is not null)
         {
-            var strings = new string?[count];
-            await rows.ReadAsync(field, strings.AsMemory(), null, cancellationToken);
-            return [.. strings];
+            // Utf8.IsValid is vectorised; a valid string (U+FFFD or U+FDD0 written as such included) lands as stored.
+            return await ReadBytesAsync(rows, twin, count, bytes => Utf8.IsValid(bytes.Span) ? Encoding.UTF8.GetString(bytes.Span) : NotUtf8, cancellationToken);
         }
 
         if (type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>))
         {
-            var bytes = new byte[]?[count];
-            await rows.ReadAsync(field, bytes.AsMemory(), null, cancellationToken);
-            return bytes.Select(b => (object?)(b is null ? null : Convert.ToBase64String(b))).ToArray();
+            return await ReadBytesAsync(rows, field, count, bytes => Convert.ToBase64String(bytes.Span), cancellationToken);
         }
 
         return type switch
@@ -148,6 +191,30 @@ public static class ParquetFileReader
             _ when type == typeof(Guid) => await ReadAsync<Guid>(rows, field, count, cancellationToken),
             _ => throw new SourceException($"field {field.Path} has a Parquet type the files plugin cannot read ({type.Name})"),
         };
+    }
+
+    /// <summary>
+    /// A BYTE_ARRAY column as stored, each non-null value passed through <paramref name="convert"/>. Read raw, with
+    /// buffers allocated here: Parquet.Net's nullable overloads take their definition levels from a pooled buffer.
+    /// </summary>
+    private static async Task<object?[]> ReadBytesAsync(ParquetRowGroupReader rows, DataField field, int count, Func<ReadOnlyMemory<byte>, object> convert, CancellationToken cancellationToken)
+    {
+        var values = new ReadOnlyMemory<byte>[count];
+        var levels = field.MaxDefinitionLevel > 0 ? new int[count] : null;
+        // The cast matters: a bare null here converts through int[] to an empty (not absent) Memory<int>, which Parquet.Net refuses.
+        await rows.ReadRawAsync(field, values.AsMemory(), levels is null ? (Memory<int>?)null : levels.AsMemory(), null, cancellationToken);
+
+        // Values come packed (nulls take no slot); a row is defined when its level is the field's maximum.
+        var cells = new object?[count];
+        for (int r = 0, next = 0; r < count; r++)
+        {
+            if (levels is null || levels[r] == field.MaxDefinitionLevel)
+            {
+                cells[r] = convert(values[next++]);
+            }
+        }
+
+        return cells;
     }
 
     private static async Task<object?[]> ReadAsync<T>(ParquetRowGroupReader rows, DataField field, int count, CancellationToken cancellationToken)

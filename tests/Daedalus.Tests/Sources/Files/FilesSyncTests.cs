@@ -206,6 +206,38 @@ public sealed class FilesSyncTests : IAsyncLifetime
         Assert.Equal(["7|12"], await RowsAsync($"SELECT min(_row)::text, max(_row)::text FROM files.sales WHERE _daedalus_batch_id IN (SELECT batch_id FROM daedalus.batches WHERE run_id = '{resumed.RunId}')"));
     }
 
+    [Fact]
+    public async Task Parquet_string_bytes_that_are_not_utf8_quarantine_their_row_by_row_group_row_and_column_and_the_rest_lands_exactly()
+    {
+        var schema = new ParquetSchema(new DataField<long>("id"), new DataField<string>("name"));
+        using var written = new MemoryStream();
+        await using (var writer = await ParquetWriter.CreateAsync(schema, written, new ParquetOptions { CompressionMethod = CompressionMethod.None }))
+        {
+            foreach (var (ids, names) in new[] { (new long[] { 1, 2, 3 }, new[] { "Ada", "\uFFFD kept", "\uFDD0 kept" }), (new long[] { 4, 5, 6 }, new[] { "Zoë 😀", "@@B1@@", null }) })
+            {
+                using var rows = writer.CreateRowGroup();
+                await rows.WriteAsync<long>(schema.DataFields[0], ids);
+                await rows.WriteAsync(schema.DataFields[1], names);
+            }
+        }
+
+        // "Renée" as a Latin-1 writer stores it: é is the single byte 0xE9, which is not UTF-8.
+        Write("people.parquet", ParquetBytePatch.Replace(written.ToArray(), "@@B1@@", [(byte)'R', (byte)'e', (byte)'n', 0xE9, (byte)'e', (byte)'!']), Monday);
+        await SaveAsync(Stream("people", "*.parquet"));
+
+        var summary = Assert.Single(await SyncAsync());
+
+        Assert.True(summary.Status == RunStatus.Succeeded, summary.Error);
+        Assert.Equal(6, summary.RowsRead);
+        Assert.Equal(1, summary.Quarantined);
+        var reason = Assert.Single(await QuarantineReasonsAsync("people"));
+        Assert.Equal("file people.parquet row group 1 row 2: column name is not valid utf-8 (Parquet strings are UTF-8; the file's writer stored other bytes, e.g. Latin-1 or windows-1252)", reason);
+        Assert.DoesNotContain("Ren", reason, StringComparison.Ordinal);
+        Assert.Equal(
+            ["1|Ada|1", "2|\uFFFD kept|2", "3|\uFDD0 kept|3", "4|Zoë 😀|4", "6|null|6"],
+            await RowsAsync("SELECT id::text, coalesce(name, 'null'), _row::text FROM files.people ORDER BY id"));
+    }
+
     private void Write(string name, byte[] content, DateTime modified)
     {
         var path = Path.Combine(_folder, name);
