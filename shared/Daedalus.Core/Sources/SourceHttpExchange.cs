@@ -22,8 +22,19 @@ public static class SourceHttpExchange
             {
                 using var request = create();
                 using var response = await context.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                return ((int)response.StatusCode, RetryAfter(response, context.Clock), body);
+                var status = (int)response.StatusCode;
+                var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                var charset = response.Content.Headers.ContentType?.CharSet;
+                var body = ResponseText.Strict(bytes, charset);
+                if (body is null)
+                {
+                    // A success's body is data: bytes that are not text must not become U+FFFD in a row.
+                    body = status is >= 200 and < 300
+                        ? throw new SourceException($"{api} API at {baseUrl} answered HTTP {status} with a body that is not valid {ResponseText.CharsetName(charset)}; nothing of that answer was loaded")
+                        : ResponseText.Lenient(bytes, charset);
+                }
+
+                return (status, RetryAfter(response, context.Clock), body);
             }
             catch (HttpRequestException ex)
             {

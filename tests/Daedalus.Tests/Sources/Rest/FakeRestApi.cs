@@ -255,7 +255,17 @@ public sealed class FakeRestApi : IAsyncDisposable
                 context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             }
 
-            await Json(context, fault.Status, fault.Body);
+            if (fault.RawBody is { } raw)
+            {
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.Body.WriteAsync(raw);
+            }
+            else
+            {
+                await Json(context, fault.Status, fault.Body);
+            }
+
             return true;
         }
 

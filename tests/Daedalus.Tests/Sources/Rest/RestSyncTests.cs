@@ -287,6 +287,24 @@ public sealed class RestSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_whose_bytes_are_not_utf8_fails_the_stream_instead_of_landing_U_FFFD_and_loads_nothing_of_it()
+    {
+        // "Renée" as a Latin-1 server sends it (é is the single byte 0xE9) under a charset=utf-8 header.
+        await SaveAsync(Stream("pages", "data", "page_number", incremental: true));
+        _api.Inject(new FakeRestFault("/v1/pages", 200, "", After: 2, Times: 1, RawBody: [.. "{\"data\":[{\"id\":15,\"name\":\"Ren"u8, 0xE9, .. "e\"}]}"u8]));
+
+        var failed = await SyncOneAsync();
+
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.Equal("/v1/pages answered HTTP 200 with a body that is not valid utf-8; nothing of that page was loaded", failed.Error);
+        Assert.Equal(99, await CountAsync());
+
+        var resumed = await SyncOneAsync();
+        Assert.Equal(RunStatus.Succeeded, resumed.Status);
+        Assert.Equal(449, await CountAsync());
+    }
+
+    [Fact]
     public async Task A_400_fails_the_stream_with_status_and_message_and_the_credential_it_quotes_is_redacted()
     {
         _api.Auth = "bearer";
