@@ -265,7 +265,15 @@ public sealed class SyncRunner
         }
         catch (OperationCanceledException)
         {
-            await _runs.FinishAsync(runId, RunStatus.Failed, "cancelled", _clock.GetUtcNow(), CancellationToken.None);
+            // The process's own token (shutdown, Ctrl-C). An operator who asked to cancel the run got what they asked
+            // for, even though the pull stopped here rather than at its next batch boundary.
+            var by = await _runs.CancelRequestedByAsync(runId, CancellationToken.None);
+            await _runs.FinishAsync(
+                runId,
+                by is null ? RunStatus.Failed : RunStatus.Cancelled,
+                by is null ? "cancelled" : $"cancelled by {by}; the process stopped before the pull reached a batch boundary",
+                _clock.GetUtcNow(),
+                CancellationToken.None);
             throw;
         }
         finally

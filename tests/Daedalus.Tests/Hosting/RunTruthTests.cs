@@ -261,6 +261,43 @@ public sealed class RunTruthTests : IAsyncLifetime
         Assert.Equal([("run.finished", "cancelled")], await FinishedEventsAsync(id));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_sync_stopped_by_its_process_shutting_down_is_cancelled_when_an_operator_asked_and_failed_otherwise(bool asked)
+    {
+        var source = Customers("shutdown", 3_000);
+        await _core.Get<SourceCatalog>().UpsertAsync(source, "test", CancellationToken.None);
+
+        // Holds the load at its first ledger insert, so the shutdown certainly lands mid-pull; no timing involved.
+        await using var holder = new NpgsqlConnection(_core.ConnectionString);
+        await holder.OpenAsync();
+        var hold = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync("LOCK TABLE daedalus.batches IN EXCLUSIVE MODE", transaction: hold);
+
+        using var shutdown = new CancellationTokenSource();
+        var sync = _core.Get<SyncRunner>().RunAsync([source.Name], _core.Get<InProcessSink>(), "test", null, shutdown.Token);
+        await Eventually.TrueAsync(
+            async () => await ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE relation = 'daedalus.batches'::regclass AND NOT granted") > 0,
+            TimeSpan.FromMinutes(1),
+            "the load waits at its first batch");
+        var id = await ScalarAsync<Guid>("SELECT id FROM daedalus.runs WHERE source = 'shutdown'");
+        if (asked)
+        {
+            Assert.Equal(RunStatus.Running, await _core.Get<RunStore>().RequestCancelAsync(id, "api:key:ops", CancellationToken.None));
+        }
+
+        await shutdown.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sync);
+        await hold.RollbackAsync();
+
+        var run = await RunAsync(id);
+        Assert.Equal(asked ? RunStatus.Cancelled : RunStatus.Failed, run.Status);
+        Assert.Equal(asked ? "cancelled by api:key:ops; the process stopped before the pull reached a batch boundary" : "cancelled", run.Error);
+        Assert.NotNull(run.FinishedAt);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM daedalus.batches"));
+    }
+
     [Fact]
     public async Task A_running_run_whose_process_died_without_a_cancel_request_is_still_failed_and_its_end_is_a_run_event()
     {
