@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Daedalus.Alerting;
 
 namespace Daedalus.Configuration;
@@ -19,9 +20,11 @@ public sealed class SourceDefinition
     /// <summary>When the source retires (UTC instant): from then on the scheduler no longer pulls it and marks it retired. Null: never.</summary>
     public DateTimeOffset? RetireAt { get; set; }
 
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Logical secret name → key in the secret store. Values are references, never secrets.</summary>
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public Dictionary<string, string> Secrets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public List<StreamDefinition> Streams { get; set; } = [];

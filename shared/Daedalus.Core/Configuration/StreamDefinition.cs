@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Daedalus.Sources;
 
 namespace Daedalus.Configuration;
@@ -17,14 +18,17 @@ public sealed class StreamDefinition
     public TargetTable Target { get; set; } = new();
 
     /// <summary>Source column → target column.</summary>
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public Dictionary<string, string> Rename { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public List<QaRuleDefinition> Qa { get; set; } = [];
 
     /// <summary>Source column → how it is protected before it is stored.</summary>
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public Dictionary<string, ProtectionMode> Protect { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Plugin-specific stream settings (a board id, a table, a query...).</summary>
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>

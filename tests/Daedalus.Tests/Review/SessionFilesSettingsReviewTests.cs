@@ -14,7 +14,7 @@ namespace Daedalus.Tests.Review;
 public sealed class SessionFilesSettingsReviewTests
 {
     [Fact]
-    public void A_setting_spelt_in_another_case_is_honoured_at_apply_but_silently_dropped_once_stored_in_the_catalog()
+    public void A_setting_spelt_in_another_case_is_honoured_at_apply_and_after_the_catalog_round_trip_never_silently_dropped()
     {
         var applied = new SourceDefinition
         {
