@@ -34,10 +34,11 @@ public static class BatchesCommand
             AnsiConsole.Write(table);
             if (list.Total is { } total)
             {
-                // The queue shows only its first 32 messages: the total says how many wait (approximate, from storage).
+                // The queue shows only its first 32 messages: the total says how many wait (approximate, from storage, so
+                // never printed below what is shown).
                 Console.WriteLine(messages.Count < total
                     ? $"showing {messages.Count} of {total} poison message(s); replay them to bring the next ones forward"
-                    : $"showing {messages.Count} of {total} poison message(s)");
+                    : $"showing {messages.Count} of {messages.Count} poison message(s)");
             }
 
             return ExitCodes.Ok;

@@ -271,7 +271,7 @@ public sealed class SyncRunner
             await _runs.FinishAsync(
                 runId,
                 by is null ? RunStatus.Failed : RunStatus.Cancelled,
-                by is null ? "cancelled" : $"cancelled by {by}; the process stopped before the pull reached a batch boundary",
+                by is null ? "cancelled" : $"cancelled by {(by.Length == 0 ? "an operator" : by)}; the process stopped before the pull reached a batch boundary",
                 _clock.GetUtcNow(),
                 CancellationToken.None);
             throw;

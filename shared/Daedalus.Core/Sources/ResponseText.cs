@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
+using Daedalus.Configuration;
 
 namespace Daedalus.Sources;
 
@@ -7,14 +8,28 @@ namespace Daedalus.Sources;
 /// A source API's body as text. HttpContent.ReadAsStringAsync decodes with a replacing decoder: bytes not valid in
 /// the body's charset became U+FFFD, parsed as JSON and landed as the value, silently. <see cref="Strict"/> refuses
 /// them instead, so the caller fails the page with a clear error; <see cref="Lenient"/> is for error bodies only,
-/// which feed messages, never rows.
+/// which feed messages, never rows. The encoding is chosen as ReadAsStringAsync chooses it: the Content-Type's
+/// charset, else a byte order mark (UTF-8, UTF-16, UTF-32), else UTF-8 (RFC 8259).
 /// </summary>
 public static class ResponseText
 {
-    /// <summary>The body as text, or null when its bytes are not valid in its charset (UTF-8 unless the Content-Type names another).</summary>
+    static ResponseText()
+    {
+        // windows-1252, iso-8859-2 and the other code pages a server may declare, whatever else ran in this process.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
+    /// <summary>
+    /// The body as text, or null when its bytes are not valid in its encoding, or when it declares a charset this
+    /// process cannot decode (guessing one would be a silent change).
+    /// </summary>
     public static string? Strict(byte[] body, string? charset)
     {
-        var encoding = EncodingOf(charset);
+        if (EncodingOf(body, charset) is not { } encoding)
+        {
+            return null;
+        }
+
         var bytes = WithoutPreamble(body, encoding);
         if (encoding.CodePage == Encoding.UTF8.CodePage)
         {
@@ -36,18 +51,19 @@ public static class ResponseText
     /// <summary>The body as text with invalid bytes replaced: for error messages, never for data.</summary>
     public static string Lenient(byte[] body, string? charset)
     {
-        var encoding = EncodingOf(charset);
+        var encoding = EncodingOf(body, charset) ?? Encoding.UTF8;
         return encoding.GetString(WithoutPreamble(body, encoding));
     }
 
-    /// <summary>The name of the charset the body is decoded with, for messages.</summary>
-    public static string CharsetName(string? charset) => EncodingOf(charset).WebName;
+    /// <summary>The name of the encoding the body is decoded with, for messages.</summary>
+    public static string CharsetName(byte[] body, string? charset) =>
+        EncodingOf(body, charset)?.WebName ?? $"{ErrorText.Printable(charset!.Trim().Trim('"'))} (a charset this process cannot decode)";
 
-    private static Encoding EncodingOf(string? charset)
+    private static Encoding? EncodingOf(byte[] body, string? charset)
     {
         if (string.IsNullOrWhiteSpace(charset))
         {
-            return Encoding.UTF8;
+            return FromPreamble(body) ?? Encoding.UTF8;
         }
 
         try
@@ -56,10 +72,19 @@ public static class ResponseText
         }
         catch (ArgumentException)
         {
-            // A charset .NET does not know (ReadAsStringAsync threw here): JSON is UTF-8 (RFC 8259), checked strictly.
-            return Encoding.UTF8;
+            return null;
         }
     }
+
+    private static Encoding? FromPreamble(ReadOnlySpan<byte> body) => body switch
+    {
+        [0xEF, 0xBB, 0xBF, ..] => Encoding.UTF8,
+        [0xFF, 0xFE, 0x00, 0x00, ..] => Encoding.UTF32,
+        [0x00, 0x00, 0xFE, 0xFF, ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+        [0xFF, 0xFE, ..] => Encoding.Unicode,
+        [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode,
+        _ => null,
+    };
 
     // ReadAsStringAsync drops a byte order mark; so does this, for the body's own encoding.
     private static ReadOnlySpan<byte> WithoutPreamble(byte[] body, Encoding encoding)

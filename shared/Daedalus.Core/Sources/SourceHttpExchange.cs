@@ -30,7 +30,7 @@ public static class SourceHttpExchange
                 {
                     // A success's body is data: bytes that are not text must not become U+FFFD in a row.
                     body = status is >= 200 and < 300
-                        ? throw new SourceException($"{api} API at {baseUrl} answered HTTP {status} with a body that is not valid {ResponseText.CharsetName(charset)}; nothing of that answer was loaded")
+                        ? throw new SourceException($"{api} API at {baseUrl} answered HTTP {status} with a body that is not valid {ResponseText.CharsetName(bytes, charset)}; nothing of that answer was loaded")
                         : ResponseText.Lenient(bytes, charset);
                 }
 

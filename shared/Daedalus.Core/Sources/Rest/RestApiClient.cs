@@ -67,7 +67,7 @@ public sealed class RestApiClient
 
                 // A success's body is data: bytes that are not text must not become U+FFFD in a row.
                 body = ResponseText.Strict(bytes, charset) ?? (status is >= 200 and < 300
-                    ? throw new SourceException($"{path} answered HTTP {status} with a body that is not valid {ResponseText.CharsetName(charset)}; nothing of that page was loaded")
+                    ? throw new SourceException($"{path} answered HTTP {status} with a body that is not valid {ResponseText.CharsetName(bytes, charset)}; nothing of that page was loaded")
                     : ResponseText.Lenient(bytes, charset));
                 retryAfter = response.Headers.RetryAfter switch
                 {
