@@ -6,9 +6,9 @@ namespace Daedalus.Sources;
 
 /// <summary>
 /// A source API's body as text. HttpContent.ReadAsStringAsync decodes with a replacing decoder: bytes not valid in
-/// the body's charset became U+FFFD, parsed as JSON and landed as the value, silently. <see cref="Strict"/> refuses
-/// them instead, so the caller fails the page with a clear error; <see cref="Lenient"/> is for error bodies only,
-/// which feed messages, never rows. The encoding is chosen as ReadAsStringAsync chooses it: the Content-Type's
+/// the body's charset became U+FFFD, parsed as JSON and landed as the value, silently. <see cref="Of"/> refuses
+/// them in a success's body, so the page fails with a clear error, and replaces them only in error bodies, which
+/// feed messages, never rows. The encoding is chosen as ReadAsStringAsync chooses it: the Content-Type's
 /// charset, else a byte order mark (UTF-8, UTF-16, UTF-32), else UTF-8 (RFC 8259).
 /// </summary>
 public static class ResponseText
@@ -23,7 +23,7 @@ public static class ResponseText
     /// The body as text, or null when its bytes are not valid in its encoding, or when it declares a charset this
     /// process cannot decode (guessing one would be a silent change).
     /// </summary>
-    public static string? Strict(byte[] body, string? charset)
+    private static string? Strict(byte[] body, string? charset)
     {
         if (EncodingOf(body, charset) is not { } encoding)
         {
@@ -48,15 +48,25 @@ public static class ResponseText
         }
     }
 
+    /// <summary>
+    /// A response's body as text: a success's strictly (its bytes are data; invalid ones throw a
+    /// <see cref="SourceException"/>: "<paramref name="answered"/> answered HTTP 200 with a body that is not valid
+    /// utf-8; nothing of that <paramref name="unit"/> was loaded"), any other leniently, for its error message.
+    /// </summary>
+    public static string Of(int status, byte[] body, string? charset, string answered, string unit) =>
+        Strict(body, charset) ?? (status is >= 200 and < 300
+            ? throw new SourceException($"{answered} answered HTTP {status} with a body that is not valid {CharsetName(body, charset)}; nothing of that {unit} was loaded")
+            : Lenient(body, charset));
+
     /// <summary>The body as text with invalid bytes replaced: for error messages, never for data.</summary>
-    public static string Lenient(byte[] body, string? charset)
+    private static string Lenient(byte[] body, string? charset)
     {
         var encoding = EncodingOf(body, charset) ?? Encoding.UTF8;
         return encoding.GetString(WithoutPreamble(body, encoding));
     }
 
     /// <summary>The name of the encoding the body is decoded with, for messages.</summary>
-    public static string CharsetName(byte[] body, string? charset) =>
+    private static string CharsetName(byte[] body, string? charset) =>
         EncodingOf(body, charset)?.WebName ?? $"{ErrorText.Printable(charset!.Trim().Trim('"'))} (a charset this process cannot decode)";
 
     private static Encoding? EncodingOf(byte[] body, string? charset)

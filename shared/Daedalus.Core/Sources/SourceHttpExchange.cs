@@ -23,16 +23,8 @@ public static class SourceHttpExchange
                 using var request = create();
                 using var response = await context.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
                 var status = (int)response.StatusCode;
-                var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                var charset = response.Content.Headers.ContentType?.CharSet;
-                var body = ResponseText.Strict(bytes, charset);
-                if (body is null)
-                {
-                    // A success's body is data: bytes that are not text must not become U+FFFD in a row.
-                    body = status is >= 200 and < 300
-                        ? throw new SourceException($"{api} API at {baseUrl} answered HTTP {status} with a body that is not valid {ResponseText.CharsetName(bytes, charset)}; nothing of that answer was loaded")
-                        : ResponseText.Lenient(bytes, charset);
-                }
+                // A success's body is data: bytes that are not text must not become U+FFFD in a row.
+                var body = ResponseText.Of(status, await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType?.CharSet, $"{api} API at {baseUrl}", "answer");
 
                 return (status, RetryAfter(response, context.Clock), body);
             }

@@ -62,13 +62,8 @@ public sealed class RestApiClient
             {
                 using var response = await _context.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
                 status = (int)response.StatusCode;
-                var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                var charset = response.Content.Headers.ContentType?.CharSet;
-
                 // A success's body is data: bytes that are not text must not become U+FFFD in a row.
-                body = ResponseText.Strict(bytes, charset) ?? (status is >= 200 and < 300
-                    ? throw new SourceException($"{path} answered HTTP {status} with a body that is not valid {ResponseText.CharsetName(bytes, charset)}; nothing of that page was loaded")
-                    : ResponseText.Lenient(bytes, charset));
+                body = ResponseText.Of(status, await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType?.CharSet, path, "page");
                 retryAfter = response.Headers.RetryAfter switch
                 {
                     { Delta: { } delta } => delta,
